@@ -1,0 +1,84 @@
+import { Type } from '@sinclair/typebox';
+import { Duration, Section } from './common.js';
+
+const Severity = Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]);
+
+/** Per-alert knobs; `for` defaults live here so that every `for:` in the output comes from config. */
+const AlertSettings = (defaultFor: string) =>
+  Section(
+    {
+      enabled: Type.Boolean({ default: true, description: 'Emit this alert.' }),
+      for: Duration(defaultFor, 'How long the condition must hold before the alert fires.'),
+      severity: Type.Optional(Severity),
+    },
+    `Settings of this alert (default \`for\`: ${defaultFor}).`,
+  );
+
+const Percent = (defaultValue: number, description: string) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: 100, default: defaultValue, description });
+
+export const thresholdsSection = Section(
+  {
+    poolUsage: Section(
+      {
+        warning: Percent(85, 'Percent of a pool in use above which MetalLBAddressPoolUsageHigh fires as a warning.'),
+        critical: Percent(95, 'Percent of a pool in use above which MetalLBAddressPoolUsageHigh fires as critical.'),
+      },
+      'Address pool usage, in percent of the pool.',
+    ),
+    poolFreeAddresses: Type.Integer({
+      minimum: 1,
+      default: 2,
+      description:
+        'MetalLBAddressPoolHeadroomLow fires when a pool has fewer free addresses than this (percentages misfire on tiny pools).',
+    }),
+    k8sUpdateErrorRatio: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.05,
+      description: 'Share of Kubernetes object updates that fail above which MetalLBK8sClientErrorsHigh fires.',
+    }),
+    bgpFlaps: Type.Integer({
+      minimum: 1,
+      default: 2,
+      description: 'State changes of one BGP session within `bgpFlapWindow` that count as flapping.',
+    }),
+    bgpFlapWindow: Duration('15m', 'Window over which BGP session state changes are counted.'),
+  },
+  'Thresholds of the alerts.',
+);
+
+export const poolsSection = Section(
+  {
+    exclude: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'Pools (RE2 regular expressions, anchored) that never raise usage or headroom alerts, e.g. pools that are full by design.',
+    }),
+  },
+  'Address pool options.',
+);
+
+/** Every alert of the mixin and its default `for`. An unknown name here is a config error. */
+export const alertsSection = Section(
+  {
+    MetalLBAddressPoolExhausted: AlertSettings('5m'),
+    MetalLBAddressPoolUsageHigh: AlertSettings('15m'),
+    MetalLBAddressPoolHeadroomLow: AlertSettings('15m'),
+    MetalLBConfigStale: AlertSettings('5m'),
+    MetalLBConfigNotLoaded: AlertSettings('5m'),
+    MetalLBK8sClientErrorsHigh: AlertSettings('15m'),
+    MetalLBBGPSessionDown: AlertSettings('2m'),
+    MetalLBBGPSessionFlapping: AlertSettings('5m'),
+    MetalLBBGPNoPrefixesAnnounced: AlertSettings('10m'),
+    MetalLBBGPPrefixesPending: AlertSettings('15m'),
+    MetalLBBFDSessionDown: AlertSettings('2m'),
+    MetalLBAddressesNotAnnounced: AlertSettings('10m'),
+    MetalLBL2DuplicateAnnouncer: AlertSettings('5m'),
+    MetalLBControllerDown: AlertSettings('5m'),
+    MetalLBSpeakerDown: AlertSettings('10m'),
+    MetalLBSpeakersMissing: AlertSettings('15m'),
+    MetalLBFRRK8sDown: AlertSettings('10m'),
+  },
+  'Per-alert settings: `enabled`, `for`, and an optional `severity` override.',
+);

@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import { bgpModes } from '../../catalogue.js';
+import { Section } from './common.js';
+
+const Matchers = (defaultValue: string, description: string) =>
+  Type.String({ minLength: 1, default: defaultValue, description });
+
+/**
+ * Label matchers, inserted between `{}` in every query of a component. The defaults match the
+ * `job` labels that MetalLB's Helm chart ServiceMonitors and its kustomize manifests produce.
+ */
+export const selectorsSection = Section(
+  {
+    controller: Matchers(
+      'job=~"metallb-controller-monitor-service|controller-monitor-service"',
+      'The MetalLB controller (allocator metrics, its k8s client). Helm: `metallb-controller-monitor-service`; kustomize: `controller-monitor-service`.',
+    ),
+    speaker: Matchers(
+      'job=~"metallb|speaker-monitor-service",container!="frr-metrics"',
+      'The MetalLB speaker container (announcements, layer 2, native BGP, its k8s client). Helm: `metallb`; kustomize: `speaker-monitor-service`. The container matcher keeps the FRR-mode sidecar, which shares the job, out.',
+    ),
+    frrMetrics: Matchers(
+      'job=~"metallb|speaker-monitor-service",container="frr-metrics"',
+      'The `frr-metrics` sidecar of the speaker pod in FRR mode (deprecated in 0.16): `metallb_bgp_*`/`metallb_bfd_*` with a `vrf` label.',
+    ),
+    frrK8s: Matchers(
+      'job=~"metallb-frr-k8s-frr-k8s-monitor-service|frr-k8s-metrics-service"',
+      'The frr-k8s DaemonSet (MetalLB >= 0.16 default BGP mode): `frrk8s_*` metrics, or `metallb_*` when relabelled. Helm subchart: `metallb-frr-k8s-frr-k8s-monitor-service`; kustomize: `frr-k8s-metrics-service`.',
+    ),
+    kubeStateMetrics: Matchers(
+      'job="kube-state-metrics"',
+      'kube-state-metrics, used where present to know nodes, taints and LoadBalancer Services. Alerts that join it stay silent without it.',
+    ),
+  },
+  'Label matchers per component, inserted between `{}` in every query.',
+);
+
+export const bgpSection = Section(
+  {
+    modes: Type.Array(Type.Union(bgpModes.map((m) => Type.Literal(m))), {
+      minItems: 1,
+      uniqueItems: true,
+      default: [...bgpModes],
+      description:
+        'BGP back-ends to query. `native`: speaker `metallb_bgp_*` (peer `IP:port`); `frr`: the FRR-mode sidecar; `frr-k8s`: `frrk8s_bgp_*` from frr-k8s (0.16 default); `frr-k8s-relabelled`: frr-k8s series renamed to `metallb_*` by the operator or kustomize (peer without port). All by default; drop the ones you do not run to make queries cheaper.',
+    }),
+    nativePeerMatcher: Type.String({
+      default: 'peer=~".+:[0-9]+"',
+      description:
+        'Extra matcher on native-mode series. MetalLB 0.15 left a stale `peer="IP"` series at 0 beside the real `IP:port` one (metallb#2806); this keeps only the real one. Set to `peer=~".+"` to disable.',
+    }),
+  },
+  'Which BGP/BFD metric families exist in your clusters.',
+);

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { BuildError, buildTo, generate, summarize } from '../mixin/build.js';
+import { ConfigError } from '../mixin/config/errors.js';
+import { defaultConfig, loadConfigFile } from '../mixin/config/load.js';
+import type { MixinConfig } from '../mixin/config/schema.js';
+import { formatFinding } from '../mixin/lint/findings.js';
+import { lintMixin } from '../mixin/lint/index.js';
+import { compareTree } from '../mixin/output.js';
+
+const program = new Command('metallb-mixin')
+  .description('Generate the MetalLB monitoring mixin: Prometheus alerts and recording rules, Grafana dashboards, jsonnet entry point.')
+  .showHelpAfterError()
+  .exitOverride();
+
+const configOption = () => new Option('-c, --config <file>', 'YAML or JSON file overriding the default config');
+const outOption = () => new Option('-o, --out <dir>', 'output directory').default('out');
+
+function config(file: string | undefined): MixinConfig {
+  return file ? loadConfigFile(file) : defaultConfig();
+}
+
+program
+  .command('build')
+  .description('validate everything, then write the mixin to --out (left untouched on any error)')
+  .addOption(configOption())
+  .addOption(outOption())
+  .option('--require-promtool', 'fail when promtool is not installed instead of skipping its check')
+  .action((opts: { config?: string; out: string; requirePromtool?: boolean }) => {
+    const started = performance.now();
+    const report = buildTo(config(opts.config), opts.out, { requirePromtool: opts.requirePromtool ?? false });
+    const n = summarize(report.mixin);
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `metallb-mixin: wrote ${n.dashboards} dashboards, ${n.alerts} alerts, ${n.records} recording rules (${report.files.size} files) to ${opts.out}/ in ${ms} ms` +
+        (report.promtoolChecked ? '' : ' (promtool not found: its check was skipped)'),
+    );
+  });
+
+program
+  .command('check')
+  .description('exit 1 when --out differs from a fresh build, naming the files')
+  .addOption(configOption())
+  .addOption(outOption())
+  .action((opts: { config?: string; out: string }) => {
+    const { files } = generate(config(opts.config));
+    const diff = compareTree(opts.out, files);
+    const stale = [...diff.missing.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.extra.map((f) => `extra    ${f}`)];
+    if (stale.length > 0) {
+      console.error(`${opts.out}/ is stale; run npm run build:\n  ${stale.join('\n  ')}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`${opts.out}/ is up to date (${files.size} files)`);
+    }
+  });
+
+program
+  .command('lint')
+  .description('parse and lint every PromQL expression of alerts, rules and dashboards')
+  .addOption(configOption())
+  .action((opts: { config?: string }) => {
+    const cfg = config(opts.config);
+    const { mixin } = generate(cfg);
+    const findings = lintMixin(mixin, cfg);
+    for (const f of findings) console.error(formatFinding(f));
+    if (findings.length > 0) {
+      console.error(`${findings.length} finding(s)`);
+      process.exitCode = 1;
+    } else {
+      console.log('lint: no findings');
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`metallb-mixin: ${err.message}`);
+    process.exitCode = 2;
+  } else if (err instanceof BuildError) {
+    for (const f of err.findings) console.error(formatFinding(f));
+    console.error(`metallb-mixin: ${err.message}`);
+    process.exitCode = 1;
+  } else if (err instanceof Error && 'exitCode' in err && typeof err.exitCode === 'number') {
+    // commander already printed help or the usage error.
+    process.exitCode = err.exitCode;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../mixin/build.js';
+import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
+import { copyOfOut, runCli, snapshotTree, tempDir } from './helpers/cli.js';
+
+describe('build', () => {
+  it('is deterministic: two builds give byte-identical trees', () => {
+    const a = join(tempDir('det'), 'out');
+    const b = join(tempDir('det'), 'out');
+    expect(runCli(['build', '--out', a]).status).toBe(0);
+    expect(runCli(['build', '--out', b]).status).toBe(0);
+    expect(snapshotTree(a)).toEqual(snapshotTree(b));
+  });
+
+  it('the committed out/ is what the sources build', () => {
+    const run = runCli(['check']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('check names the stale files and exits 1', () => {
+    const out = copyOfOut();
+    writeFileSync(join(out, 'prometheus_alerts.yaml'), 'groups: []\n');
+    writeFileSync(join(out, 'leftover.json'), '{}\n');
+    const run = runCli(['check', '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('changed  prometheus_alerts.yaml');
+    expect(run.stderr).toContain('extra    leftover.json');
+  });
+
+  it('prints one summary line with the counts', () => {
+    const run = runCli(['build', '--out', join(tempDir('summary'), 'out')]);
+    const { mixin } = generate(defaultConfig());
+    const alerts = mixin.prometheusAlerts.groups.reduce((n, g) => n + g.rules.length, 0);
+    expect(run.stdout).toMatch(new RegExp(`wrote \\d+ dashboards, ${alerts} alerts, \\d+ recording rules .* in \\d+ ms`));
+  });
+
+  it.each([
+    ['a broken YAML file', 'thresholds: [\n', /not valid YAML/],
+    ['warning above critical', 'thresholds:\n  poolUsage:\n    warning: 99\n', /thresholds\.poolUsage\.warning: must be below critical \(95\)/],
+    ['an invalid selector', 'selectors:\n  speaker: job=metallb\n', /selectors\.speaker: not a valid label matcher list/],
+    ['an unknown key', 'dashboards:\n  refrsh: 1m\n', /dashboards\.refrsh: unknown key/],
+  ])('rejects %s with a message naming the field and leaves out/ untouched', (_name, yaml, message) => {
+    const out = copyOfOut();
+    const before = snapshotTree(out);
+    const cfgFile = join(tempDir('bad'), 'bad.yaml');
+    writeFileSync(cfgFile, yaml);
+    const run = runCli(['build', '--config', cfgFile, '--out', out]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  it('a config override changes the output (for durations, extra labels, disabled alerts)', () => {
+    const cfg = resolveConfig({ alertLabels: { team: 'network' }, alerts: { MetalLBBGPSessionDown: { for: '7m' } } });
+    const alerts = generate(cfg).mixin.prometheusAlerts.groups.flatMap((g) => g.rules);
+    const down = alerts.find((r) => r.alert === 'MetalLBBGPSessionDown');
+    expect(down?.for).toBe('7m');
+    expect(alerts.every((r) => r.labels['team'] === 'network')).toBe(true);
+    const disabled = resolveConfig({ alerts: { MetalLBBGPSessionDown: { enabled: false } } });
+    expect(generate(disabled).mixin.prometheusAlerts.groups.flatMap((g) => g.rules).map((r) => r.alert)).not.toContain('MetalLBBGPSessionDown');
+  });
+});
