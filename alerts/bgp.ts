@@ -1,21 +1,74 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
+import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
+
+/**
+ * The same source's selector for another family: `<prefix>_<from>{m}` → `<prefix>_<to>{m}`.
+ * Pairing families per source (speaker, FRR sidecar, frr-k8s) keeps each join small and exact.
+ */
+function sibling(selector: string, from: string, to: string): string {
+  return selector.replace(`_${from}{`, `_${to}{`);
+}
 
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */
 export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
   const alerts: AlertDefinition[] = [];
+  const session = `from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)}`;
 
-  const sessionUp = q.bgp('bgp_session_up', (s) => `${s} == 0`);
-  if (sessionUp) {
+  const sessionDown = q.bgp('bgp_session_up', (s) => `${s} == 0`);
+  if (sessionDown) {
     alerts.push({
       alert: 'MetalLBBGPSessionDown',
       severity: 'critical',
-      expr: sessionUp,
+      expr: sessionDown,
       summary: 'A MetalLB BGP session is down.',
-      description: `BGP session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)} is down: the routers no longer learn the service addresses this node announces.`,
+      description: `BGP session ${session} is down: the routers no longer learn the service addresses this node announces.`,
+    });
+  }
+
+  // The change count stays at or above the threshold for a whole window after the last change, so
+  // a flap shorter than the alert's `for` still fires (config semantics keep `for` < window).
+  const { bgpFlaps, bgpFlapWindow } = cfg.thresholds;
+  const flapping = q.bgp('bgp_session_up', (s) => `changes(${s}[${bgpFlapWindow}]) >= ${bgpFlaps}`);
+  if (flapping) {
+    alerts.push({
+      alert: 'MetalLBBGPSessionFlapping',
+      severity: 'warning',
+      expr: flapping,
+      summary: 'A MetalLB BGP session is flapping.',
+      description: `BGP session ${session} changed state {{ $value | humanize }} times in the last ${bgpFlapWindow}: routes to its service addresses come and go.`,
+    });
+  }
+
+  // Addresses in use anywhere in the cluster: which pools a peer should carry is in the
+  // BGPAdvertisements, not in the metrics. The join is on the cluster label, the only one both
+  // sides have (the seed's unlabelled sum() matched nothing).
+  const inUse = `sum by (${q.by()}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')}) > 0`;
+  const silent = q.bgp('bgp_announced_prefixes_total', (s) => `${s} == 0 and ${sibling(s, 'bgp_announced_prefixes_total', 'bgp_session_up')} == 1`);
+  if (silent) {
+    alerts.push({
+      alert: 'MetalLBBGPNoPrefixesAnnounced',
+      severity: 'warning',
+      expr: `${silent}\nand on (${q.by()})\n${inUse}`,
+      summary: 'A MetalLB BGP session is up but announces no prefix.',
+      description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use: check the BGPAdvertisements and their peer and node selectors.`,
+    });
+  }
+
+  const pending = q.bgp(
+    'bgp_pending_prefixes_total',
+    (s) => `(${s} != ${sibling(s, 'bgp_pending_prefixes_total', 'bgp_announced_prefixes_total')}) and ${sibling(s, 'bgp_pending_prefixes_total', 'bgp_session_up')} == 1`,
+  );
+  if (pending) {
+    alerts.push({
+      alert: 'MetalLBBGPPrefixesPending',
+      severity: 'warning',
+      expr: pending,
+      summary: 'A MetalLB BGP session does not converge on the prefixes it should announce.',
+      description: `BGP session ${session} should announce {{ $value | humanize }} prefixes but announces a different number: the peer does not accept or MetalLB does not send its updates.`,
     });
   }
 

@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { assembleMixin } from './assemble.js';
 import type { MixinConfig } from './config/schema.js';
 import { lintMixin } from './lint/index.js';
 import type { Finding } from './lint/findings.js';
+import { promtoolFindings } from './lint/promtool-check.js';
+import { collectTargets } from './lint/targets.js';
 import { promote, stagingDir, writeTree } from './output.js';
 import { renderOutputs } from './render/index.js';
-import { checkRules, promtoolPath } from './tools/promtool.js';
+import { promtoolPath } from './tools/promtool.js';
 import type { Mixin } from './types.js';
 
 export interface Generated {
@@ -38,25 +39,30 @@ export interface BuildReport {
 }
 
 /**
- * Generate, validate everything, and only then replace `outDir`: files go to a staging directory
- * beside it, promtool checks the staged rule files, and a rename puts them in place. Any failure
- * leaves `outDir` exactly as it was.
+ * Generate, validate everything, and only then replace `outDir`: every expression is linted
+ * in-process and checked by promtool (rule files and dashboard queries), files go to a staging
+ * directory beside it, and a rename puts them in place. Any failure leaves `outDir` exactly as it was.
  */
 export function buildTo(cfg: MixinConfig, outDir: string, opts: { requirePromtool?: boolean } = {}): BuildReport {
-  const { mixin, files } = generate(cfg);
-  const findings = lintMixin(mixin, cfg);
+  return buildMixinTo(assembleMixin(cfg), cfg, outDir, opts);
+}
+
+/** `buildTo` for an already assembled mixin: the seam tests use to feed it broken input. */
+export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opts: { requirePromtool?: boolean } = {}): BuildReport {
+  const files = renderOutputs(mixin, cfg);
+  const targets = collectTargets(mixin);
+  const findings = lintMixin(mixin, cfg, targets);
   if (findings.length > 0) throw new BuildError(`${findings.length} lint finding(s); out/ left untouched`, findings);
 
   const promtool = promtoolPath();
   if (!promtool && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
+  if (promtool) {
+    const rejected = promtoolFindings(mixin, promtool, targets);
+    if (rejected.length > 0) throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
+  }
   const staged = stagingDir(outDir);
   try {
     writeTree(staged, files);
-    if (promtool) {
-      const ruleFiles = [...files.keys()].filter((f) => /^prometheus_(alerts|rules)\.yaml$/.test(f));
-      const run = checkRules(ruleFiles.map((f) => join(staged, f)), promtool);
-      if (!run.ok) throw new BuildError(`promtool check rules rejected the output; out/ left untouched:\n${run.output}`);
-    }
     promote(staged, outDir);
   } finally {
     rmSync(staged, { recursive: true, force: true });

@@ -128,6 +128,7 @@ const plainMetrics: readonly MetricSpec[] = [
   { name: 'process_resident_memory_bytes', type: 'gauge', labels: [], components: [...both, 'frrMetrics', 'frrK8s'], help: 'Resident memory of the process.' },
   { name: 'go_goroutines', type: 'gauge', labels: [], components: [...both, 'frrMetrics', 'frrK8s'], help: 'Goroutines of the process.' },
   // kube-state-metrics, used only where declared optional by the config.
+  { name: 'kube_pod_info', type: 'gauge', labels: ['namespace', 'pod', 'node', 'created_by_kind', 'created_by_name'], components: ['kubeStateMetrics'], help: 'Pod information, including its node (kube-state-metrics).' },
   { name: 'kube_node_info', type: 'gauge', labels: ['node'], components: ['kubeStateMetrics'], help: 'Node information (kube-state-metrics).' },
   { name: 'kube_node_spec_taint', type: 'gauge', labels: ['node', 'key', 'value', 'effect'], components: ['kubeStateMetrics'], help: 'Node taints (kube-state-metrics).' },
   { name: 'kube_node_status_condition', type: 'gauge', labels: ['node', 'condition', 'status'], components: ['kubeStateMetrics'], help: 'Node conditions (kube-state-metrics).' },

@@ -4,7 +4,11 @@
 local alerts = import "jsonnet/prometheus_alerts.json";
 local rules = import "jsonnet/prometheus_rules.json";
 local dashboards = {
-
+    "metallb-overview.json": import "dashboards/metallb-overview.json",
+    "metallb-address-pools.json": import "dashboards/metallb-address-pools.json",
+    "metallb-bgp-bfd.json": import "dashboards/metallb-bgp-bfd.json",
+    "metallb-layer2.json": import "dashboards/metallb-layer2.json",
+    "metallb-components.json": import "dashboards/metallb-components.json",
 };
 
 {

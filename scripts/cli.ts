@@ -6,7 +6,12 @@ import { defaultConfig, loadConfigFile } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { formatFinding } from '../mixin/lint/findings.js';
 import { lintMixin } from '../mixin/lint/index.js';
+import { promtoolFindings } from '../mixin/lint/promtool-check.js';
+import { collectTargets } from '../mixin/lint/targets.js';
 import { compareTree } from '../mixin/output.js';
+import { registerDoctor } from './doctor.js';
+import { promtoolPath } from '../mixin/tools/promtool.js';
+import { defaultFormats, formatNames, outputFormats, type OutputFormat } from '../mixin/render/formats.js';
 
 const program = new Command('metallb-mixin')
   .description('Generate the MetalLB monitoring mixin: Prometheus alerts and recording rules, Grafana dashboards, jsonnet entry point.')
@@ -16,8 +21,14 @@ const program = new Command('metallb-mixin')
 const configOption = () => new Option('-c, --config <file>', 'YAML or JSON file overriding the default config');
 const outOption = () => new Option('-o, --out <dir>', 'output directory').default('out');
 
-function config(file: string | undefined): MixinConfig {
-  return file ? loadConfigFile(file) : defaultConfig();
+const formatOption = () =>
+  new Option('-f, --format <formats...>', `outputs to write, overriding outputs.formats of the config (default: ${defaultFormats.join(' ')})`).choices(formatNames);
+
+const formatsHelp = `\nFormats (--format) and the files each writes under --out:\n${outputFormats.map((f) => `  ${f.name.padEnd(20)}${f.files}`).join('\n')}\n`;
+
+function config(file: string | undefined, formats?: OutputFormat[]): MixinConfig {
+  const cfg = file ? loadConfigFile(file) : defaultConfig();
+  return formats ? { ...cfg, outputs: { ...cfg.outputs, formats: [...new Set(formats)] } } : cfg;
 }
 
 program
@@ -25,10 +36,12 @@ program
   .description('validate everything, then write the mixin to --out (left untouched on any error)')
   .addOption(configOption())
   .addOption(outOption())
+  .addOption(formatOption())
   .option('--require-promtool', 'fail when promtool is not installed instead of skipping its check')
-  .action((opts: { config?: string; out: string; requirePromtool?: boolean }) => {
+  .addHelpText('after', formatsHelp)
+  .action((opts: { config?: string; out: string; format?: OutputFormat[]; requirePromtool?: boolean }) => {
     const started = performance.now();
-    const report = buildTo(config(opts.config), opts.out, { requirePromtool: opts.requirePromtool ?? false });
+    const report = buildTo(config(opts.config, opts.format), opts.out, { requirePromtool: opts.requirePromtool ?? false });
     const n = summarize(report.mixin);
     const ms = Math.round(performance.now() - started);
     console.log(
@@ -42,8 +55,10 @@ program
   .description('exit 1 when --out differs from a fresh build, naming the files')
   .addOption(configOption())
   .addOption(outOption())
-  .action((opts: { config?: string; out: string }) => {
-    const { files } = generate(config(opts.config));
+  .addOption(formatOption())
+  .addHelpText('after', formatsHelp)
+  .action((opts: { config?: string; out: string; format?: OutputFormat[] }) => {
+    const { files } = generate(config(opts.config, opts.format));
     const diff = compareTree(opts.out, files);
     const stale = [...diff.missing.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.extra.map((f) => `extra    ${f}`)];
     if (stale.length > 0) {
@@ -61,15 +76,22 @@ program
   .action((opts: { config?: string }) => {
     const cfg = config(opts.config);
     const { mixin } = generate(cfg);
-    const findings = lintMixin(mixin, cfg);
+    const started = performance.now();
+    const targets = collectTargets(mixin);
+    const findings = lintMixin(mixin, cfg, targets);
+    const ms = Math.round(performance.now() - started);
+    const promtool = promtoolPath();
+    if (promtool) findings.push(...promtoolFindings(mixin, promtool, targets));
     for (const f of findings) console.error(formatFinding(f));
     if (findings.length > 0) {
       console.error(`${findings.length} finding(s)`);
       process.exitCode = 1;
     } else {
-      console.log('lint: no findings');
+      console.log(`lint: no findings (${targets.length} expressions parsed and linted in ${ms} ms; promtool check rules ${promtool ? 'passed' : 'skipped: promtool not found'})`);
     }
   });
+
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../mixin/build.js';
 import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
-import { copyOfOut, runCli, snapshotTree, tempDir } from './helpers/cli.js';
+import { copyOfOut, repoRoot, runCli, snapshotTree, tempDir } from './helpers/cli.js';
 
 describe('build', () => {
   it('is deterministic: two builds give byte-identical trees', () => {
@@ -18,6 +19,14 @@ describe('build', () => {
     const run = runCli(['check']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  // CI runs `npm run build` before `npm test`, which would quietly refresh a stale out/; git still
+  // knows what was committed.
+  it.runIf(existsSync(join(repoRoot, '.git')))('the build did not change the committed out/', () => {
+    const status = spawnSync('git', ['status', '--porcelain', '--', 'out'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(status.status).toBe(0);
+    expect(status.stdout, 'out/ differs from the commit: run npm run build and commit out/').toBe('');
   });
 
   it('check names the stale files and exits 1', () => {

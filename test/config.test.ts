@@ -52,7 +52,14 @@ describe('config', () => {
     expect(issuesOf({ showMultiCluster: 'yes' })).toEqual(['showMultiCluster: must be boolean']);
     expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '5 minutes' } } })[0]).toMatch(/^alerts\.MetalLBBGPSessionDown\.for: must match/);
     expect(issuesOf({ clusterLabel: 'my-cluster' })[0]).toMatch(/^clusterLabel: must match/);
-    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })).toEqual(['pools.exclude.0: not a valid regular expression: (unclosed']);
+    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })[0]).toMatch(/^pools\.exclude\.0: \(unclosed: not a valid regular expression/);
+  });
+
+  it('rejects regexes Prometheus (RE2) would refuse, in pools and selectors', () => {
+    expect(issuesOf({ pools: { exclude: ['(?=full)'] } })).toEqual(['pools.exclude.0: (?=full): lookahead and lookbehind are not supported by Prometheus (RE2)']);
+    expect(issuesOf({ pools: { exclude: ['(a)\\1'] } })).toEqual(['pools.exclude.0: (a)\\1: backreferences are not supported by Prometheus (RE2)']);
+    expect(issuesOf({ selectors: { speaker: 'job=~"(?!x)speaker"' } })).toEqual(['selectors.speaker: job=~"(?!x)speaker": lookahead and lookbehind are not supported by Prometheus (RE2)']);
+    expect(issuesOf({ pools: { exclude: ['static-.*', 'lab[0-9]+'] } })).toEqual([]);
   });
 
   it('reports YAML syntax errors and non-mapping files with the file name', () => {

@@ -1,34 +1,49 @@
 import type { MixinConfig } from '../config/schema.js';
-import { markSpan, parsePromQL } from '../promql/parse.js';
 import type { Mixin } from '../types.js';
+import { lintContext, type ExprRule, type MixinRule } from './context.js';
 import type { Finding } from './findings.js';
+import { absentRule } from './rules/absent.js';
+import { clusterRule } from './rules/cluster.js';
+import { conventionsRule } from './rules/conventions.js';
+import { countersRule } from './rules/counters.js';
+import { multiValueRule, rateIntervalRule } from './rules/grafana.js';
+import { metricsRule } from './rules/metrics.js';
+import { panelsRule } from './rules/panels.js';
+import { selectorsRule } from './rules/selectors.js';
+import { syntaxRule } from './rules/syntax.js';
+import { vectorMatchingRule } from './rules/vector-matching.js';
+import { collectTargets, type LintTarget } from './targets.js';
 
-/** Every PromQL expression of the mixin with where it lives. */
-export interface LocatedExpr {
-  readonly file: string;
-  readonly where: string;
-  readonly expr: string;
-}
+/** Rules over each expression; they run only on expressions that parse. */
+const exprRules: readonly ExprRule[] = [
+  metricsRule,
+  countersRule,
+  selectorsRule,
+  clusterRule,
+  vectorMatchingRule,
+  absentRule,
+  rateIntervalRule,
+  multiValueRule,
+];
 
-export function ruleExpressions(mixin: Mixin): LocatedExpr[] {
-  const out: LocatedExpr[] = [];
-  for (const g of mixin.prometheusAlerts.groups) {
-    for (const r of g.rules) out.push({ file: 'prometheus_alerts.yaml', where: `alert ${r.alert}`, expr: r.expr });
-  }
-  for (const g of mixin.prometheusRules.groups) {
-    for (const r of g.rules) out.push({ file: 'prometheus_rules.yaml', where: `record ${r.record}`, expr: r.expr });
-  }
-  return out;
-}
+const mixinRules: readonly MixinRule[] = [conventionsRule, panelsRule];
 
-/** Run every lint rule over the mixin; an empty list means it is clean. */
-export function lintMixin(mixin: Mixin, _cfg: MixinConfig): Finding[] {
+/** Every rule id a finding can carry (`promtool` for what promtool rejects). */
+export const ruleIds: readonly string[] = [syntaxRule, ...exprRules, ...mixinRules].flatMap((r) => r.ids).concat('promtool');
+
+/**
+ * Run every in-process lint rule over the mixin; an empty list means it is clean. `targets` are
+ * its parsed expressions, for a caller that also hands them to promtool.
+ */
+export function lintMixin(mixin: Mixin, cfg: MixinConfig, targets: readonly LintTarget[] = collectTargets(mixin)): Finding[] {
+  const ctx = lintContext(cfg, targets);
   const findings: Finding[] = [];
-  for (const located of ruleExpressions(mixin)) {
-    const parsed = parsePromQL(located.expr);
-    for (const p of parsed.problems) {
-      findings.push({ ...located, rule: 'promql-syntax', message: p.message, excerpt: markSpan(located.expr, p.from, p.to) });
-    }
+  for (const target of targets) {
+    const syntax = syntaxRule.check(target, ctx);
+    findings.push(...syntax);
+    if (syntax.length > 0) continue;
+    for (const rule of exprRules) findings.push(...rule.check(target, ctx));
   }
+  for (const rule of mixinRules) findings.push(...rule.check(mixin, ctx));
   return findings;
 }

@@ -32,13 +32,17 @@ export function parsePromQL(expr: string): ParsedExpr {
   return { expr, tree, problems };
 }
 
-/** Point at `from..to` in `expr` with a caret line underneath, for error messages. */
+/**
+ * The expression with a caret line under `from..to` (on the line where it starts), for error
+ * messages; a multi-line expression is shown whole so the mark has its context.
+ */
 export function markSpan(expr: string, from: number, to: number): string {
   const lineStart = expr.lastIndexOf('\n', Math.max(0, from - 1)) + 1;
   const lineEnd = expr.indexOf('\n', from) === -1 ? expr.length : expr.indexOf('\n', from);
-  const line = expr.slice(lineStart, lineEnd);
   const width = Math.max(1, Math.min(to, lineEnd) - from);
-  return `${line}\n${' '.repeat(from - lineStart)}${'^'.repeat(width)}`;
+  const carets = `${' '.repeat(from - lineStart)}${'^'.repeat(width)}`;
+  const rest = expr.slice(lineEnd + 1).replace(/\n$/, '');
+  return `${expr.slice(0, lineEnd)}\n${carets}${lineEnd < expr.length && rest ? `\n${rest}` : ''}`;
 }
 
 /** The text a node covers. */

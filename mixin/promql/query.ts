@@ -1,4 +1,4 @@
-import { bgpFamilies, bgpSources, catalogue, type BgpMode, type Component } from '../catalogue.js';
+import { bgpFamilies, bgpSources, catalogue, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
 
 /**
@@ -55,7 +55,7 @@ export class Query {
    * metrics several components expose (the k8s client, `up`) must name theirs.
    */
   metric(name: string, component?: Component, ...extra: string[]): string {
-    const entry = catalogue.get(name);
+    const entry = catalogue.get(name) ?? lookupMetric(name)?.entry;
     if (!entry) throw new Error(`metric ${name} is not in the catalogue`);
     if (entry.bgp) throw new Error(`metric ${name} is a BGP/BFD family: use Query.bgp('${entry.bgp.family.suffix}')`);
     const owner = component ?? (entry.components.length === 1 ? entry.components[0] : undefined);
@@ -64,6 +64,14 @@ export class Query {
       throw new Error(`metric ${name} is not exposed by ${owner}`);
     }
     return `${name}${this.selector(owner, ...extra)}`;
+  }
+
+  /**
+   * `name{<scope>, <extra>}` for a series no component selector applies to: recorded series (the
+   * rule aggregated the job away) and Prometheus's own `ALERTS`.
+   */
+  scoped(name: string, ...extra: string[]): string {
+    return `${name}{${[...this.scopeMatchers, ...extra].join(', ')}}`;
   }
 
   /** The BGP modes enabled in the config that emit this family. */

@@ -3,16 +3,15 @@ import { Duration, Section } from './common.js';
 
 const Severity = Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]);
 
+const alertSettingsFields = (defaultFor: string) => ({
+  enabled: Type.Boolean({ default: true, description: 'Emit this alert.' }),
+  for: Duration(defaultFor, 'How long the condition must hold before the alert fires.'),
+  severity: Type.Optional(Severity),
+});
+
 /** Per-alert knobs; `for` defaults live here so that every `for:` in the output comes from config. */
 const AlertSettings = (defaultFor: string) =>
-  Section(
-    {
-      enabled: Type.Boolean({ default: true, description: 'Emit this alert.' }),
-      for: Duration(defaultFor, 'How long the condition must hold before the alert fires.'),
-      severity: Type.Optional(Severity),
-    },
-    `Settings of this alert (default \`for\`: ${defaultFor}).`,
-  );
+  Section(alertSettingsFields(defaultFor), `Settings of this alert (default \`for\`: ${defaultFor}).`);
 
 const Percent = (defaultValue: number, description: string) =>
   Type.Number({ exclusiveMinimum: 0, maximum: 100, default: defaultValue, description });
@@ -53,7 +52,7 @@ export const poolsSection = Section(
     exclude: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description:
-        'Pools (RE2 regular expressions, anchored) that never raise usage or headroom alerts, e.g. pools that are full by design.',
+        'Pools (RE2 regular expressions, anchored) that never raise pool alerts (exhausted, usage, headroom), e.g. pools that are full by design. Recording rules and dashboards still show them.',
     }),
   },
   'Address pool options.',
@@ -77,7 +76,17 @@ export const alertsSection = Section(
     MetalLBL2DuplicateAnnouncer: AlertSettings('5m'),
     MetalLBControllerDown: AlertSettings('5m'),
     MetalLBSpeakerDown: AlertSettings('10m'),
-    MetalLBSpeakersMissing: AlertSettings('15m'),
+    MetalLBSpeakersMissing: Section(
+      {
+        ...alertSettingsFields('15m'),
+        nodeMatchers: Type.String({
+          default: '',
+          description:
+            'Extra label matchers on `kube_node_info` for the nodes that should run a speaker, e.g. `node!~"gpu-.*"` when the speaker DaemonSet avoids some nodes on purpose. Empty: every Ready node.',
+        }),
+      },
+      'Settings of this alert (default `for`: 15m), and which nodes should run a speaker.',
+    ),
     MetalLBFRRK8sDown: AlertSettings('10m'),
   },
   'Per-alert settings: `enabled`, `for`, and an optional `severity` override.',

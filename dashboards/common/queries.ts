@@ -1,0 +1,108 @@
+import type { Component } from '../../mixin/catalogue.js';
+import type { MixinConfig } from '../../mixin/config/schema.js';
+import type { Query } from '../../mixin/promql/query.js';
+import { countableCapacity } from '../../rules/pool-capacity.js';
+
+/** Grafana widens this to at least four scrape intervals, so a rate never sees fewer than two samples. */
+export const rate = (selector: string): string => `rate(${selector}[$__rate_interval])`;
+export const increase = (selector: string): string => `increase(${selector}[$__rate_interval])`;
+export const changes = (selector: string): string => `changes(${selector}[$__rate_interval])`;
+
+/** The parts that exist, joined with `or`; undefined when none does (a family no enabled mode has). */
+export function anyOf(parts: readonly (string | undefined)[]): string | undefined {
+  const present = parts.filter((p): p is string => p !== undefined);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : `(${present.join(' or ')})`;
+}
+
+/** Alternatives that always exist (e.g. one per scraped component), joined with `or`. */
+export function either(parts: readonly string[]): string {
+  const joined = anyOf(parts);
+  if (joined === undefined) throw new Error('either() needs at least one expression');
+  return joined;
+}
+
+/** For families that exist wherever another one does (e.g. BFD down events wherever BFD state). */
+export function required(expr: string | undefined, what: string): string {
+  if (expr === undefined) throw new Error(`${what}: no enabled BGP mode has this family`);
+  return expr;
+}
+
+/** Variable queries are one line in Grafana's editor. */
+export const oneLine = (expr: string): string => expr.replace(/\s*\n\s*/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+
+/** The components a config can have targets for: frr-metrics and frr-k8s only in their BGP modes. */
+export function scrapedComponents(cfg: MixinConfig): Component[] {
+  const modes = cfg.bgp.modes;
+  const out: Component[] = ['controller', 'speaker'];
+  if (modes.includes('frr')) out.push('frrMetrics');
+  if (modes.includes('frr-k8s') || modes.includes('frr-k8s-relabelled')) out.push('frrK8s');
+  return out;
+}
+
+/** The components with a Kubernetes client (config state, object updates): all but the FRR sidecar. */
+export const k8sClientComponents = (cfg: MixinConfig): Component[] => scrapedComponents(cfg).filter((c) => c !== 'frrMetrics');
+
+/** frr-k8s names its client metrics `frrk8s_k8s_client_*`; the controller and speaker `metallb_k8s_client_*`. */
+export const k8sClientMetric = (component: Component, suffix: string): string =>
+  `${component === 'frrK8s' ? 'frrk8s' : 'metallb'}_k8s_client_${suffix}`;
+
+export const componentTitles: Readonly<Record<Component, string>> = {
+  controller: 'Controller',
+  speaker: 'Speaker',
+  frrMetrics: 'FRR metrics',
+  frrK8s: 'FRR-K8s',
+  kubeStateMetrics: 'kube-state-metrics',
+};
+
+/**
+ * `instance` of the hostNetwork pods (speaker, frr-metrics, frr-k8s) is the node's address and
+ * the port; the `host` variable holds addresses, so one choice covers every such component. The
+ * port is optional for setups that relabel `instance` to a node name.
+ */
+export const hostMatcher = 'instance=~"(${host})(:[0-9]+)?"';
+
+/**
+ * Recorded series of rules/*.ts the dashboards read: one series per pool, family or cluster
+ * instead of one per controller pod, session or speaker. (A test checks each name is recorded.)
+ */
+export const records = {
+  poolTotal: 'cluster_pool:metallb_allocator_addresses_total:max',
+  poolInUse: 'cluster_pool:metallb_allocator_addresses_in_use_total:max',
+  poolUsage: 'cluster_pool:metallb_allocator_addresses_in_use:ratio',
+  familyTotal: 'cluster_pool_family:metallb_allocator_addresses_total:max',
+  familyInUse: 'cluster_pool_family:metallb_allocator_addresses_in_use_total:max',
+  familyUsage: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
+  clusterInUse: 'cluster:metallb_allocator_addresses_in_use_total:sum',
+  clusterCapacity: 'cluster:metallb_allocator_addresses_total:sum',
+  bgpSessionsUp: 'cluster:metallb_bgp_session_up:sum',
+  bgpSessions: 'cluster:metallb_bgp_session_up:count',
+  bfdSessionsUp: 'cluster:metallb_bfd_session_up:sum',
+  bfdSessions: 'cluster:metallb_bfd_session_up:count',
+  announcedIps: 'cluster_protocol:metallb_speaker_announced_ips:count',
+  k8sErrorRatio: 'cluster_namespace_job:metallb_k8s_client_update_errors:ratio_rate5m',
+} as const;
+
+/**
+ * Per-pool (or, with a `family` matcher, per pool and family) usage over the recorded series.
+ * Capacities MetalLB cannot count (an IPv6 /64 reports MaxInt64) are left out, as in the alerts.
+ */
+export function poolExpressions(q: Query, by: 'pool' | 'family', ...extra: string[]) {
+  const [total, inUse, usage] = by === 'pool' ? [records.poolTotal, records.poolInUse, records.poolUsage] : [records.familyTotal, records.familyInUse, records.familyUsage];
+  const capacity = countableCapacity(q.scoped(total, ...extra));
+  const used = q.scoped(inUse, ...extra);
+  return {
+    inUse: used,
+    capacity,
+    usagePercent: `100 * ${q.scoped(usage, ...extra)}`,
+    free: `${capacity} - ${used}`,
+  };
+}
+
+/** Thresholds of the pool usage alert, in percent, so the panels turn colour where it fires. */
+export const poolUsageSteps = (cfg: MixinConfig) =>
+  [
+    [null, 'green'],
+    [cfg.thresholds.poolUsage.warning, 'orange'],
+    [cfg.thresholds.poolUsage.critical, 'red'],
+  ] as const;

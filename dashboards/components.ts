@@ -1,0 +1,215 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Component } from '../mixin/catalogue.js';
+import type { MixinConfig } from '../mixin/config/schema.js';
+import { Query } from '../mixin/promql/query.js';
+import { buildDashboard } from './common/dashboard.js';
+import { cell } from './common/layout.js';
+import { stat, table, timeseries, zeroIsGoodSteps, type Steps, type Target } from './common/panels.js';
+import { componentTitles, either, hostMatcher, k8sClientComponents, k8sClientMetric, oneLine, rate, records, scrapedComponents } from './common/queries.js';
+import { filterVariable } from './common/variables.js';
+
+const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
+
+/**
+ * The MetalLB processes themselves: scrape targets, configuration state, the Kubernetes client,
+ * controller-runtime reconciliation (MetalLB >= 0.16) and process resources. The node filter
+ * applies to the host-network pods (speaker, FRR sidecar, frr-k8s); the controller is one pod.
+ */
+export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
+  const q = Query.forDashboard(cfg, { speaker: [hostMatcher], frrMetrics: [hostMatcher], frrK8s: [hostMatcher] });
+  const scraped = scrapedComponents(cfg);
+  const clients = k8sClientComponents(cfg);
+  /** One target per component, legend the component's name. */
+  const perComponent = (components: readonly Component[], expr: (c: Component) => string): Target[] =>
+    components.map((c) => ({ expr: expr(c), legend: componentTitles[c] }));
+  /** A metric every listed component exposes under the same name, joined across them. */
+  const across = (components: readonly Component[], name: string, fn: (s: string) => string = (s) => s) =>
+    either(components.map((c) => fn(q.metric(name, c))));
+  const configProblem = (suffix: string, test: string, problem: string) =>
+    `label_replace(max by (${q.by('job', 'namespace', 'pod')}) (${either(clients.map((c) => `${q.metric(k8sClientMetric(c, suffix), c)} ${test}`))}), "problem", "${problem}", "", "")`;
+  const errorRatio = cfg.thresholds.k8sUpdateErrorRatio;
+
+  return buildDashboard(cfg, {
+    title: 'Components',
+    description: 'MetalLB controller, speakers and frr-k8s: targets, configuration, Kubernetes API, reconciliation and resources.',
+    filters: [
+      filterVariable({
+        name: 'host',
+        label: 'Node address',
+        description: 'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network). The controller is not filtered.',
+        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('up', 'speaker')}, instance)`),
+        regex: '/^(.+?)(?::[0-9]+)?$/',
+      }),
+    ],
+    sections: [
+      {
+        title: 'Targets',
+        cells: [
+          ...scraped.map((c) =>
+            cell(24 / scraped.length, 4, stat({
+              title: `${componentTitles[c]} targets up`,
+              description: `Share of ${componentTitles[c]} scrape targets whose last scrape succeeded; 100% when all are up.`,
+              unit: 'percentunit',
+              steps: allUpSteps,
+              noValue: 'No targets',
+              targets: [{ expr: `sum(${q.metric('up', c)}) / count(${q.metric('up', c)})`, legend: 'Up', instant: true }],
+            })),
+          ),
+          cell(12, 8, timeseries({
+            title: 'Targets down',
+            description: 'Scrape targets of each component that failed their last scrape.',
+            unit: 'short',
+            min: 0,
+            steps: zeroIsGoodSteps,
+            targets: perComponent(scraped, (c) => `count(${q.metric('up', c)} == 0) or vector(0)`),
+          })),
+          cell(12, 8, timeseries({
+            title: 'Targets up',
+            description: 'Scrape targets of each component that answered their last scrape; speakers and frr-k8s should match the node count.',
+            unit: 'short',
+            min: 0,
+            targets: perComponent(scraped, (c) => `sum(${q.metric('up', c)})`),
+          })),
+        ],
+      },
+      {
+        title: 'Configuration',
+        cells: [
+          cell(12, 8, timeseries({
+            title: 'Pods on a stale configuration',
+            description: 'Pods whose latest configuration failed to load, so they run on an older one (MetalLBConfigStale).',
+            unit: 'short',
+            min: 0,
+            steps: zeroIsGoodSteps,
+            targets: perComponent(clients, (c) => `count(${q.metric(k8sClientMetric(c, 'config_stale_bool'), c)} == 1) or vector(0)`),
+          })),
+          cell(12, 8, timeseries({
+            title: 'Pods without a configuration',
+            description: 'Pods that never loaded their configuration (MetalLBConfigNotLoaded).',
+            unit: 'short',
+            min: 0,
+            steps: zeroIsGoodSteps,
+            targets: perComponent(clients, (c) => `count(${q.metric(k8sClientMetric(c, 'config_loaded_bool'), c)} == 0) or vector(0)`),
+          })),
+          cell(24, 6, table({
+            title: 'Pods with a configuration problem',
+            description: 'Each pod running on a stale configuration or without one; empty when every pod has loaded its latest configuration.',
+            unit: 'short',
+            columns: [['job', 'Job'], ['namespace', 'Namespace'], ['pod', 'Pod'], ['problem', 'Problem']],
+            targets: [
+              {
+                expr: `${configProblem('config_stale_bool', '== 1', 'stale configuration')} or ${configProblem('config_loaded_bool', '== 0', 'configuration never loaded')}`,
+                legend: '{{pod}}',
+                instant: true,
+                table: true,
+              },
+            ],
+          })),
+        ],
+      },
+      {
+        title: 'Kubernetes API',
+        cells: [
+          cell(8, 8, timeseries({
+            title: 'Object updates',
+            description: 'Kubernetes object updates (services, nodes, MetalLB resources) processed per second, by component.',
+            unit: 'ops',
+            min: 0,
+            targets: perComponent(clients, (c) => `sum(${rate(q.metric(k8sClientMetric(c, 'updates_total'), c))})`),
+          })),
+          cell(8, 8, timeseries({
+            title: 'Object update error ratio',
+            description: `Share of object updates that failed over 5 minutes, per job: the quantity MetalLBK8sClientErrorsHigh watches (a recording rule, so the node filter does not apply); the dashed line is its threshold (${errorRatio * 100}%).`,
+            unit: 'percentunit',
+            min: 0,
+            steps: [[null, 'green'], [errorRatio, 'red']],
+            showThresholds: true,
+            targets: [{ expr: `max by (${q.by('namespace', 'job')}) (${q.scoped(records.k8sErrorRatio)})`, legend: '{{job}}' }],
+          })),
+          cell(8, 8, timeseries({
+            title: 'API requests by status code',
+            description: 'Requests of the MetalLB and frr-k8s pods to the Kubernetes API per second, by HTTP status code (controller-runtime client, MetalLB >= 0.16).',
+            unit: 'reqps',
+            min: 0,
+            targets: [{ expr: `sum by (${q.by('code')}) (${across(clients, 'rest_client_requests_total', rate)})`, legend: '{{code}}' }],
+          })),
+        ],
+      },
+      {
+        title: 'Reconciliation',
+        cells: [
+          cell(12, 8, timeseries({
+            title: 'Reconciles by controller and result',
+            description: 'controller-runtime reconciliations per second of each MetalLB controller (e.g. servicel2status, PoolStatusController) and result: the 20 busiest.',
+            unit: 'ops',
+            min: 0,
+            targets: [{ expr: `topk(20, sum by (${q.by('controller', 'result')}) (${across(clients, 'controller_runtime_reconcile_total', rate)}))`, legend: '{{controller}} {{result}}' }],
+          })),
+          cell(12, 8, timeseries({
+            title: 'Reconcile errors by controller',
+            description: 'Reconciliations that returned an error, per second and controller: the 20 with the most.',
+            unit: 'ops',
+            min: 0,
+            steps: [[null, 'green']],
+            targets: [{ expr: `topk(20, sum by (${q.by('controller')}) (${across(clients, 'controller_runtime_reconcile_errors_total', rate)}))`, legend: '{{controller}}' }],
+          })),
+          cell(8, 8, timeseries({
+            title: 'Reconcile duration p99',
+            description: '99th percentile of reconciliation time per controller, over all selected pods.',
+            unit: 's',
+            min: 0,
+            targets: [
+              {
+                expr: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate)}))`,
+                legend: '{{controller}}',
+              },
+            ],
+          })),
+          cell(8, 8, timeseries({
+            title: 'Work queue depth',
+            description: 'Items waiting in each controller work queue, summed over pods: the 20 deepest. A queue that keeps growing is not keeping up.',
+            unit: 'short',
+            min: 0,
+            targets: [{ expr: `topk(20, sum by (${q.by('name')}) (${across(clients, 'workqueue_depth')}))`, legend: '{{name}}' }],
+          })),
+          cell(8, 8, timeseries({
+            title: 'Work queue adds and retries',
+            description: 'Items added to and retried by each work queue per second: the 10 busiest queues.',
+            unit: 'ops',
+            min: 0,
+            targets: [
+              { expr: `topk(10, sum by (${q.by('name')}) (${across(clients, 'workqueue_adds_total', rate)}))`, legend: '{{name}} adds' },
+              { expr: `topk(10, sum by (${q.by('name')}) (${across(clients, 'workqueue_retries_total', rate)}))`, legend: '{{name}} retries' },
+            ],
+          })),
+        ],
+      },
+      {
+        title: 'Processes',
+        cells: [
+          cell(8, 8, timeseries({
+            title: 'CPU by pod',
+            description: 'CPU used by each MetalLB process, in cores: the 10 busiest pods and containers.',
+            unit: 'short',
+            min: 0,
+            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'process_cpu_seconds_total', rate)}))`, legend: '{{pod}} {{container}}' }],
+          })),
+          cell(8, 8, timeseries({
+            title: 'Memory by pod',
+            description: 'Resident memory of each MetalLB process: the 10 largest pods and containers.',
+            unit: 'bytes',
+            min: 0,
+            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'process_resident_memory_bytes')}))`, legend: '{{pod}} {{container}}' }],
+          })),
+          cell(8, 8, timeseries({
+            title: 'Goroutines by pod',
+            description: 'Goroutines of each MetalLB process: the 10 pods and containers with the most. Steady growth hints at a leak.',
+            unit: 'short',
+            min: 0,
+            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'go_goroutines')}))`, legend: '{{pod}} {{container}}' }],
+          })),
+        ],
+      },
+    ],
+  });
+}

@@ -1,0 +1,168 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { MixinConfig } from '../mixin/config/schema.js';
+import { Query } from '../mixin/promql/query.js';
+import { buildDashboard } from './common/dashboard.js';
+import { cell, type Cell } from './common/layout.js';
+import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps, type Steps } from './common/panels.js';
+import { componentTitles, either, k8sClientComponents, k8sClientMetric, poolExpressions, poolUsageSteps, records } from './common/queries.js';
+
+const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
+
+/** Health of one cluster at a glance: every number here is an aggregate, whatever the cluster's size. */
+export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
+  const q = Query.forDashboard(cfg);
+  const pools = poolExpressions(q, 'pool');
+  const firing = q.scoped('ALERTS', 'alertname=~"MetalLB.*"', 'alertstate="firing"');
+  const configBool = (suffix: 'stale' | 'loaded', test: string) =>
+    either(k8sClientComponents(cfg).map((c) => `${q.metric(k8sClientMetric(c, `config_${suffix}_bool`), c)} ${test}`));
+  // The recording rules sum sessions per cluster: one series instead of one per node and peer.
+  const sessions = {
+    BGP: q.bgpModes('bgp_session_up').length > 0 ? { up: q.scoped(records.bgpSessionsUp), all: q.scoped(records.bgpSessions) } : undefined,
+    BFD: q.bgpModes('bfd_session_up').length > 0 ? { up: q.scoped(records.bfdSessionsUp), all: q.scoped(records.bfdSessions) } : undefined,
+  };
+
+  const targetStats: Cell[] = k8sClientComponents(cfg).map((c) =>
+      cell(4, 4, stat({
+        title: `${componentTitles[c]} targets up`,
+        description: `Share of ${componentTitles[c]} scrape targets whose last scrape succeeded; 100% when all are up.`,
+        unit: 'percentunit',
+        steps: allUpSteps,
+        noValue: 'No targets',
+        targets: [{ expr: `sum(${q.metric('up', c)}) / count(${q.metric('up', c)})`, legend: 'Up', instant: true }],
+      })),
+    );
+
+  const sessionStats = (kind: 'BGP' | 'BFD'): Cell[] => {
+    const recorded = sessions[kind];
+    return recorded === undefined
+      ? []
+      : [
+          cell(4, 4, stat({
+            title: `${kind} sessions`,
+            description: `${kind} sessions established, and all sessions the speakers report (configured), over every node and peer.`,
+            unit: 'short',
+            steps: healthySteps,
+            noValue: 'No sessions',
+            targets: [
+              { expr: `sum(${recorded.up})`, legend: 'Up', instant: true },
+              { expr: `sum(${recorded.all})`, legend: 'Configured', instant: true },
+            ],
+          })),
+          cell(4, 4, stat({
+            title: `${kind} sessions down`,
+            description: `${kind} sessions that are configured but not established, over every node and peer.`,
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            noValue: '0',
+            targets: [{ expr: `sum(${recorded.all} - ${recorded.up})`, legend: 'Down', instant: true }],
+          })),
+        ];
+  };
+
+  return buildDashboard(cfg, {
+    title: 'Overview',
+    description: 'MetalLB health at a glance: alerts, configuration, targets, sessions, announcements and address pools.',
+    filters: [],
+    sections: [
+      {
+        title: 'Health',
+        cells: [
+          cell(4, 4, stat({
+            title: 'Firing MetalLB alerts',
+            description: 'MetalLB alerts firing now in this cluster (from the ALERTS series of the Prometheus that evaluates the mixin).',
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            noValue: '0',
+            targets: [{ expr: `count(${firing})`, legend: 'Firing', instant: true }],
+          })),
+          cell(4, 4, stat({
+            title: 'Pods on a stale configuration',
+            description: 'Controller, speaker and frr-k8s pods whose latest configuration failed to load, so they run on an older one.',
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            noValue: '0',
+            targets: [{ expr: `count(${configBool('stale', '== 1')})`, legend: 'Stale', instant: true }],
+          })),
+          cell(4, 4, stat({
+            title: 'Pods without a configuration',
+            description: 'Controller, speaker and frr-k8s pods that never loaded their configuration.',
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            noValue: '0',
+            targets: [{ expr: `count(${configBool('loaded', '== 0')})`, legend: 'Not loaded', instant: true }],
+          })),
+          ...targetStats,
+          ...sessionStats('BGP'),
+          ...sessionStats('BFD'),
+          cell(4, 4, stat({
+            title: 'Addresses announced',
+            description: 'Service addresses that at least one speaker announces, per protocol (desired state: routers and neighbours may not have converged).',
+            unit: 'short',
+            steps: healthySteps,
+            noValue: '0',
+            targets: [{ expr: `sum by (${q.by('protocol')}) (${q.scoped(records.announcedIps)})`, legend: '{{protocol}}', instant: true }],
+          })),
+        ],
+      },
+      {
+        title: 'Address pools',
+        cells: [
+          cell(12, 8, barGauge({
+            title: 'Pools by usage',
+            description: `The 20 fullest address pools, in percent of their usable addresses. Orange from ${cfg.thresholds.poolUsage.warning}%, red from ${cfg.thresholds.poolUsage.critical}%, as the usage alert. Pools with uncountable capacity (an IPv6 /64) are left out.`,
+            unit: 'percent',
+            min: 0,
+            max: 100,
+            steps: poolUsageSteps(cfg),
+            targets: [{ expr: `topk(20, ${pools.usagePercent})`, legend: '{{pool}}', instant: true }],
+          })),
+          cell(4, 8, stat({
+            title: 'Usage of all pools',
+            description: 'Addresses in use over usable addresses, summed over the pools with a countable capacity.',
+            unit: 'percent',
+            steps: poolUsageSteps(cfg),
+            targets: [{ expr: `100 * sum(${pools.inUse} and ${pools.capacity}) / sum(${q.scoped(records.clusterCapacity)})`, legend: 'Usage', instant: true }],
+          })),
+          cell(4, 8, stat({
+            title: 'Addresses in use',
+            description: 'LoadBalancer addresses assigned from all pools.',
+            unit: 'short',
+            steps: healthySteps,
+            targets: [{ expr: `sum(${q.scoped(records.clusterInUse)})`, legend: 'In use', instant: true }],
+          })),
+          cell(4, 8, stat({
+            title: 'Usable addresses',
+            description: 'Addresses the pools can assign, summed over pools with a countable capacity (an IPv6 /64 is left out).',
+            unit: 'short',
+            steps: healthySteps,
+            targets: [{ expr: `sum(${q.scoped(records.clusterCapacity)})`, legend: 'Usable', instant: true }],
+          })),
+        ],
+      },
+      {
+        title: 'Now',
+        cells: [
+          cell(12, 8, table({
+            title: 'Firing MetalLB alerts',
+            description: 'Each MetalLB alert firing now, with its severity and how many instances of it fire.',
+            unit: 'short',
+            columns: [['alertname', 'Alert'], ['severity', 'Severity'], ['Value', 'Firing']],
+            sortBy: 'Firing',
+            targets: [{ expr: `count by (${q.by('alertname', 'severity')}) (${firing})`, legend: '{{alertname}}', instant: true, table: true }],
+          })),
+          cell(12, 8, timeseries({
+            title: 'Sessions down',
+            description: 'BGP and BFD sessions that are configured but not established, over every node and peer.',
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            min: 0,
+            targets: (['BGP', 'BFD'] as const).flatMap((kind) => {
+              const recorded = sessions[kind];
+              return recorded === undefined ? [] : [{ expr: `sum(${recorded.all} - ${recorded.up})`, legend: kind }];
+            }),
+          })),
+        ],
+      },
+    ],
+  });
+}

@@ -1,0 +1,174 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** How to reach a Prometheus: the base URL (with any path prefix) and the options real installs need. */
+export interface PrometheusEndpoint {
+  readonly url: string;
+  readonly bearerToken?: string;
+  /** PEM bundle that signs the server's certificate. */
+  readonly ca?: string;
+  readonly insecureSkipVerify?: boolean;
+  readonly timeoutMs: number;
+}
+
+export type UnreachableKind =
+  | 'connection-refused'
+  | 'host-not-found'
+  | 'tls'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'timeout'
+  | 'not-prometheus'
+  | 'network';
+
+/** Prometheus could not be asked at all: the doctor stops with exit code 2 and this reason. */
+export class PrometheusUnreachable extends Error {
+  constructor(
+    readonly kind: UnreachableKind,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'PrometheusUnreachable';
+  }
+}
+
+/** Prometheus answered but refused a request (a malformed query): also fatal, a bug on our side. */
+export class PrometheusApiError extends Error {
+  constructor(
+    readonly path: string,
+    readonly errorType: string,
+    readonly detail: string,
+  ) {
+    super(`Prometheus rejected ${path}: ${errorType}: ${detail}`);
+    this.name = 'PrometheusApiError';
+  }
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface InstantSample {
+  readonly metric: Labels;
+  readonly value: number;
+}
+
+interface ApiEnvelope {
+  status: 'success' | 'error';
+  data?: unknown;
+  errorType?: string;
+  error?: string;
+}
+
+// OpenSSL's verification codes and Node's TLS codes, so that a certificate problem reads as one.
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|EPROTO$)/;
+
+function classifyNetworkError(err: NodeJS.ErrnoException, url: URL): PrometheusUnreachable {
+  const code = err.code ?? '';
+  const where = `${url.host}`;
+  if (code === 'ECONNREFUSED') return new PrometheusUnreachable('connection-refused', `connection refused by ${where}: is Prometheus listening there?`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new PrometheusUnreachable('host-not-found', `host not found: ${url.hostname}`);
+  if (tlsCodes.test(code)) {
+    return new PrometheusUnreachable('tls', `TLS error talking to ${where}: ${err.message} (${code}); pass --ca-file, or --insecure-skip-verify for a self-signed test server`);
+  }
+  return new PrometheusUnreachable('network', `cannot reach ${where}: ${err.message}${code ? ` (${code})` : ''}`);
+}
+
+/**
+ * A read-only client of the Prometheus HTTP API (query, labels, label values). Every call
+ * is a GET: the doctor never writes, and GET is what a read-only proxy in front of Prometheus allows.
+ */
+export class PrometheusClient {
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+
+  constructor(private readonly endpoint: PrometheusEndpoint) {
+    let base: URL;
+    try {
+      base = new URL(endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`);
+    } catch {
+      throw new PrometheusUnreachable('network', `not a URL: ${endpoint.url}`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new PrometheusUnreachable('network', `unsupported scheme ${base.protocol} in ${endpoint.url} (use http:// or https://)`);
+    }
+    this.base = base;
+    this.agent =
+      base.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, ca: endpoint.ca, rejectUnauthorized: !endpoint.insecureSkipVerify })
+        : new http.Agent({ keepAlive: true });
+  }
+
+  get url(): string {
+    return this.base.href;
+  }
+
+  /** Free the keep-alive sockets so the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** `/api/v1/query`: an instant vector, each sample with its labels and value. */
+  async query(expr: string): Promise<InstantSample[]> {
+    const data = (await this.get('api/v1/query', [['query', expr]])) as { resultType: string; result: unknown };
+    if (data.resultType !== 'vector') {
+      throw new PrometheusApiError('api/v1/query', 'unexpected_result', `expected a vector for ${expr}, got ${data.resultType}`);
+    }
+    return (data.result as { metric: Labels; value: [number, string] }[]).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+  }
+
+  /** `/api/v1/labels`: label names present on the series matching the selectors. */
+  async labelNames(selectors: readonly string[] = []): Promise<string[]> {
+    return (await this.get('api/v1/labels', selectors.map((s) => ['match[]', s]))) as string[];
+  }
+
+  /** `/api/v1/label/<name>/values`: the values one label takes on the matching series. */
+  async labelValues(name: string, selectors: readonly string[] = []): Promise<string[]> {
+    return (await this.get(`api/v1/label/${encodeURIComponent(name)}/values`, selectors.map((s) => ['match[]', s]))) as string[];
+  }
+
+  private get(path: string, params: readonly (readonly [string, string])[]): Promise<unknown> {
+    const url = new URL(path, this.base);
+    for (const [k, v] of params) url.searchParams.append(k, v);
+    const transport = url.protocol === 'https:' ? https : http;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.endpoint.bearerToken) headers['Authorization'] = `Bearer ${this.endpoint.bearerToken}`;
+    const timeoutMs = this.endpoint.timeoutMs;
+
+    return new Promise((resolve, reject) => {
+      const req = transport.get(url, { agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(classifyNetworkError(err, url)));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (status === 401) {
+            reject(new PrometheusUnreachable('unauthorized', `unauthorized (HTTP 401) at ${url.host}: pass a valid --bearer-token-file`));
+            return;
+          }
+          if (status === 403) {
+            reject(new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`));
+            return;
+          }
+          let envelope: ApiEnvelope;
+          try {
+            envelope = JSON.parse(body) as ApiEnvelope;
+          } catch {
+            reject(new PrometheusUnreachable('not-prometheus', `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`));
+            return;
+          }
+          if (envelope.status !== 'success') {
+            reject(new PrometheusApiError(path, envelope.errorType ?? `HTTP ${status}`, envelope.error ?? body.slice(0, 200)));
+            return;
+          }
+          resolve(envelope.data);
+        });
+      });
+      req.setTimeout(timeoutMs, () => {
+        req.destroy(new PrometheusUnreachable('timeout', `no answer from ${url.host} within ${timeoutMs / 1000} s (raise --timeout)`));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        reject(err instanceof PrometheusUnreachable ? err : classifyNetworkError(err, url));
+      });
+    });
+  }
+}

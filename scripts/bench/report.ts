@@ -1,0 +1,380 @@
+import type { BuildSpeed, Timed } from './buildspeed.js';
+import type { ClusterPlan } from './clusters.js';
+import type { Measured, Measurement, VariableLoad } from './measure.js';
+import type { Source } from './queries.js';
+import { percentile, sum } from './stats.js';
+
+export interface DataStats {
+  readonly series: number;
+  readonly samples: number;
+  readonly bytes: number;
+  readonly generateSeconds: number;
+  readonly backfillSeconds: number;
+  readonly startupSeconds: number;
+  readonly recordSeconds: number;
+}
+
+export interface SizeRun {
+  readonly size: number;
+  readonly clusters: readonly (ClusterPlan & { services: number })[];
+  readonly data: DataStats;
+  readonly measurement: Measurement;
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGiB: number };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly settings: { readonly repeat: number; readonly step: string; readonly rateInterval: string; readonly scrape: string; readonly selectedCluster: string };
+  readonly buildSpeed: BuildSpeed | undefined;
+  readonly runs: readonly SizeRun[];
+  readonly seedDir: string | undefined;
+  /** The size the targets are judged at. */
+  readonly targetSize: number;
+  readonly panelSeriesLimit: number;
+}
+
+/** Totals of one rule file or dashboard. */
+export interface GroupSummary {
+  readonly source: Source;
+  readonly file: string;
+  readonly queries: number;
+  readonly execMs: number;
+  readonly p99Ms: number;
+  readonly clientMs: number;
+  readonly samples: number;
+  readonly series: number;
+  readonly errors: number;
+  /** The slowest query: its name and time. */
+  readonly slowest: { readonly name: string; readonly execMs: number } | undefined;
+}
+
+export interface PanelSummary {
+  readonly file: string;
+  readonly panel: string;
+  readonly execMs: number;
+  readonly clientMs: number;
+  readonly series: number;
+}
+
+const fmtMs = (ms: number) => (Number.isNaN(ms) ? 'n/a' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : 'n/a');
+const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\s+/g, ' ')}\``;
+const shorten = (s: string, max: number) => {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function summarize(queries: readonly Measured[], source: Source, file: string): GroupSummary {
+  const mine = queries.filter((q) => q.source === source && q.file === file);
+  const exec = mine.map((q) => q.execMs).filter((v) => !Number.isNaN(v));
+  return {
+    source,
+    file,
+    queries: mine.length,
+    execMs: sum(exec),
+    p99Ms: percentile(exec, 99),
+    clientMs: sum(mine.map((q) => q.clientMs)),
+    samples: sum(mine.map((q) => q.samples)),
+    series: sum(mine.map((q) => q.series)),
+    errors: mine.filter((q) => q.error).length,
+    slowest: mine.reduce<GroupSummary['slowest']>((s, q) => (!s || q.execMs > s.execMs ? { name: q.name + (q.refId ? ` [${q.refId}]` : ''), execMs: q.execMs } : s), undefined),
+  };
+}
+
+const slowestText = (s: GroupSummary) => (s.slowest ? `${s.slowest.name} (${fmtMs(s.slowest.execMs)})` : '');
+
+/** Per panel: all its targets (a panel's queries load together). */
+export function panels(queries: readonly Measured[], source: Source, file: string): PanelSummary[] {
+  const byPanel = new Map<string, Measured[]>();
+  for (const q of queries.filter((x) => x.source === source && x.file === file)) {
+    byPanel.set(q.name, [...(byPanel.get(q.name) ?? []), q]);
+  }
+  return [...byPanel].map(([panel, qs]) => ({
+    file,
+    panel,
+    execMs: sum(qs.map((q) => q.execMs)),
+    clientMs: sum(qs.map((q) => q.clientMs)),
+    series: sum(qs.map((q) => q.series)),
+  }));
+}
+
+const dashboardFiles = (m: Measurement, source: Source) => [...new Set(m.queries.filter((q) => q.source === source && q.file.endsWith('.json')).map((q) => q.file))];
+
+function variableMs(loads: readonly VariableLoad[], source: Source, file: string): number {
+  return sum(loads.filter((v) => v.source === source && v.file === file).map((v) => v.clientMs));
+}
+
+/** The verdicts the issue asks for, at the target size. */
+export interface Verdicts {
+  readonly alerts: { ours: number; seed: number; pass: boolean } | undefined;
+  readonly dashboards: { file: string; ours: number; seed: number; ratio: number; pass: boolean }[];
+  readonly panelsOverLimit: PanelSummary[];
+}
+
+export function verdicts(run: SizeRun, limit: number): Verdicts {
+  const q = run.measurement.queries;
+  const ours = summarize(q, 'ours', 'alerts');
+  const seed = summarize(q, 'seed', 'alerts');
+  const seedDash = dashboardFiles(run.measurement, 'seed')[0];
+  const seedMs = seedDash ? summarize(q, 'seed', seedDash).execMs : NaN;
+  const files = dashboardFiles(run.measurement, 'ours');
+  return {
+    alerts: seed.queries > 0 ? { ours: ours.execMs, seed: seed.execMs, pass: ours.execMs <= seed.execMs } : undefined,
+    dashboards: files.map((file) => {
+      const ms = summarize(q, 'ours', file).execMs;
+      return { file, ours: ms, seed: seedMs, ratio: ms / seedMs, pass: ms <= seedMs / 2 };
+    }),
+    panelsOverLimit: files.flatMap((f) => panels(q, 'ours', f)).filter((p) => p.series > limit),
+  };
+}
+
+/** The short table printed at the end of a run and placed at the top of results.md. */
+export function summaryTable(report: BenchReport): string {
+  const rows = report.runs.map((run) => {
+    const q = run.measurement.queries;
+    const both = (file: string) => {
+      const ours = summarize(q, 'ours', file).execMs;
+      const seed = summarize(q, 'seed', file).execMs;
+      return `${fmtMs(ours)} / ${fmtMs(seed)} (${fmtRatio(ours / seed)})`;
+    };
+    const seedDash = dashboardFiles(run.measurement, 'seed')[0];
+    const seedMs = seedDash ? summarize(q, 'seed', seedDash).execMs : NaN;
+    const worst = dashboardFiles(run.measurement, 'ours')
+      .map((f) => summarize(q, 'ours', f))
+      .reduce<GroupSummary | undefined>((w, d) => (!w || d.execMs > w.execMs ? d : w), undefined);
+    const maxSeries = (source: Source) =>
+      dashboardFiles(run.measurement, source)
+        .flatMap((f) => panels(q, source, f))
+        .reduce((m, p) => Math.max(m, p.series), 0);
+    const recorded = (source: Source) => fmtInt(sum(q.filter((x) => x.source === source && x.file === 'rules').map((x) => x.series)));
+    return [
+      `${fmtInt(run.size)} (${fmtInt(run.clusters.reduce((n, c) => n + c.nodes, 0))} in all)`,
+      fmtInt(run.data.series),
+      both('alerts'),
+      both('rules'),
+      worst ? `${fmtMs(worst.execMs)} (${worst.file}) / ${fmtMs(seedMs)} (${fmtRatio(worst.execMs / seedMs)})` : 'no dashboards yet',
+      `${fmtInt(maxSeries('ours'))} / ${fmtInt(maxSeries('seed'))}`,
+      `${recorded('ours')} / ${recorded('seed')}`,
+    ];
+  });
+  return table(
+    [
+      'nodes (selected cluster)',
+      'series stored',
+      'alerts ms, ours / seed (ratio)',
+      'rules ms, ours / seed (ratio)',
+      'slowest dashboard ms, ours / seed (ratio)',
+      'max series per panel, ours / seed',
+      'recording-rule series, ours / seed',
+    ],
+    rows,
+  );
+}
+
+function buildSpeedSection(b: BuildSpeed): string {
+  const row = (t: Timed) => [t.label, code(t.command), fmtMs(t.medianMs), fmtRatio(t.medianMs / b.nodeFloor.medianMs), fmtRatio(t.medianMs / b.sdkFloor.medianMs)];
+  return [
+    '## Build speed',
+    '',
+    `Median of ${b.cli.runs.length} runs, each in a fresh process.`,
+    '',
+    table(['what', 'command', 'median ms', '× node -e 0', '× SDK import'], [b.nodeFloor, b.sdkFloor, b.generate, b.cli].map(row)),
+  ].join('\n');
+}
+
+function verdictSection(report: BenchReport): string {
+  const run = report.runs.find((r) => r.size === report.targetSize);
+  if (!run) return `## Targets\n\nNot judged: the ${fmtInt(report.targetSize)}-node size was not run.`;
+  const v = verdicts(run, report.panelSeriesLimit);
+  const pf = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
+  const lines = [`## Targets at ${fmtInt(report.targetSize)} nodes`, ''];
+  lines.push(
+    v.alerts
+      ? `- Alert file evaluates no slower than the seed's: ${pf(v.alerts.pass)} (ours ${fmtMs(v.alerts.ours)} ms, seed ${fmtMs(v.alerts.seed)} ms, ratio ${fmtRatio(v.alerts.ours / v.alerts.seed)}).`
+      : '- Alert file: not judged (no seed).',
+  );
+  if (v.dashboards.length === 0) lines.push('- Dashboards: none generated yet.');
+  for (const d of v.dashboards) {
+    lines.push(`- ${d.file} range load at most half the seed dashboard's: ${pf(d.pass)} (${fmtMs(d.ours)} ms vs ${fmtMs(d.seed)} ms, ratio ${fmtRatio(d.ratio)}).`);
+  }
+  lines.push(
+    v.panelsOverLimit.length === 0
+      ? `- No default panel returns more than ${report.panelSeriesLimit} series: ${pf(true)}.`
+      : `- No default panel returns more than ${report.panelSeriesLimit} series: ${pf(false)}: ${v.panelsOverLimit.map((p) => `${p.file} / ${p.panel} (${fmtInt(p.series)})`).join('; ')}.`,
+  );
+  return lines.join('\n');
+}
+
+function sizeSection(run: SizeRun, report: BenchReport, detailed: boolean): string {
+  const q = run.measurement.queries;
+  const out: string[] = [`## ${fmtInt(run.size)} nodes`, ''];
+  out.push(
+    table(
+      ['cluster', 'install', 'BGP', 'nodes', 'services'],
+      run.clusters.map((c) => [c.name, c.install, c.bgp, fmtInt(c.nodes), fmtInt(c.services)]),
+    ),
+  );
+  const d = run.data;
+  out.push(
+    '',
+    `${fmtInt(d.series)} series, ${fmtInt(d.samples)} samples (${(d.bytes / 1e9).toFixed(2)} GB of OpenMetrics): generated in ${d.generateSeconds.toFixed(1)} s while promtool backfilled the parts, backfill done ${d.backfillSeconds.toFixed(1)} s later, Prometheus ready in ${d.startupSeconds.toFixed(1)} s, recording rules and \`ALERTS\` backfilled in ${d.recordSeconds.toFixed(1)} s.`,
+    '',
+    '### Rule files (instant queries at the end of the window)',
+    '',
+  );
+  const ruleRows = (['alerts', 'rules'] as const).flatMap((file) => {
+    const ours = summarize(q, 'ours', file);
+    const seed = summarize(q, 'seed', file);
+    return [ours, seed].map((s) => [
+      file,
+      s.source,
+      fmtInt(s.queries),
+      fmtMs(s.execMs),
+      fmtMs(s.p99Ms),
+      fmtInt(s.samples),
+      fmtInt(s.series),
+      fmtInt(s.errors),
+      slowestText(s),
+      s.source === 'ours' ? fmtRatio(ours.execMs / seed.execMs) : '',
+    ]);
+  });
+  out.push(table(['file', 'source', 'queries', 'total ms', 'p99 ms', 'samples', 'series returned', 'errors', 'slowest (ms)', 'ours/seed'], ruleRows));
+
+  const seedDash = dashboardFiles(run.measurement, 'seed')[0];
+  const seedTotal = seedDash ? summarize(q, 'seed', seedDash).execMs : NaN;
+  out.push('', `### Dashboards (range queries over 1 h, step ${report.settings.step}, \`$__rate_interval\` = ${report.settings.rateInterval}, \`$cluster\` = ${report.settings.selectedCluster})`, '');
+  const dashRows = (['ours', 'seed'] as const).flatMap((source) =>
+    dashboardFiles(run.measurement, source).map((file) => {
+      const s = summarize(q, source, file);
+      const ps = panels(q, source, file);
+      const maxPanel = ps.reduce<PanelSummary | undefined>((m, p) => (!m || p.series > m.series ? p : m), undefined);
+      return [
+        file,
+        source,
+        fmtInt(ps.length),
+        fmtInt(s.queries),
+        fmtMs(s.execMs),
+        fmtMs(s.p99Ms),
+        fmtMs(s.clientMs),
+        fmtMs(variableMs(run.measurement.variables, source, file)),
+        fmtInt(s.samples),
+        maxPanel ? `${fmtInt(maxPanel.series)} (${maxPanel.panel})` : '',
+        fmtInt(s.errors),
+        slowestText(s),
+        source === 'ours' ? fmtRatio(s.execMs / seedTotal) : '',
+      ];
+    }),
+  );
+  out.push(
+    table(
+      ['dashboard', 'source', 'panels', 'queries', 'server ms', 'p99 ms', 'client ms', 'variables ms', 'samples', 'max series per panel', 'errors', 'slowest (ms)', 'ours/seed'],
+      dashRows,
+    ),
+  );
+
+  const ours = q.filter((x) => x.source === 'ours');
+  const slowest = [...ours].sort((a, b) => b.execMs - a.execMs).slice(0, 10);
+  out.push('', '### Slowest queries of ours', '');
+  out.push(
+    table(
+      ['where', 'name', 'mode', 'exec ms', 'client ms', 'series', 'samples', 'query'],
+      slowest.map((x) => [x.file, x.name + (x.refId ? ` [${x.refId}]` : ''), x.mode, fmtMs(x.execMs), fmtMs(x.clientMs), fmtInt(x.series), fmtInt(x.samples), code(shorten(x.expr, 160))]),
+    ),
+  );
+
+  const over = dashboardFiles(run.measurement, 'ours')
+    .flatMap((f) => panels(q, 'ours', f))
+    .filter((p) => p.series > report.panelSeriesLimit);
+  if (over.length > 0) {
+    out.push('', `### Panels of ours over ${report.panelSeriesLimit} series`, '');
+    out.push(table(['dashboard', 'panel', 'series', 'server ms'], over.map((p) => [p.file, p.panel, fmtInt(p.series), fmtMs(p.execMs)])));
+  }
+
+  const records = q.filter((x) => x.file === 'rules');
+  out.push(
+    '',
+    '### Series the recording rules add',
+    '',
+    `Ours: ${fmtInt(sum(records.filter((x) => x.source === 'ours').map((x) => x.series)))} series from ${records.filter((x) => x.source === 'ours').length} rules; the seed: ${fmtInt(sum(records.filter((x) => x.source === 'seed').map((x) => x.series)))} from ${records.filter((x) => x.source === 'seed').length}.`,
+  );
+  if (detailed) {
+    out.push('', '| rule | series | exec ms |', '|---|---|---|');
+    for (const r of records.filter((x) => x.source === 'ours')) out.push(`| ${r.name} | ${fmtInt(r.series)} | ${fmtMs(r.execMs)} |`);
+  }
+
+  const errors = q.filter((x) => x.error);
+  if (errors.length > 0) {
+    out.push('', '### Queries that failed', '');
+    out.push(table(['source', 'where', 'name', 'error', 'query'], errors.map((x) => [x.source, x.file, x.name, code(shorten(x.error ?? '', 160)), code(shorten(x.expr, 120))])));
+  }
+
+  if (detailed) {
+    out.push('', '### Every panel', '');
+    const rows = (['ours', 'seed'] as const).flatMap((source) =>
+      dashboardFiles(run.measurement, source).flatMap((f) => panels(q, source, f).map((p) => [f, p.panel, fmtMs(p.execMs), fmtMs(p.clientMs), fmtInt(p.series)])),
+    );
+    out.push(table(['dashboard', 'panel', 'server ms', 'client ms', 'series'], rows));
+    const vars = run.measurement.variables;
+    if (vars.length > 0) {
+      out.push('', '### Dashboard variables', '');
+      out.push(table(['dashboard', 'variable', 'options', 'expanded to', 'client ms'], vars.map((v) => [v.file, v.name, fmtInt(v.options), code(v.value), fmtMs(v.clientMs)])));
+    }
+  }
+  return out.join('\n');
+}
+
+export function renderReport(report: BenchReport, dataNotes: string): string {
+  const largest = Math.max(...report.runs.map((r) => r.size));
+  return [
+    '# Benchmark: build speed and query cost at scale',
+    '',
+    `Written by \`npm run bench\` on ${report.date}. Machine: ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memoryGiB} GiB. ` +
+      Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ') + '.',
+    '',
+    `Timings are Prometheus's own (\`stats=all\`: \`execTotalTime\`), the median of ${report.settings.repeat} runs of each query, run one at a time; ` +
+      '"client ms" is the wall time of the HTTP request. "samples" (`totalQueryableSamples`) is the work a query does, and does not depend on the machine. ' +
+      `Ours is whatever \`generate(defaultConfig())\` returned at run time; the seed is ${report.seedDir ? `\`${report.seedDir}\`` : 'absent'}, measured in the same run against the same data.`,
+    '',
+    summaryTable(report),
+    '',
+    verdictSection(report),
+    '',
+    ...(report.buildSpeed ? [buildSpeedSection(report.buildSpeed), ''] : []),
+    dataNotes,
+    '',
+    ...report.runs.map((run) => sizeSection(run, report, run.size === largest)),
+    '',
+  ].join('\n');
+}
+
+/** What the synthetic data contains, so a reader can judge the numbers. */
+export function estateNotes(report: BenchReport): string {
+  return [
+    '## The data',
+    '',
+    `Each size N is three clusters, generated with a seeded PRNG (the same data every run), scraped every ${report.settings.scrape} for 70 minutes and backfilled with \`promtool tsdb create-blocks-from openmetrics\`:`,
+    '',
+    `- \`prod-eu1\`, N nodes: MetalLB 0.16 from the Helm chart (jobs \`metallb\`, \`metallb-controller-monitor-service\`, \`metallb-frr-k8s-frr-k8s-monitor-service\`; ports 9120/9140/9141), BGP in frr-k8s mode (\`frrk8s_bgp_*\`/\`frrk8s_bfd_*\`, peer without port, \`vrf\`), two ToR peers per node with BFD and a third peer in VRF \`storage\` on every tenth rack; 10 services per node. This is the cluster the dashboards are opened on (\`$cluster\`).`,
+    '- `prod-us1`, 0.3 N nodes: MetalLB 0.15 from Helm (port 7472), native BGP (`metallb_bgp_*`, peer `IP:179`), including the stale `peer="IP"` series at 0 that 0.15 leaves behind (metallb#2806). These `metallb_bgp_*` series are what the seed\'s BGP queries, which name no job, find: the seed was written for native/FRR mode and sees nothing of frr-k8s.',
+    '- `edge-ams1`, 0.1 N nodes: MetalLB 0.16 from the kustomize manifests (jobs `speaker-monitor-service`, `controller-monitor-service`), layer 2 only.',
+    '',
+    'Every series carries the target labels the Prometheus Operator adds (`cluster`, `job`, `namespace`, `service`, `endpoint`, `pod`, `container`, `instance`), with `honorLabels` semantics for the metric\'s own `service` label. What happens during the window:',
+    '',
+    '- the controller Deployment rolls out 48 minutes in: old and new pod report the same pools for two minutes;',
+    '- 2 % of speakers (at least one per cluster) restart: scrapes fail for 30–90 s, counters reset, their layer-2 IPs fail over to another node (gratuitous ARP/NDP) and back; 1 % of frr-k8s pods restart too (sessions re-established, counters reset);',
+    '- one node per cluster becomes unreachable 55 minutes in (kube-state-metrics: Ready unknown, `node.kubernetes.io/unreachable` taints; its targets down);',
+    '- 0.5 % of nodes (at least two) have a session flapping (down for 30–90 s every few minutes) from 40–45 minutes in; one session per BGP cluster goes down for good 30 minutes in;',
+    '- pools: one public pool fills from 90 % to 97 %, a tiny `mgmt` pool is full (4/4), dual-stack pools, an IPv6-only /64 pool (MaxInt64 capacity) and a mixed /64 + IPv4 pool whose total overflows negative (metallb#3140); IPv4-only pools report IPv6 0/0;',
+    '- one speaker runs on a stale config for the last 25 minutes; one has a burst of Kubernetes update errors;',
+    '- one layer-2 IP per cluster is announced by two nodes at once for five minutes, 50 minutes in (a memberlist split);',
+    '- layer-2 services are announced by one node; BGP services with `externalTrafficPolicy: Local` by the two nodes holding endpoints; three ingress services per BGP cluster by every node.',
+    '',
+    'Only metrics some query can read are generated (no `go_gc_*`, `promhttp_*`, …), and the controller-runtime latency histogram (41 buckets) exists for one controller per MetalLB process, so that the 1,000-node size stays within minutes; a real target has more series, which no query here touches.',
+  ].join('\n');
+}

@@ -1,0 +1,377 @@
+import type { SyntaxNode } from '@lezer/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../mixin/build.js';
+import { lookupMetric } from '../mixin/catalogue.js';
+import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
+import type { MixinConfig } from '../mixin/config/schema.js';
+import { selectorsOf } from '../mixin/promql/inspect.js';
+import { parsePromQL } from '../mixin/promql/parse.js';
+import type { Mixin } from '../mixin/types.js';
+import { grafanaValidator, type GrafanaValidator } from './helpers/grafana-schema.js';
+
+interface GridPos { x: number; y: number; w: number; h: number }
+interface Target { expr: string; legendFormat?: string; datasource?: { type?: string; uid?: string }; refId: string }
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  description?: string;
+  gridPos: GridPos;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+  options?: Record<string, unknown>;
+  fieldConfig?: { defaults: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] }; custom?: Record<string, unknown> } };
+}
+interface Variable { name: string; type: string; label?: string; query: unknown; hide?: number; multi?: boolean; includeAll?: boolean; allValue?: string; refresh?: number; regex?: string; datasource?: { uid?: string } }
+interface Link { title: string; type: string; tags?: string[]; asDropdown?: boolean; includeVars?: boolean; keepTime?: boolean; placement?: string }
+interface Dashboard {
+  id: null;
+  uid: string;
+  title: string;
+  tags: string[];
+  refresh: string;
+  timezone: string;
+  editable: boolean;
+  time: { from: string; to: string };
+  links: Link[];
+  panels: Panel[];
+  templating: { list: Variable[] };
+}
+
+const files = ['metallb-address-pools.json', 'metallb-bgp-bfd.json', 'metallb-components.json', 'metallb-layer2.json', 'metallb-overview.json'];
+const dashboardsOf = (mixin: Mixin) => mixin.grafanaDashboards as unknown as Record<string, Dashboard>;
+const build = (cfg: MixinConfig) => dashboardsOf(generate(cfg).mixin);
+const flatPanels = (d: Dashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+const drawn = (d: Dashboard): Panel[] => flatPanels(d).filter((p) => p.type !== 'row');
+const targetsOf = (d: Dashboard) => drawn(d).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, target: t })));
+
+/** Grafana's interval variables stand where PromQL wants a duration; a sentinel makes them parse and stay recognisable. */
+const rateSentinel = '7777s';
+const expandIntervals = (expr: string) => expr.replaceAll('$__rate_interval', rateSentinel).replaceAll('$__range', '1h').replaceAll('$__interval', '1m');
+
+/** The function a range selector is the argument of, and its range, if the selector is one. */
+function rangeContext(selector: SyntaxNode, expr: string): { fn: string | undefined; range: string } | undefined {
+  const matrix = selector.parent;
+  if (matrix?.name !== 'MatrixSelector') return undefined;
+  const duration = matrix.getChild('DurationExpr');
+  const range = duration ? expr.slice(duration.from, duration.to) : '';
+  let up = matrix.parent;
+  if (up?.name === 'OffsetExpr') up = up.parent;
+  const call = up?.name === 'FunctionCallBody' ? up.parent : null;
+  const ident = call?.getChild('FunctionIdentifier');
+  return { fn: ident ? expr.slice(ident.from, ident.to) : undefined, range };
+}
+
+const overlaps = (a: GridPos, b: GridPos) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+describe('dashboards', () => {
+  let cfg: MixinConfig;
+  let mixin: Mixin;
+  let dashboards: Record<string, Dashboard>;
+  let validator: GrafanaValidator;
+
+  beforeAll(() => {
+    cfg = defaultConfig();
+    mixin = generate(cfg).mixin;
+    dashboards = dashboardsOf(mixin);
+    validator = grafanaValidator();
+  });
+
+  it('are the five files of the set', () => {
+    expect(Object.keys(dashboards).sort()).toEqual(files);
+  });
+
+  describe('Grafana JSON schemas', () => {
+    it.each(files)('%s validates: dashboard, panel options and field config per type, Prometheus targets', (file) => {
+      expect(validator.validate(dashboards[file])).toEqual([]);
+    });
+
+    it('validates the variants other configs produce (native only, multi-cluster, FRR-K8s only)', () => {
+      for (const partial of [{ bgp: { modes: ['native'] } }, { showMultiCluster: true, clusterLabel: 'k8s_cluster' }, { bgp: { modes: ['frr-k8s'] } }]) {
+        for (const d of Object.values(build(resolveConfig(partial)))) expect(validator.validate(d)).toEqual([]);
+      }
+    });
+
+    it('catches broken dashboards: wrong enum, misspelt option, wrong type, unknown target field, broken panel', () => {
+      const broken = (mutate: (d: Dashboard) => void) => {
+        const d = structuredClone(dashboards['metallb-overview.json']!);
+        mutate(d);
+        return validator.validate(d).map((p) => `${p.where} ${p.message}`).join('\n');
+      };
+      const first = (d: Dashboard, type: string) => drawn(d).find((p) => p.type === type)!;
+      expect(broken((d) => (first(d, 'stat').options!['colorMode'] = 'rainbow'))).toMatch(/options \/colorMode must be equal to one of the allowed values/);
+      expect(broken((d) => ((first(d, 'timeseries').options!['legend'] as Record<string, unknown>)['placment'] = 'right'))).toMatch(/must NOT have additional properties: placment/);
+      expect(broken((d) => (first(d, 'timeseries').fieldConfig!.defaults.custom!['lineWidth'] = 'thick'))).toMatch(/custom \/lineWidth must be number/);
+      expect(broken((d) => ((first(d, 'stat').targets![0] as unknown as Record<string, unknown>)['exprr'] = 'up'))).toMatch(/targets\[0\] .*additional properties: exprr/);
+      expect(broken((d) => ((first(d, 'stat').gridPos as unknown as Record<string, unknown>)['w'] = '6'))).toMatch(/gridPos\/w must be integer/);
+      expect(broken((d) => ((d as unknown as Record<string, unknown>)['__inputs'] = []))).toMatch(/additional properties: __inputs/);
+    });
+  });
+
+  describe('structure', () => {
+    it.each(files)('%s: ids are unique and sequential, the dashboard id is null', (file) => {
+      const d = dashboards[file]!;
+      expect(d.id).toBeNull();
+      expect(flatPanels(d).map((p) => p.id)).toEqual(flatPanels(d).map((_, i) => i + 1));
+    });
+
+    it.each(files)('%s: panels fit the 24-column grid, do not overlap, and sit below their row', (file) => {
+      const d = dashboards[file]!;
+      const panels = flatPanels(d);
+      for (const p of panels) {
+        expect(p.gridPos.w, p.title).toBeGreaterThan(0);
+        expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+        expect(Number.isInteger(p.gridPos.x) && Number.isInteger(p.gridPos.w), p.title).toBe(true);
+      }
+      for (let i = 0; i < panels.length; i++) {
+        for (let j = i + 1; j < panels.length; j++) {
+          expect(overlaps(panels[i]!.gridPos, panels[j]!.gridPos), `${panels[i]!.title} overlaps ${panels[j]!.title}`).toBe(false);
+        }
+      }
+      // Expanded rows only: no nested panels, and each panel follows its row on the grid.
+      let rowY = -1;
+      for (const p of d.panels) {
+        expect(p.panels ?? [], p.title).toEqual([]);
+        if (p.type === 'row') {
+          expect(p.gridPos).toEqual({ x: 0, y: expect.any(Number) as number, w: 24, h: 1 });
+          expect(p.gridPos.y).toBeGreaterThan(rowY);
+          rowY = p.gridPos.y;
+        } else {
+          expect(p.gridPos.y, p.title).toBeGreaterThan(rowY);
+        }
+      }
+      expect(d.panels[0]!.type).toBe('row');
+    });
+
+    it.each(files)('%s: every panel has a title, description, unit and ${datasource} on the panel and each target', (file) => {
+      for (const p of drawn(dashboards[file]!)) {
+        expect(p.title.length, `${file}: panel without title`).toBeGreaterThan(0);
+        expect(p.description?.length ?? 0, p.title).toBeGreaterThan(20);
+        expect(p.fieldConfig?.defaults.unit, p.title).toMatch(/^[a-z]+$/);
+        expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        expect(p.targets?.length ?? 0, p.title).toBeGreaterThan(0);
+        for (const t of p.targets ?? []) expect(t.datasource, p.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      }
+    });
+
+    it.each(files)('%s: legends name their series', (file) => {
+      for (const { panel, target } of targetsOf(dashboards[file]!)) {
+        expect(target.legendFormat, panel.title).toBeDefined();
+        expect(target.legendFormat, panel.title).not.toBe('__auto');
+        // A query that keeps labels (a `by`, topk, or a plain selector) must show them.
+        const keepsLabels = /\bby \(|topk|bottomk|^\w+\{/.test(target.expr) && !/^count\(|^sum\(|^max\(|^min\(/.test(target.expr);
+        if (keepsLabels && panel.type !== 'table') expect(target.legendFormat, `${panel.title}: ${target.expr}`).toMatch(/\{\{\w+\}\}/);
+      }
+    });
+
+    it('each JSON stays far below the 262,144-byte kubectl annotation limit', () => {
+      for (const d of Object.values(dashboards)) expect(JSON.stringify(d, null, 2).length).toBeLessThan(262_144 / 2);
+    });
+  });
+
+  describe('queries', () => {
+    it('every selector carries the cluster matcher, and every query parses', () => {
+      let selectors = 0;
+      for (const d of Object.values(dashboards)) {
+        for (const { panel, target } of targetsOf(d)) {
+          const expanded = expandIntervals(target.expr);
+          expect(parsePromQL(expanded).problems, `${d.title} / ${panel.title}`).toEqual([]);
+          for (const s of selectorsOf(expanded)) {
+            selectors++;
+            expect(s.matchers, `${d.title} / ${panel.title}: ${s.metric}`).toContainEqual({ label: 'cluster', op: '=', value: '$cluster' });
+          }
+        }
+      }
+      expect(selectors).toBeGreaterThan(100);
+    });
+
+    it('uses the configured cluster label', () => {
+      const other = build(resolveConfig({ clusterLabel: 'k8s_cluster' }));
+      for (const d of Object.values(other)) {
+        for (const { target } of targetsOf(d)) {
+          for (const s of selectorsOf(expandIntervals(target.expr))) expect(s.matchers).toContainEqual({ label: 'k8s_cluster', op: '=', value: '$cluster' });
+        }
+      }
+    });
+
+    it('rates every counter over $__rate_interval and never rates a gauge (several gauges end in _total)', () => {
+      const records = new Set(mixin.prometheusRules.groups.flatMap((g) => g.rules.map((r) => r.record)));
+      const seen = { counters: 0, gauges: 0, records: 0 };
+      for (const d of Object.values(dashboards)) {
+        for (const { panel, target } of targetsOf(d)) {
+          const expr = expandIntervals(target.expr);
+          for (const s of selectorsOf(expr)) {
+            const where = `${d.title} / ${panel.title}: ${s.metric}`;
+            const ctx = rangeContext(s.node, expr);
+            if (ctx && ['rate', 'irate', 'increase'].includes(ctx.fn ?? '')) expect(ctx.range, where).toBe(rateSentinel);
+            if (s.metric !== undefined && records.has(s.metric)) {
+              seen.records++;
+              continue;
+            }
+            const known = s.metric === undefined ? undefined : lookupMetric(s.metric);
+            expect(known, `${where} is neither in the catalogue nor a recording rule`).toBeDefined();
+            if (known!.seriesType === 'counter') {
+              seen.counters++;
+              expect(ctx?.fn, `${where} is a counter`).toMatch(/^(rate|irate|increase)$/);
+            } else {
+              seen.gauges++;
+              expect(ctx?.fn ?? '', `${where} is a gauge`).not.toMatch(/^(rate|irate|increase)$/);
+            }
+          }
+        }
+      }
+      expect(seen.counters).toBeGreaterThan(20);
+      expect(seen.gauges).toBeGreaterThan(20);
+      expect(seen.records).toBeGreaterThan(5);
+    });
+
+    it('never spells a job or a BGP prefix the config does not produce: modes drop out of the queries', () => {
+      const exprs = (c: MixinConfig) => Object.values(build(c)).flatMap((d) => targetsOf(d).map(({ target }) => target.expr)).join('\n');
+      const native = exprs(resolveConfig({ bgp: { modes: ['native'] } }));
+      // Recorded series (`cluster:metallb_bgp_session_up:sum`) are named after MetalLB's metric in every mode.
+      expect(native).not.toMatch(/(?<!:)\b(frrk8s_|metallb_bfd_)/);
+      expect(native).toContain('metallb_bgp_pending_prefixes_total');
+      const frrK8s = exprs(resolveConfig({ bgp: { modes: ['frr-k8s'] } }));
+      expect(frrK8s).not.toMatch(/(?<!:)\bmetallb_(bgp|bfd)_/);
+      expect(frrK8s).toContain('frrk8s_bgp_received_prefixes_total');
+      expect(frrK8s).toContain('frrk8s_bfd_session_up');
+      const custom = exprs(resolveConfig({ selectors: { speaker: 'job="my-speakers"', frrMetrics: 'job="my-frr"' } }));
+      expect(custom).toContain('metallb_speaker_announced{job="my-speakers"');
+      expect(custom).toContain('metallb_bgp_session_up{job="my-frr"');
+      expect(custom).not.toContain('speaker-monitor-service');
+    });
+
+    it('aggregates before drawing: no range panel draws a raw per-series selector', () => {
+      for (const d of Object.values(dashboards)) {
+        for (const p of drawn(d).filter((p) => p.type === 'timeseries' || p.type === 'state-timeline')) {
+          for (const t of p.targets ?? []) {
+            const top = parsePromQL(expandIntervals(t.expr)).tree.topNode.firstChild!;
+            // The outermost operation either aggregates (sum/count/min/topk/...) or compares/joins aggregates.
+            const aggregated = top.name === 'AggregateExpr' || top.name === 'FunctionCall' || (top.name === 'BinaryExpr' && /^(count|sum|max|min|topk|bottomk)/.test(t.expr));
+            expect(aggregated, `${d.title} / ${p.title}: ${t.expr}`).toBe(true);
+          }
+        }
+      }
+    });
+  });
+
+  describe('variables', () => {
+    it.each(files)('%s: datasource, then a hidden cluster, then multi-select filters with All that reload on time change', (file) => {
+      const vars = dashboards[file]!.templating.list;
+      expect(vars[0]).toMatchObject({ name: 'datasource', type: 'datasource', label: 'Data source', query: 'prometheus', regex: '' });
+      expect(vars[1]).toMatchObject({ name: 'cluster', type: 'query', hide: 2, refresh: 2, datasource: { uid: '${datasource}' } });
+      expect(String(vars[1]!.query)).toMatch(/^label_values\(up\{.*\}, cluster\)$/);
+      for (const v of vars.slice(2)) {
+        expect(v, v.name).toMatchObject({ type: 'query', multi: true, includeAll: true, refresh: 2, datasource: { uid: '${datasource}' } });
+        expect(v.allValue, v.name).toMatch(/^\.[+*]$/);
+        const inner = /^(?:label_values|query_result)\((.*?)(?:, \w+)?\)$/.exec(String(v.query));
+        expect(inner, `${v.name}: ${String(v.query)}`).not.toBeNull();
+        for (const s of selectorsOf(inner![1]!)) expect(s.matchers, v.name).toContainEqual({ label: 'cluster', op: '=', value: '$cluster' });
+      }
+    });
+
+    it('every variable a query uses is defined on its dashboard', () => {
+      const builtin = new Set(['__rate_interval', '__range', '__interval']);
+      for (const d of Object.values(dashboards)) {
+        const names = new Set(d.templating.list.map((v) => v.name));
+        for (const { target } of targetsOf(d)) {
+          for (const [, a, b] of target.expr.matchAll(/\$\{(\w+)\}|\$(\w+)/g)) {
+            const name = (a ?? b)!;
+            expect(builtin.has(name) || names.has(name), `${d.title}: $${name}`).toBe(true);
+          }
+        }
+      }
+    });
+
+    it('shows the cluster variable and takes the data source settings from the config', () => {
+      const d = build(resolveConfig({ showMultiCluster: true, clusterLabel: 'k8s_cluster', dashboards: { datasource: { name: 'Thanos', regex: '/thanos.*/' } } }))['metallb-overview.json']!;
+      expect(d.templating.list[0]).toMatchObject({ regex: '/thanos.*/', current: { text: 'Thanos', value: 'Thanos' } });
+      expect(d.templating.list[1]).toMatchObject({ name: 'cluster', hide: 0 });
+      expect(String(d.templating.list[1]!.query)).toMatch(/, k8s_cluster\)$/);
+    });
+  });
+
+  describe('settings from the config', () => {
+    it('uid, title, tags, time, refresh, timezone, editable and the dashboards link', () => {
+      const custom = build(
+        resolveConfig({
+          dashboards: { uidPrefix: 'lb-', uids: { 'metallb-layer2.json': 'my-l2' }, titlePrefix: 'LB / ', tags: ['net', 'lb'], refresh: '1m', timezone: 'browser', from: 'now-6h' },
+        }),
+      );
+      expect(Object.values(custom).map((d) => d.uid).sort()).toEqual(['lb-address-pools', 'lb-bgp-bfd', 'lb-components', 'lb-overview', 'my-l2']);
+      for (const d of Object.values(custom)) {
+        expect(d.title).toMatch(/^LB \/ [A-Z]/);
+        expect(d).toMatchObject({ tags: ['net', 'lb'], refresh: '1m', timezone: 'browser', editable: false, time: { from: 'now-6h', to: 'now' } });
+        expect(d.links).toHaveLength(1);
+        expect(d.links[0]).toMatchObject({ type: 'dashboards', tags: ['net', 'lb'], asDropdown: true, includeVars: true, keepTime: true });
+        // The SDK's default would move the link into the controls menu (foundation-sdk#1272).
+        expect(d.links[0]).not.toHaveProperty('placement');
+      }
+      expect(Object.values(dashboards).map((d) => d.title).sort()).toEqual([
+        'MetalLB / Address pools',
+        'MetalLB / BGP and BFD',
+        'MetalLB / Components',
+        'MetalLB / Layer 2 and announcements',
+        'MetalLB / Overview',
+      ]);
+    });
+
+    it('rejects a uid override for a dashboard that does not exist', () => {
+      expect(() => generate(resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } }))).toThrow(/dashboards.uids: no dashboard named metallb-nope.json/);
+    });
+
+    it('pool panels use the alert thresholds', () => {
+      const stepsOf = (d: Dashboard) => drawn(d).filter((p) => p.fieldConfig?.defaults.unit === 'percent').map((p) => p.fieldConfig!.defaults.thresholds!.steps.map((s) => s.value));
+      const pools = build(resolveConfig({ thresholds: { poolUsage: { warning: 60, critical: 70 } } }))['metallb-address-pools.json']!;
+      expect(stepsOf(pools).length).toBeGreaterThan(3);
+      for (const steps of stepsOf(pools)) expect(steps).toEqual([null, 60, 70]);
+      for (const steps of stepsOf(dashboards['metallb-overview.json']!)) expect(steps).toEqual([null, cfg.thresholds.poolUsage.warning, cfg.thresholds.poolUsage.critical]);
+    });
+
+    it('builds fresh objects each time: a second build neither changes nor shares the first', () => {
+      const first = build(cfg);
+      const snapshot = JSON.stringify(first);
+      const second = build(resolveConfig({ dashboards: { uidPrefix: 'other-' } }));
+      expect(JSON.stringify(first)).toBe(snapshot);
+      expect(second['metallb-overview.json']!.panels[1]).not.toBe(first['metallb-overview.json']!.panels[1]);
+      expect(JSON.stringify(build(cfg))).toBe(snapshot);
+    });
+  });
+
+  describe('contents', () => {
+    const exprsOf = (file: string) => targetsOf(dashboards[file]!).map(({ target }) => target.expr).join('\n');
+    const titlesOf = (file: string) => drawn(dashboards[file]!).map((p) => p.title);
+
+    it('overview: firing MetalLB alerts, pools, sessions, config, targets and announcements', () => {
+      const exprs = exprsOf('metallb-overview.json');
+      expect(exprs).toContain('ALERTS{cluster="$cluster", alertname=~"MetalLB.*", alertstate="firing"}');
+      for (const m of ['cluster_pool:metallb_allocator_addresses_in_use:ratio', 'cluster:metallb_bgp_session_up:count', 'cluster:metallb_bfd_session_up:sum', 'metallb_k8s_client_config_stale_bool', 'cluster_protocol:metallb_speaker_announced_ips:count', 'up{']) {
+        expect(exprs).toContain(m);
+      }
+    });
+
+    it('BGP: a state timeline per node and peer, prefixes, message rates and BFD', () => {
+      const d = dashboards['metallb-bgp-bfd.json']!;
+      const timeline = drawn(d).find((p) => p.title === 'BGP session state per node and peer')!;
+      expect(timeline.type).toBe('state-timeline');
+      expect(timeline.targets![0]!.legendFormat).toBe('{{instance}} → {{peer}} {{vrf}}');
+      expect(titlesOf('metallb-bgp-bfd.json')).toEqual(expect.arrayContaining(['Prefixes announced per peer', 'Prefixes received per peer', 'Prefixes pending per peer', 'UPDATE messages', 'KEEPALIVE messages', 'BFD session state by peer', 'BFD session down events']));
+      expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'cluster', 'host', 'peer', 'vrf']);
+    });
+
+    it('layer 2: who announces what as a table of service, IP, protocol and node', () => {
+      const table = drawn(dashboards['metallb-layer2.json']!).find((p) => p.title === 'Who announces what')!;
+      expect(table.type).toBe('table');
+      expect(table.targets![0]!.expr).toMatch(/^count by \(cluster, service, ip, protocol, node\) \(metallb_speaker_announced\{/);
+      expect(exprsOf('metallb-layer2.json')).toMatch(/metallb_layer2_gratuitous_sent/);
+    });
+
+    it('components: reconcile and work-queue metrics of controller-runtime, process CPU and memory', () => {
+      const exprs = exprsOf('metallb-components.json');
+      for (const m of ['controller_runtime_reconcile_total', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'metallb_k8s_client_updates_total', 'frrk8s_k8s_client_updates_total']) {
+        expect(exprs).toContain(m);
+      }
+    });
+  });
+});

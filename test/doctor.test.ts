@@ -1,0 +1,491 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Component } from '../mixin/catalogue.js';
+import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
+import type { MixinConfig } from '../mixin/config/schema.js';
+import { blindItems, byCause, withoutGrafanaMacros, type CheckResult, type ItemResult } from '../mixin/doctor/blind.js';
+import { PrometheusUnreachable, type PrometheusEndpoint } from '../mixin/doctor/client.js';
+import type { Facts, ScrapeGroup } from '../mixin/doctor/discover.js';
+import { checkedItems } from '../mixin/doctor/items.js';
+import { liveness, type Liveness } from '../mixin/doctor/liveness.js';
+import { runDoctor, type DoctorResult } from '../mixin/doctor/run.js';
+import { synthesizeConfig } from '../mixin/doctor/synthesize.js';
+import { vectorSelectors } from '../mixin/promql/inspect.js';
+import { parsePromQL } from '../mixin/promql/parse.js';
+import { defaultCluster, freePort, MetalLBSimulator, startPrometheus, waitFor, type PrometheusServer, type ScrapeConfig, type SimulatorOptions } from './harness/index.js';
+import { emptyPrometheus, runCliAsync, startFake, success, type FakePrometheus } from './doctor/fake-prometheus.js';
+
+/** Liveness of `expr` when the selectors of the metrics named in `states` have that state (others live). */
+function livenessOf(expr: string, states: Record<string, Liveness>): Liveness {
+  const parsed = parsePromQL(expr);
+  const byFrom = new Map(vectorSelectors(parsed).map((s) => [s.from, states[s.metric ?? ''] ?? 'live']));
+  return liveness(parsed, (node) => byFrom.get(node.from) ?? 'live').state;
+}
+
+/** The metrics whose selectors decide the verdict. */
+function culpritsOf(expr: string, states: Record<string, Liveness>): string[] {
+  const parsed = parsePromQL(expr);
+  const byFrom = new Map(vectorSelectors(parsed).map((s) => [s.from, states[s.metric ?? ''] ?? 'live']));
+  return liveness(parsed, (node) => byFrom.get(node.from) ?? 'live').culprits.map((n) => parsed.expr.slice(n.from, n.to));
+}
+
+describe('liveness of an expression from its selectors', () => {
+  test('`or` needs one live side, arithmetic and `and` need both', () => {
+    expect(livenessOf('a or b', { a: 'blind' })).toBe('live');
+    expect(livenessOf('a or b', { a: 'blind', b: 'blind' })).toBe('blind');
+    expect(livenessOf('a / b', { b: 'blind' })).toBe('blind');
+    expect(livenessOf('a and b', { a: 'blind' })).toBe('blind');
+    expect(livenessOf('sum by (cluster) (rate(a[5m])) > 0', {})).toBe('live');
+  });
+
+  test('a constant fallback does not hide a blind selector; `unless` needs its filter unless the filter cannot apply', () => {
+    expect(livenessOf('sum(a) or vector(0)', { a: 'blind' })).toBe('blind');
+    expect(livenessOf('a unless b', { b: 'na' })).toBe('live');
+    expect(livenessOf('group(a) unless b == 1', { b: 'blind' })).toBe('blind');
+    expect(livenessOf('a unless b', { a: 'blind' })).toBe('blind');
+    expect(livenessOf('vector(1)', {})).toBe('const');
+  });
+
+  test('absent() of a blind selector is blind (it would fire forever); not applicable wins over blind in a join', () => {
+    expect(livenessOf('absent(up{job="x"})', { up: 'blind' })).toBe('blind');
+    expect(livenessOf('a * on (node) group_left b', { a: 'blind', b: 'na' })).toBe('na');
+    expect(livenessOf('(a or b) * c', { a: 'na', b: 'na' })).toBe('na');
+  });
+
+  test('only the selectors on the deciding path are blamed', () => {
+    // b's blind branch is masked by live a; the join is blind because of c alone.
+    expect(culpritsOf('(a or b) * on (cluster) c', { b: 'blind', c: 'blind' })).toEqual(['c']);
+    expect(culpritsOf('(a or b) / c', { a: 'blind', b: 'blind' })).toEqual(['a', 'b']);
+    expect(culpritsOf('x unless y', { y: 'na' })).toEqual([]);
+  });
+});
+
+test('Grafana macros and range variables are replaced so that panel queries parse', () => {
+  const expr = 'sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[$__rate_interval])) + max_over_time(x[${window}:])';
+  const fixed = withoutGrafanaMacros(expr);
+  expect(fixed).toBe('sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[5m])) + max_over_time(x[5m:])');
+  expect(parsePromQL(fixed).problems).toEqual([]);
+});
+
+test('checked items include nested row panels and label_values variables', () => {
+  const items = checkedItems({
+    prometheusAlerts: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '1m', labels: {}, annotations: {} }] }] },
+    prometheusRules: { groups: [{ name: 'r', rules: [{ record: 'r:x:sum', expr: 'sum(x)' }] }] },
+    grafanaDashboards: {
+      'd.json': {
+        templating: { list: [{ type: 'query', name: 'cluster', query: { query: 'label_values(up{job="j"}, cluster)' } }, { type: 'datasource', name: 'ds' }] },
+        panels: [{ type: 'row', title: 'Row', panels: [{ title: 'Inner', targets: [{ refId: 'A', expr: 'rate(x[5m])' }] }] }],
+      },
+    },
+  });
+  expect(items).toEqual([
+    { kind: 'alert', name: 'A', expr: 'up == 0' },
+    { kind: 'record', name: 'r:x:sum', expr: 'sum(x)' },
+    { kind: 'variable', name: 'd.json / $cluster', expr: 'up{job="j"}', label: 'cluster' },
+    { kind: 'panel', name: 'd.json / Inner [A]', expr: 'rate(x[5m])' },
+  ]);
+});
+
+function group(partial: Partial<ScrapeGroup> & Pick<ScrapeGroup, 'job' | 'components'>): ScrapeGroup {
+  return { cluster: '', namespace: 'metallb-system', container: '', metrics: [], series: 1, ...partial };
+}
+
+function facts(partial: Partial<Facts>): Facts {
+  return {
+    metallbSeries: 10,
+    groups: [],
+    bgpModes: [],
+    bfd: false,
+    cluster: { configured: 'cluster', detected: undefined, values: [] },
+    kubeStateMetrics: [],
+    versionHints: [],
+    downTargets: [],
+    scrapedJobs: [],
+    scope: [],
+    ...partial,
+  };
+}
+
+describe('config synthesis', () => {
+  test('keeps selectors that already match and writes only what differs from the defaults', () => {
+    const fix = synthesizeConfig(
+      defaultConfig(),
+      facts({
+        groups: [
+          group({ job: 'metallb-controller-monitor-service', container: 'controller', components: ['controller'] }),
+          group({ job: 'metallb', container: 'speaker', components: ['speaker'] }),
+          group({ job: 'metallb-frr-k8s-frr-k8s-monitor-service', container: 'frr-metrics', components: ['frrK8s'] }),
+        ],
+        bgpModes: ['frr-k8s'],
+      }),
+      'http://prometheus:9090/',
+    );
+    expect(fix.changes.map((c) => c.path)).toEqual(['bgp.modes']);
+    expect(fix.minimal).toEqual({ bgp: { modes: ['frr-k8s'] } });
+    expect(fix.yaml).toContain('bgp:\n  modes:\n    - frr-k8s\n');
+  });
+
+  test('rebuilds a selector from custom jobs, and tells a shared job apart by container', () => {
+    const fix = synthesizeConfig(
+      defaultConfig(),
+      facts({
+        groups: [
+          group({ job: 'lb', container: 'controller', components: ['controller'] }),
+          group({ job: 'lb', container: 'speaker', components: ['speaker'] }),
+        ],
+        bgpModes: ['native'],
+        cluster: { configured: 'cluster', detected: 'k8s_cluster', values: ['a', 'b'] },
+      }),
+      'x',
+    );
+    expect(fix.config.selectors.controller).toBe('job="lb",container="controller"');
+    expect(fix.config.selectors.speaker).toBe('job="lb",container="speaker"');
+    expect(fix.config.clusterLabel).toBe('k8s_cluster');
+    expect(fix.config.showMultiCluster).toBe(true);
+    // The user's other settings survive, and defaults stay out of the file.
+    expect(Object.keys(fix.minimal).sort()).toEqual(['bgp', 'clusterLabel', 'selectors', 'showMultiCluster']);
+    expect(Object.keys(fix.minimal['selectors'] as object).sort()).toEqual(['controller', 'speaker']);
+  });
+});
+
+describe('doctor against a stand-in Prometheus API (failure cases)', () => {
+  let fake: FakePrometheus | undefined;
+  afterAll(async () => fake?.stop());
+
+  test('connection refused: exit 2 with the reason; a usage error is 2 too, never the 1 of "blind"', async () => {
+    const port = await freePort();
+    const [run, usage] = await Promise.all([runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`]), runCliAsync(['doctor', '--timeout', '-1'])]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('connection refused');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('must be a positive number of seconds');
+  });
+
+  test('HTTP 401: exit 2, says unauthorized; the bearer token from the file is sent', async () => {
+    fake = await startFake((path, params, req) => {
+      if (req.headers.authorization !== 'Bearer s3cret') return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
+      return emptyPrometheus(['node'])(path, params, req);
+    });
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'doctor-token-')), 'token');
+    writeFileSync(tokenFile, 's3cret\n');
+    const [denied, allowed] = await Promise.all([
+      runCliAsync(['doctor', '--prometheus', fake.url, '--json']),
+      runCliAsync(['doctor', '--prometheus', fake.url, '--bearer-token-file', tokenFile]),
+    ]);
+    expect(denied.status).toBe(2);
+    expect(denied.stderr).toContain('unauthorized (HTTP 401)');
+    expect(JSON.parse(denied.stdout)).toMatchObject({ exitCode: 2, error: { kind: 'unauthorized' } });
+    expect(allowed.status).toBe(1);
+    expect(allowed.stdout).toContain('no MetalLB series found');
+    await fake.stop();
+    fake = undefined;
+  });
+
+  test('a Prometheus with no MetalLB series: exit 1, says so and lists what it scrapes; writes no config', async () => {
+    fake = await startFake(emptyPrometheus(['node-exporter', 'prometheus']));
+    const out = join(mkdtempSync(join(tmpdir(), 'doctor-out-')), 'fix.yaml');
+    const run = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', out]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('no MetalLB series found');
+    expect(run.stdout).toContain('"node-exporter", "prometheus"');
+    expect(run.stderr).toContain(`nothing written to ${out}`);
+    expect(() => readFileSync(out)).toThrow();
+    // Read-only: every request was a GET to the query API.
+    expect(fake.requests.every((r) => r.startsWith('/api/v1/'))).toBe(true);
+    await fake.stop();
+    fake = undefined;
+  });
+
+  // In-process from here: the CLI's exit code 2 path is covered above, these check the reasons.
+  const doctorAt = (url: string, endpoint: Partial<PrometheusEndpoint> = {}) =>
+    runDoctor({ endpoint: { url, timeoutMs: 2_000, ...endpoint }, config: defaultConfig(), configSource: 'defaults' });
+
+  test('a timeout and a non-Prometheus answer are unreachable, with the reason', async () => {
+    fake = await startFake((path) => (path === '/api/v1/query' ? 'hang' : success([])));
+    await expect(doctorAt(fake.url, { timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout', message: expect.stringContaining('within 0.3 s') });
+    await fake.stop();
+
+    fake = await startFake(() => ({ status: 200, body: '<html>Grafana</html>', contentType: 'text/html' }));
+    await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'not-prometheus', message: expect.stringContaining('not the Prometheus API') });
+    await fake.stop();
+    fake = undefined;
+  });
+
+  test('HTTP 403 is forbidden', async () => {
+    fake = await startFake(() => ({ status: 403, body: 'Forbidden', contentType: 'text/plain' }));
+    await expect(doctorAt(fake.url)).rejects.toBeInstanceOf(PrometheusUnreachable);
+    await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'forbidden' });
+    await fake.stop();
+    fake = undefined;
+  });
+
+  describe('TLS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    beforeAll(() => {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    });
+
+    test('a self-signed certificate is a TLS error unless the CA is given or verification is skipped', async () => {
+      fake = await startFake(emptyPrometheus(['node']), { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
+      await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'tls', message: expect.stringMatching(/self[- ]signed/) });
+      await expect(doctorAt(fake.url, { ca: readFileSync(cert, 'utf8') })).resolves.toMatchObject({ exitCode: 1, problem: expect.stringContaining('no MetalLB series') });
+      await expect(doctorAt(fake.url, { insecureSkipVerify: true })).resolves.toMatchObject({ exitCode: 1 });
+      await fake.stop();
+      fake = undefined;
+    });
+
+    test('https:// to a plain-HTTP server is a TLS error', async () => {
+      fake = await startFake(emptyPrometheus(['node']));
+      await expect(doctorAt(fake.url.replace('http:', 'https:'))).rejects.toMatchObject({ kind: 'tls' });
+      await fake.stop();
+      fake = undefined;
+    });
+  });
+});
+
+// --- Against the real Prometheus scraping the simulated MetalLB ------------------------------
+
+interface Scenario {
+  readonly sim: MetalLBSimulator;
+  readonly prom: PrometheusServer;
+}
+
+/**
+ * The simulator's scrape configs with the `job` values (and the cluster label's name) changed, as
+ * a user's own ServiceMonitors or relabelling would produce.
+ */
+function relabelled(configs: readonly ScrapeConfig[], jobs: Readonly<Record<string, string>>, clusterLabel?: string): ScrapeConfig[] {
+  return configs.map((c) => ({
+    ...c,
+    static_configs: c.static_configs.map((s) => {
+      const labels: Record<string, string> = {};
+      for (const [k, v] of Object.entries(s.labels)) {
+        if (k === 'job') labels[k] = jobs[v] ?? v;
+        else if (k === 'cluster' && clusterLabel) labels[clusterLabel] = v;
+        else labels[k] = v;
+      }
+      return { ...s, labels };
+    }),
+  }));
+}
+
+async function startScenario(opts: SimulatorOptions, rewrite: (c: ScrapeConfig[]) => ScrapeConfig[] = (c) => c): Promise<Scenario> {
+  const sim = await MetalLBSimulator.start(opts);
+  try {
+    const prom = await startPrometheus({ scrapeConfigs: rewrite(sim.scrapeConfigs()) });
+    return { sim, prom };
+  } catch (err) {
+    await sim.stop();
+    throw err;
+  }
+}
+
+/** Every target scraped at least once: all its series are queryable. */
+async function ready(s: Scenario): Promise<void> {
+  await s.prom.waitForTargetsUp(s.sim.targets().length);
+}
+
+const doctorOn = (s: Scenario, config: MixinConfig = defaultConfig(), cluster?: string) =>
+  runDoctor({ endpoint: { url: s.prom.url, timeoutMs: 10_000 }, config, configSource: 'test', cluster });
+
+function jobsOf(result: DoctorResult, component: Component): string[] {
+  return [...new Set(result.facts.groups.filter((g) => g.components.includes(component)).map((g) => g.job))].sort();
+}
+
+const names = (items: readonly ItemResult[]) => [...new Set(items.map((i) => i.name))];
+const blindNames = (result: DoctorResult, kind?: string) => names(blindItems(result.check).filter((i) => kind === undefined || i.kind === kind));
+const naAlerts = (check: CheckResult) => names(check.items.filter((i) => i.state === 'na' && i.kind === 'alert'));
+
+describe('doctor against the real Prometheus scraping the simulated MetalLB', () => {
+  const customJobs = { 'metallb-controller-monitor-service': 'lb-controller', metallb: 'lb-speaker', 'metallb-frr-k8s-frr-k8s-monitor-service': 'lb-frr-k8s' };
+  const scenarios: Record<string, Scenario> = {};
+  const started = async (name: string) => {
+    const s = scenarios[name];
+    if (!s) throw new Error(`scenario ${name} did not start`);
+    await ready(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    // All at once: Prometheus start-up dominates, and the scenarios do not interact.
+    const specs: [string, SimulatorOptions, ((c: ScrapeConfig[]) => ScrapeConfig[])?][] = [
+      ['helm', { install: 'helm', bgpMode: 'frr-k8s' }],
+      ['kustomize-relabelled', { install: 'kustomize', bgpMode: 'frr-k8s-relabelled' }],
+      ['helm-frr', { install: 'helm', bgpMode: 'frr' }],
+      ['multi', { install: 'helm', bgpMode: 'native', clusters: ['east', 'west'] }, (c) => relabelled(c, {}, 'k8s_cluster')],
+      ['custom-jobs', { install: 'helm', bgpMode: 'frr-k8s' }, (c) => relabelled(c, customJobs)],
+      ['layer2', { install: 'kustomize', bgpMode: 'native', kubeStateMetrics: false, clusterSpecs: [{ ...defaultCluster('kind'), peers: [] }] }],
+    ];
+    const results = await Promise.allSettled(specs.map(([, opts, rewrite]) => startScenario(opts, rewrite)));
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') scenarios[specs[i]?.[0] ?? ''] = r.value;
+    });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(scenarios).flatMap((s) => [s.prom.stop(), s.sim.stop()]));
+  });
+
+  test('Helm install, FRR-K8s mode: the defaults see everything; the fix only narrows bgp.modes', async () => {
+    const s = await started('helm');
+    const result = await doctorOn(s);
+    expect(jobsOf(result, 'controller')).toEqual(['metallb-controller-monitor-service']);
+    expect(jobsOf(result, 'speaker')).toEqual(['metallb']);
+    expect(jobsOf(result, 'frrK8s')).toEqual(['metallb-frr-k8s-frr-k8s-monitor-service']);
+    expect(result.facts.bgpModes).toEqual(['frr-k8s']);
+    expect(result.facts.bfd).toBe(true);
+    expect(result.facts.cluster.detected).toBeUndefined();
+    expect(result.facts.kubeStateMetrics.map((k) => k.job)).toEqual(['kube-state-metrics']);
+    expect(result.facts.versionHints.join('\n')).toMatch(/9120: MetalLB >= 0\.16[\s\S]*9140[\s\S]*>= 0\.14/);
+    expect(result.facts.downTargets).toEqual([]);
+    expect(blindNames(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    // Native-only pending prefixes cannot apply without native mode: not applicable, not blind.
+    expect(naAlerts(result.check)).toContain('MetalLBBGPPrefixesPending');
+    expect(naAlerts(result.check)).not.toContain('MetalLBBGPSessionDown');
+    expect(result.fix?.minimal).toEqual({ bgp: { modes: ['frr-k8s'] } });
+    expect(result.recheck && blindItems(result.recheck)).toEqual([]);
+  });
+
+  test('kustomize install with the operator relabelling frr-k8s to metallb_*: relabelled mode, from the frr-k8s job', async () => {
+    const s = await started('kustomize-relabelled');
+    const result = await doctorOn(s);
+    expect(jobsOf(result, 'controller')).toEqual(['controller-monitor-service']);
+    expect(jobsOf(result, 'speaker')).toEqual(['speaker-monitor-service']);
+    expect(jobsOf(result, 'frrK8s')).toEqual(['frr-k8s-metrics-service']);
+    expect(result.facts.groups.find((g) => g.job === 'frr-k8s-metrics-service' && g.container === 'frr-metrics')?.metrics).toContain('metallb_bgp_session_up');
+    expect(result.facts.bgpModes).toEqual(['frr-k8s-relabelled']);
+    expect(blindNames(result)).toEqual([]);
+    expect(result.fix?.minimal).toEqual({ bgp: { modes: ['frr-k8s-relabelled'] } });
+
+    // A config written for the Helm/0.16 default (frr-k8s names) is blind here, by mode.
+    const frrK8sOnly = resolveConfig({ bgp: { modes: ['frr-k8s'] } });
+    const wrong = await doctorOn(s, frrK8sOnly);
+    expect(wrong.exitCode).toBe(1);
+    expect(blindNames(wrong, 'alert')).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBFDSessionDown']));
+    const sessionDown = blindItems(wrong.check).find((i) => i.name === 'MetalLBBGPSessionDown');
+    expect(sessionDown?.findings.map((f) => f.cause)).toEqual(['bgp-mode']);
+    expect(sessionDown?.findings[0]?.detail).toBe('bgp.modes has frr-k8s (frrk8s_bgp_*/frrk8s_bfd_* from the frr-k8s), which is not here; the BGP series here are mode frr-k8s-relabelled');
+    expect(wrong.recheck && blindItems(wrong.recheck)).toEqual([]);
+  });
+
+  test('Helm install, FRR mode: the sidecar shares the speaker job and is told apart by container', async () => {
+    const s = await started('helm-frr');
+    const [speaker] = s.sim.targetsOf('speaker');
+    if (!speaker) throw new Error('no speaker target');
+    s.sim.setTargetDown(speaker, true);
+    await waitFor(async () => (await s.prom.queryVector(`up{instance="${speaker.labels['instance']}", container="speaker"} == 0`)).length > 0, { what: 'speaker down' });
+    const result = await doctorOn(s);
+    expect(jobsOf(result, 'speaker')).toEqual(['metallb']);
+    expect(jobsOf(result, 'frrMetrics')).toEqual(['metallb']);
+    expect(result.facts.groups.filter((g) => g.job === 'metallb').map((g) => [g.container, g.components])).toEqual([
+      ['frr-metrics', ['frrMetrics']],
+      ['speaker', ['speaker']],
+    ]);
+    expect(result.facts.bgpModes).toEqual(['frr']);
+    expect(result.facts.versionHints.join('\n')).toContain('9121');
+    expect(result.facts.downTargets).toEqual([{ cluster: '', job: 'metallb', instance: speaker.labels['instance'] }]);
+    // A down target is reported, but the alerts still see the other speakers.
+    expect(blindNames(result)).toEqual([]);
+    expect(result.fix?.minimal).toEqual({ bgp: { modes: ['frr'] } });
+
+    // With the only controller down its series go stale: its alerts and panels are blind, and no
+    // config can fix that.
+    const [controller] = s.sim.targetsOf('controller');
+    if (!controller) throw new Error('no controller target');
+    s.sim.setTargetDown(controller, true);
+    await waitFor(async () => (await s.prom.queryVector('count(metallb_allocator_addresses_total)')).length === 0, { what: 'controller series stale' });
+    const down = await doctorOn(s);
+    expect(down.exitCode).toBe(1);
+    const downCauses = byCause(down.check);
+    expect(downCauses.map(([cause]) => cause)).toEqual(['targets-down']);
+    expect(names(downCauses[0]?.[1] ?? [])).toEqual(expect.arrayContaining(['MetalLBAddressPoolExhausted', 'MetalLBAddressPoolHeadroomLow']));
+    // The config alerts read controller `or` speakers: the speakers still feed them.
+    expect(blindNames(down)).not.toContain('MetalLBConfigStale');
+    expect(down.facts.downTargets.map((t) => t.job)).toEqual(['metallb', 'metallb-controller-monitor-service']);
+    expect(down.fix?.changes.map((c) => c.path)).toEqual(['bgp.modes']);
+  });
+
+  test('multi-cluster under a custom cluster label: found, blind by cluster label with the default config, fixed', async () => {
+    const s = await started('multi');
+    const result = await doctorOn(s);
+    expect(result.facts.cluster).toMatchObject({ configured: 'cluster', detected: 'k8s_cluster', values: ['east', 'west'] });
+    expect(result.facts.bgpModes).toEqual(['native']);
+    expect(result.facts.groups.filter((g) => g.components.includes('controller')).map((g) => g.cluster)).toEqual(['east', 'west']);
+    const byClusterLabel = blindItems(result.check).filter((i) => i.findings.some((f) => f.cause === 'cluster-label'));
+    expect(names(byClusterLabel)).toEqual(expect.arrayContaining(['MetalLBAddressPoolExhausted', 'MetalLBControllerDown']));
+    expect(result.exitCode).toBe(1);
+    expect(result.fix?.minimal).toEqual({ clusterLabel: 'k8s_cluster', showMultiCluster: true, bgp: { modes: ['native'] } });
+    expect(result.recheck && blindItems(result.recheck)).toEqual([]);
+    // Native mode: the pending-prefixes alert applies here; BFD, which native mode lacks, does not.
+    expect(naAlerts(result.recheck ?? result.check)).not.toContain('MetalLBBGPPrefixesPending');
+    const bfd = result.check.items.find((i) => i.name === 'MetalLBBFDSessionDown');
+    expect(bfd?.state).toBe('na');
+    expect(bfd?.findings.map((f) => f.detail)).toContain('only mode frr/frr-k8s/frr-k8s-relabelled emits it; the BGP series here are mode native');
+
+    // --cluster narrows every query to one cluster.
+    const east = await doctorOn(s, result.fix?.config ?? defaultConfig(), 'east');
+    expect(east.facts.scope).toEqual(['k8s_cluster="east"']);
+    expect([...new Set(east.facts.groups.map((g) => g.cluster))]).toEqual(['east']);
+    expect(east.exitCode).toBe(0);
+    const nowhere = await doctorOn(s, defaultConfig(), 'north');
+    expect(nowhere.problem).toContain('no MetalLB series found in cluster "north"');
+  });
+
+  test('custom job names and a wrong BGP mode: blind by job selector and mode; the written config fixes both (CLI)', async () => {
+    const s = await started('custom-jobs');
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-fix-'));
+    const userConfig = join(dir, 'mine.yaml');
+    writeFileSync(userConfig, 'bgp:\n  modes: [native]\nthresholds:\n  bgpFlaps: 4\n');
+    const written = join(dir, 'fixed.yaml');
+    const run = await runCliAsync(['doctor', '--prometheus', s.prom.url, '--config', userConfig, '--write-config', written, '--json']);
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { facts: { components: Record<string, { job: string }[]> }; check: { blind: { name: string; causes: string[] }[] }; recheck: { blind: unknown[] }; fix: { writtenTo: string } };
+    expect(report.facts.components['controller']?.map((c) => c.job)).toEqual(['lb-controller']);
+    expect(report.facts.components['frrK8s']?.map((c) => c.job)).toEqual(['lb-frr-k8s', 'lb-frr-k8s']);
+    const causes = Object.fromEntries(report.check.blind.map((b) => [b.name, b.causes]));
+    expect(causes['MetalLBAddressPoolExhausted']).toEqual(['job-selector']);
+    expect(causes['MetalLBConfigStale']).toEqual(['job-selector']);
+    expect(causes['MetalLBBGPSessionDown']).toEqual(['bgp-mode']);
+    expect(report.recheck.blind).toEqual([]);
+    expect(report.fix.writtenTo).toBe(written);
+    expect(run.stderr).toContain('checking');
+
+    // The written file is minimal, keeps the user's own setting, and a fresh run with it is clean.
+    const fixed = loadConfigFile(written);
+    expect(fixed.selectors.controller).toBe('job="lb-controller"');
+    expect(fixed.selectors.speaker).toBe('job="lb-speaker"');
+    expect(fixed.selectors.frrK8s).toBe('job="lb-frr-k8s"');
+    expect(fixed.bgp.modes).toEqual(['frr-k8s']);
+    expect(fixed.thresholds.bgpFlaps).toBe(4);
+    const text = readFileSync(written, 'utf8');
+    expect(text).not.toContain('kubeStateMetrics');
+    expect(text).not.toContain('frrMetrics');
+    const again = await doctorOn(s, fixed);
+    expect(blindItems(again.check)).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(again.fix?.changes).toEqual([]);
+  });
+
+  test('layer 2 only, no kube-state-metrics: BGP and joined alerts are not applicable, nothing is blind', async () => {
+    const s = await started('layer2');
+    const result = await doctorOn(s);
+    expect(result.facts.bgpModes).toEqual([]);
+    expect(result.facts.kubeStateMetrics).toEqual([]);
+    expect(blindNames(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const na = naAlerts(result.check);
+    expect(na).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBGPNoPrefixesAnnounced', 'MetalLBBFDSessionDown', 'MetalLBSpeakersMissing']));
+    const sessionDown = result.check.items.find((i) => i.name === 'MetalLBBGPSessionDown');
+    expect(sessionDown?.findings.map((f) => f.detail)).toContain('no BGP series at all: a layer 2 only cluster');
+    // bgp.modes stays as configured: nothing tells which mode a future BGP peer will use.
+    expect(result.fix?.changes).toEqual([]);
+  });
+});

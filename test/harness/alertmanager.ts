@@ -1,0 +1,162 @@
+/**
+ * The real `alertmanager` binary (Debian's prometheus-alertmanager, 0.25) on 127.0.0.1 with a
+ * throwaway data directory and clustering off, plus a webhook sink to see what it notifies.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './prometheus.js';
+
+/** An alert as `GET /api/v2/alerts` lists it. */
+export interface AlertmanagerAlert {
+  readonly labels: Record<string, string>;
+  readonly fingerprint: string;
+  readonly status: { readonly state: 'active' | 'suppressed' | 'unprocessed'; readonly inhibitedBy: string[]; readonly silencedBy: string[] };
+  readonly receivers: { readonly name: string }[];
+}
+
+/** `$ALERTMANAGER`, else Debian's name for the binary, else upstream's. */
+function alertmanagerBinary(): string {
+  const candidates = [process.env['ALERTMANAGER'], 'prometheus-alertmanager', 'alertmanager'].filter((c): c is string => c !== undefined);
+  return candidates.find((c) => spawnSync(c, ['--version']).status === 0) ?? 'alertmanager';
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export class AlertmanagerServer {
+  private readonly logLines: string[] = [];
+  private readonly exited: Promise<void>;
+  private hasExited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    /** Base URL, e.g. `http://127.0.0.1:41234`: give it to Prometheus as its Alertmanager. */
+    readonly url: string,
+    private readonly workDir: string,
+  ) {
+    running.add(child);
+    const collect = (chunk: Buffer) => this.logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => {
+      const done = () => {
+        this.hasExited = true;
+        running.delete(child);
+        resolve();
+      };
+      child.once('exit', done);
+      child.once('error', (err) => {
+        this.logLines.push(`spawn failed: ${err.message}`);
+        done();
+      });
+    });
+  }
+
+  /** Write `configYaml`, start Alertmanager on a free port and wait until it is ready. */
+  static async start(configYaml: string): Promise<AlertmanagerServer> {
+    const workDir = mkdtempSync(join(tmpdir(), 'metallb-mixin-alertmanager-'));
+    const configFile = join(workDir, 'alertmanager.yml');
+    writeFileSync(configFile, configYaml);
+    const port = await freePort();
+    const child = spawn(
+      alertmanagerBinary(),
+      [
+        `--config.file=${configFile}`,
+        `--storage.path=${join(workDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        // An empty address turns the gossip cluster off, so no second port is bound.
+        '--cluster.listen-address=',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const server = new AlertmanagerServer(child, `http://127.0.0.1:${port}`, workDir);
+    try {
+      const outcome = await waitFor(
+        async () => {
+          if (server.hasExited) return 'exited' as const;
+          const res = await fetch(`${server.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+          return res?.ok === true ? ('ready' as const) : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: `alertmanager ready on ${server.url}` },
+      );
+      if (outcome === 'exited') throw new Error(`alertmanager exited during start-up:\n${server.log()}`);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  /** Every alert Alertmanager holds, active, inhibited and silenced alike. */
+  async alerts(): Promise<AlertmanagerAlert[]> {
+    const res = await fetch(`${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`GET /api/v2/alerts: HTTP ${res.status}`);
+    return (await res.json()) as AlertmanagerAlert[];
+  }
+
+  log(): string {
+    return this.logLines.join('\n');
+  }
+
+  /** SIGTERM (SIGKILL after 5 s) and delete the data directory. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (!this.hasExited) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** One webhook notification: the receiver it was sent to (the URL path) and its alerts. */
+export interface Notification {
+  readonly receiver: string;
+  readonly alerts: { readonly status: 'firing' | 'resolved'; readonly labels: Record<string, string> }[];
+}
+
+/** Collects Alertmanager webhook notifications; a receiver's URL is `${sink.url}/<receiver>`. */
+export class WebhookSink {
+  readonly notifications: Notification[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<WebhookSink> {
+    let sink: WebhookSink | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: Notification['alerts'] };
+        sink?.notifications.push({ receiver: (req.url ?? '/').slice(1), alerts: body.alerts });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    sink = new WebhookSink(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return sink;
+  }
+
+  /** Firing alerts named `alertname` that reached `receiver`. */
+  firing(receiver: string, alertname: string): Notification['alerts'] {
+    return this.notifications.filter((n) => n.receiver === receiver).flatMap((n) => n.alerts.filter((a) => a.status === 'firing' && a.labels['alertname'] === alertname));
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
