@@ -1,6 +1,7 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
+import { announcersRecord } from '../rules/announcements.js';
 import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
 
@@ -12,14 +13,16 @@ import { inCluster } from './templates.js';
  * announcements (exact, and the alert names the Service). Without it, the allocator's in-use
  * count is compared with the number of distinct announced IPs: it tells how many, not which.
  * Both are limited to clusters that run MetalLB, so other clusters' Services never alert.
+ *
+ * Both alerts read the announcers per IP that metallb-announcements-rules records (one series per
+ * IP instead of one per node and Service; one evaluation behind the raw series).
  */
 export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
   const cluster = q.by();
-  const announced = q.metric('metallb_speaker_announced');
   const ingress = q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""');
   const inUse = `sum by (${cluster}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')})`;
-  const announcedIPs = `count by (${cluster}) (group by (${q.by('ip')}) (${announced}))`;
+  const announcedIPs = `count by (${cluster}) (group by (${q.by('ip')}) (${announcersRecord}))`;
 
   return {
     name: 'metallb-announcements',
@@ -34,7 +37,7 @@ export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {
           `(`,
           `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
           `  unless on (${q.by('ip')})`,
-          `  ${announced}`,
+          `  ${announcersRecord}`,
           `  and on (${cluster})`,
           `  ${inUse} > 0`,
           `)`,
@@ -55,7 +58,7 @@ export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {
       {
         alert: 'MetalLBL2DuplicateAnnouncer',
         severity: 'warning',
-        expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1`,
+        expr: `max by (${q.by('ip')}) (${announcersRecord}{protocol="layer2"}) > 1`,
         summary: 'A MetalLB layer-2 address is announced by more than one node.',
         description: `Layer-2 address {{ $labels.ip }}${inCluster(cfg)} is announced by {{ $value | humanize }} nodes at once: clients' ARP/NDP caches flip between them and connections break.`,
       },

@@ -4,14 +4,6 @@ import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
 
-/**
- * The same source's selector for another family: `<prefix>_<from>{m}` → `<prefix>_<to>{m}`.
- * Pairing families per source (speaker, FRR sidecar, frr-k8s) keeps each join small and exact.
- */
-function sibling(selector: string, from: string, to: string): string {
-  return selector.replace(`_${from}{`, `_${to}{`);
-}
-
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */
 export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
@@ -47,7 +39,7 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   // BGPAdvertisements, not in the metrics. The join is on the cluster label, the only one both
   // sides have (the seed's unlabelled sum() matched nothing).
   const inUse = `sum by (${q.by()}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')}) > 0`;
-  const silent = q.bgp('bgp_announced_prefixes_total', (s) => `${s} == 0 and ${sibling(s, 'bgp_announced_prefixes_total', 'bgp_session_up')} == 1`);
+  const silent = q.bgp('bgp_announced_prefixes_total', (s, family) => `${s} == 0 and ${family('bgp_session_up')} == 1`);
   if (silent) {
     alerts.push({
       alert: 'MetalLBBGPNoPrefixesAnnounced',
@@ -60,7 +52,7 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
 
   const pending = q.bgp(
     'bgp_pending_prefixes_total',
-    (s) => `(${s} != ${sibling(s, 'bgp_pending_prefixes_total', 'bgp_announced_prefixes_total')}) and ${sibling(s, 'bgp_pending_prefixes_total', 'bgp_session_up')} == 1`,
+    (s, family) => `(${s} != ${family('bgp_announced_prefixes_total')}) and ${family('bgp_session_up')} == 1`,
   );
   if (pending) {
     alerts.push({

@@ -1,3 +1,4 @@
+import type { MetalLBComponent } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
@@ -13,7 +14,7 @@ export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
   const notReadyNodes = `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
   const podsOnNotReadyNodes = `(${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes})`;
-  const up = (component: 'controller' | 'speaker' | 'frrMetrics' | 'frrK8s') => q.metric('up', component);
+  const up = (component: MetalLBComponent) => q.metric('up', component);
   const unlessNodeNotReady = `unless on (${q.by('namespace', 'pod')})\n${podsOnNotReadyNodes}`;
   const target = `{{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }})${inCluster(cfg)}`;
   const { nodeMatchers } = cfg.alerts.MetalLBSpeakersMissing;

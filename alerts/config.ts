@@ -1,21 +1,14 @@
-import type { Component } from '../mixin/catalogue.js';
+import { k8sClientMetric, k8sClients } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { inCluster } from './templates.js';
 
-/** Who reports its configuration state, and under which name. */
-const configGauges: readonly { component: Component; prefix: 'metallb' | 'frrk8s' }[] = [
-  { component: 'controller', prefix: 'metallb' },
-  { component: 'speaker', prefix: 'metallb' },
-  { component: 'frrK8s', prefix: 'frrk8s' },
-];
-
 /** Configuration state of the controller, every speaker and every frr-k8s pod. */
 export function configAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
   const each = (gauge: string, condition: string) =>
-    `(\n  ${configGauges.map(({ component, prefix }) => `${q.metric(`${prefix}_k8s_client_${gauge}`, component)} ${condition}`).join('\n  or\n  ')}\n)`;
+    `(\n  ${k8sClients.map(({ component }) => `${q.metric(k8sClientMetric(component, gauge), component)} ${condition}`).join('\n  or\n  ')}\n)`;
   const who = `{{ $labels.pod }} (job {{ $labels.job }}, namespace {{ $labels.namespace }})${inCluster(cfg)}`;
   return {
     name: 'metallb-config',

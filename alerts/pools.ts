@@ -41,9 +41,11 @@ export function poolAlerts(cfg: MixinConfig): AlertGroupDefinition {
     usage('warning', warning),
     usage('critical', critical),
     {
+      // Only pools larger than the headroom: a pool of one or two addresses always has "few" free
+      // and would alert while idle; when it fills, MetalLBAddressPoolExhausted says so.
       alert: 'MetalLBAddressPoolHeadroomLow',
       severity: 'warning',
-      expr: `${capacity}\n- ${on}\n${inUse}\n< ${cfg.thresholds.poolFreeAddresses}`,
+      expr: `(\n${capacity}\n> ${cfg.thresholds.poolFreeAddresses}\n)\n- ${on}\n${inUse}\n< ${cfg.thresholds.poolFreeAddresses}`,
       summary: 'A MetalLB address pool has few free addresses left.',
       description: `${where} has only {{ $value | humanize }} free addresses left (fewer than ${cfg.thresholds.poolFreeAddresses}).`,
     },

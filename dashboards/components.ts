@@ -5,7 +5,8 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell } from './common/layout.js';
 import { stat, table, timeseries, zeroIsGoodSteps, type Steps, type Target } from './common/panels.js';
-import { componentTitles, either, hostMatcher, k8sClientComponents, k8sClientMetric, oneLine, rate, records, scrapedComponents } from './common/queries.js';
+import { k8sClientMetric } from '../mixin/catalogue.js';
+import { componentTitles, either, hostMatcher, k8sClientComponents, oneLine, rate, records, scrapedComponents } from './common/queries.js';
 import { filterVariable } from './common/variables.js';
 
 const allUpSteps: Steps = [[null, 'red'], [1, 'green']];

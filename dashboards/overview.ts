@@ -4,7 +4,8 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell, type Cell } from './common/layout.js';
 import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps, type Steps } from './common/panels.js';
-import { componentTitles, either, k8sClientComponents, k8sClientMetric, poolExpressions, poolUsageSteps, records } from './common/queries.js';
+import { k8sClientMetric } from '../mixin/catalogue.js';
+import { componentTitles, either, k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
 
 const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
 

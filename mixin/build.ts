@@ -1,13 +1,10 @@
 import { rmSync } from 'node:fs';
 import { assembleMixin } from './assemble.js';
 import type { MixinConfig } from './config/schema.js';
-import { lintMixin } from './lint/index.js';
+import { checkMixin } from './lint/check.js';
 import type { Finding } from './lint/findings.js';
-import { promtoolFindings } from './lint/promtool-check.js';
-import { collectTargets } from './lint/targets.js';
 import { promote, stagingDir, writeTree } from './output.js';
 import { renderOutputs } from './render/index.js';
-import { promtoolPath } from './tools/promtool.js';
 import type { Mixin } from './types.js';
 
 export interface Generated {
@@ -50,16 +47,11 @@ export function buildTo(cfg: MixinConfig, outDir: string, opts: { requirePromtoo
 /** `buildTo` for an already assembled mixin: the seam tests use to feed it broken input. */
 export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opts: { requirePromtool?: boolean } = {}): BuildReport {
   const files = renderOutputs(mixin, cfg);
-  const targets = collectTargets(mixin);
-  const findings = lintMixin(mixin, cfg, targets);
-  if (findings.length > 0) throw new BuildError(`${findings.length} lint finding(s); out/ left untouched`, findings);
-
-  const promtool = promtoolPath();
-  if (!promtool && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
-  if (promtool) {
-    const rejected = promtoolFindings(mixin, promtool, targets);
-    if (rejected.length > 0) throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
-  }
+  const check = checkMixin(mixin, cfg, { promtoolAfterLintFindings: false });
+  if (check.lint.length > 0) throw new BuildError(`${check.lint.length} lint finding(s); out/ left untouched`, check.lint);
+  if (!check.promtoolChecked && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
+  const rejected = check.promtool;
+  if (rejected.length > 0) throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
   const staged = stagingDir(outDir);
   try {
     writeTree(staged, files);
@@ -67,7 +59,7 @@ export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opt
   } finally {
     rmSync(staged, { recursive: true, force: true });
   }
-  return { mixin, files, promtoolChecked: promtool !== undefined };
+  return { mixin, files, promtoolChecked: check.promtoolChecked };
 }
 
 /** Counts for the one-line summary. */

@@ -42,6 +42,35 @@ export const bgpSources: Readonly<Record<BgpMode, BgpSource>> = {
   'frr-k8s-relabelled': { mode: 'frr-k8s-relabelled', prefix: 'metallb', component: 'frrK8s' },
 };
 
+/** MetalLB's own components, in the order dashboards and alerts list them. */
+export const metallbComponents = ['controller', 'speaker', 'frrMetrics', 'frrK8s'] as const satisfies readonly Component[];
+
+/** A component MetalLB itself runs (everything but kube-state-metrics). */
+export type MetalLBComponent = (typeof metallbComponents)[number];
+
+/**
+ * The MetalLB components an install with these BGP modes runs: the controller and speaker always,
+ * the FRR sidecar and frr-k8s only where a mode reads its BGP series from them.
+ */
+export function componentsForModes(modes: readonly BgpMode[]): MetalLBComponent[] {
+  const bgp = new Set(modes.map((m) => bgpSources[m].component));
+  return metallbComponents.filter((c) => c === 'controller' || c === 'speaker' || bgp.has(c));
+}
+
+/** The components with a Kubernetes client (config state, object updates), and the prefix of their `<prefix>_k8s_client_*` metrics. */
+export const k8sClients: readonly { readonly component: Component; readonly prefix: 'metallb' | 'frrk8s' }[] = [
+  { component: 'controller', prefix: 'metallb' },
+  { component: 'speaker', prefix: 'metallb' },
+  { component: 'frrK8s', prefix: 'frrk8s' },
+];
+
+/** `<prefix>_k8s_client_<suffix>` of a component with a Kubernetes client. */
+export function k8sClientMetric(component: Component, suffix: string): string {
+  const client = k8sClients.find((c) => c.component === component);
+  if (!client) throw new Error(`${component} has no Kubernetes client metrics`);
+  return `${client.prefix}_k8s_client_${suffix}`;
+}
+
 /** A BGP or BFD metric, named without its prefix, and the modes that emit it. */
 export interface BgpFamily {
   /** e.g. `bgp_session_up`; the full name is `<prefix>_<suffix>`. */

@@ -8,10 +8,10 @@ import { poolRules } from './pools.js';
 /**
  * Every recording rule group, in the order they appear in prometheus_rules.yaml.
  *
- * The alerts read raw series, not these rules: Prometheus evaluates rule groups independently
- * (and promtool in no fixed order), so an alert on a recorded series would lag one evaluation
- * behind and go blind wherever only the alerts file is loaded. The rules serve the dashboards,
- * where one series per cluster or pool replaces thousands.
+ * The rules serve the dashboards, where one series per cluster, pool, peer or component replaces
+ * thousands, and the alerts whose raw inputs grow with nodes x services (announcements): those
+ * alerts lag one evaluation behind the raw series, and need prometheus_rules.yaml loaded too (the
+ * promtool tests evaluate the recording groups first, with `group_eval_order`).
  */
 export function recordingGroups(cfg: MixinConfig): RuleGroup<RecordingRule>[] {
   return [poolRules(cfg), bgpRules(cfg), k8sClientRules(cfg), announcementRules(cfg)].filter((g) => g.rules.length > 0);

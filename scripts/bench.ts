@@ -19,8 +19,9 @@ import { rateIntervalSeconds, type GrafanaSettings } from './bench/grafana.js';
 import type { PrometheusServer } from './bench/prometheus.js';
 import { ourQueries, seedQueries } from './bench/queries.js';
 import { recordingStages } from './bench/recorded.js';
-import { estateNotes, renderReport, summaryTable, verdicts, type BenchReport, type SizeRun } from './bench/report.js';
-import { runSizes } from './bench/run.js';
+import { estateNotes, renderReport, summaryTable, type BenchReport } from './bench/report.js';
+import { runSizes, type SizeRun } from './bench/run.js';
+import { verdicts } from './bench/summary.js';
 import { benchTimeline, endTime } from './bench/timeline.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,9 +70,12 @@ function version(binary: string): string {
   return /version (\S+)/.exec(run.stdout)?.[1] ?? run.stdout.split('\n')[0] ?? '?';
 }
 
+/** The commit measured, and whether the working tree differed from it. */
 function gitCommit(): string {
-  const run = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
-  return run.status === 0 ? run.stdout.trim() : 'unknown';
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown commit';
+  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' });
+  return `${head.stdout.trim()}${status.stdout.trim() ? ' with uncommitted changes' : ''}`;
 }
 
 let running: PrometheusServer | undefined;

@@ -2,15 +2,12 @@
 import { Command, Option } from 'commander';
 import { BuildError, buildTo, generate, summarize } from '../mixin/build.js';
 import { ConfigError } from '../mixin/config/errors.js';
-import { defaultConfig, loadConfigFile } from '../mixin/config/load.js';
+import { configFrom } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { formatFinding } from '../mixin/lint/findings.js';
-import { lintMixin } from '../mixin/lint/index.js';
-import { promtoolFindings } from '../mixin/lint/promtool-check.js';
-import { collectTargets } from '../mixin/lint/targets.js';
+import { checkMixin } from '../mixin/lint/check.js';
 import { compareTree } from '../mixin/output.js';
 import { registerDoctor } from './doctor.js';
-import { promtoolPath } from '../mixin/tools/promtool.js';
 import { defaultFormats, formatNames, outputFormats, type OutputFormat } from '../mixin/render/formats.js';
 
 const program = new Command('metallb-mixin')
@@ -27,7 +24,7 @@ const formatOption = () =>
 const formatsHelp = `\nFormats (--format) and the files each writes under --out:\n${outputFormats.map((f) => `  ${f.name.padEnd(20)}${f.files}`).join('\n')}\n`;
 
 function config(file: string | undefined, formats?: OutputFormat[]): MixinConfig {
-  const cfg = file ? loadConfigFile(file) : defaultConfig();
+  const cfg = configFrom(file);
   return formats ? { ...cfg, outputs: { ...cfg.outputs, formats: [...new Set(formats)] } } : cfg;
 }
 
@@ -45,7 +42,7 @@ program
     const n = summarize(report.mixin);
     const ms = Math.round(performance.now() - started);
     console.log(
-      `metallb-mixin: wrote ${n.dashboards} dashboards, ${n.alerts} alerts, ${n.records} recording rules (${report.files.size} files) to ${opts.out}/ in ${ms} ms` +
+      `metallb-mixin: wrote ${n.dashboards} dashboards, ${n.alerts} alert rules, ${n.records} recording rules (${report.files.size} files) to ${opts.out}/ in ${ms} ms` +
         (report.promtoolChecked ? '' : ' (promtool not found: its check was skipped)'),
     );
   });
@@ -76,18 +73,14 @@ program
   .action((opts: { config?: string }) => {
     const cfg = config(opts.config);
     const { mixin } = generate(cfg);
-    const started = performance.now();
-    const targets = collectTargets(mixin);
-    const findings = lintMixin(mixin, cfg, targets);
-    const ms = Math.round(performance.now() - started);
-    const promtool = promtoolPath();
-    if (promtool) findings.push(...promtoolFindings(mixin, promtool, targets));
+    const check = checkMixin(mixin, cfg);
+    const findings = [...check.lint, ...check.promtool];
     for (const f of findings) console.error(formatFinding(f));
     if (findings.length > 0) {
       console.error(`${findings.length} finding(s)`);
       process.exitCode = 1;
     } else {
-      console.log(`lint: no findings (${targets.length} expressions parsed and linted in ${ms} ms; promtool check rules ${promtool ? 'passed' : 'skipped: promtool not found'})`);
+      console.log(`lint: no findings (${check.expressions} expressions parsed and linted in ${check.lintMs} ms; promtool check rules ${check.promtoolChecked ? 'passed' : 'skipped: promtool not found'})`);
     }
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { defaultConfig, loadConfigFile } from '../mixin/config/load.js';
+import { configFrom } from '../mixin/config/load.js';
 import { PrometheusApiError, PrometheusUnreachable } from '../mixin/doctor/client.js';
 import type { Progress } from '../mixin/doctor/discover.js';
 import { renderText, toJson } from '../mixin/doctor/report.js';
@@ -12,10 +12,22 @@ interface DoctorFlags {
   cluster?: string;
   json?: boolean;
   writeConfig?: string;
+  /** The contents of the file, read when the options are parsed. */
   bearerTokenFile?: string;
   caFile?: string;
   insecureSkipVerify?: boolean;
   timeout: number;
+}
+
+/** Reads an option's file as the options are parsed: an unreadable file is a usage error (exit 2) that names it. */
+function fileContents(what: string): (file: string) => string {
+  return (file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InvalidArgumentError(`cannot read the ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
 }
 
 function seconds(value: string): number {
@@ -47,24 +59,15 @@ function progressLine(): { progress: Progress; done: () => void } {
   };
 }
 
-function readOptional(file: string | undefined, what: string): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new PrometheusUnreachable('network', `cannot read the ${what} ${file}: ${(err as Error).message}`);
-  }
-}
-
 async function doctor(flags: DoctorFlags): Promise<number> {
-  const config = flags.config ? loadConfigFile(flags.config) : defaultConfig();
+  const config = configFrom(flags.config);
   const { progress, done } = progressLine();
   try {
     const result = await runDoctor({
       endpoint: {
         url: flags.prometheus,
-        bearerToken: readOptional(flags.bearerTokenFile, 'bearer token file')?.trim(),
-        ca: readOptional(flags.caFile, 'CA file'),
+        bearerToken: flags.bearerTokenFile?.trim(),
+        ca: flags.caFile,
         insecureSkipVerify: flags.insecureSkipVerify ?? false,
         timeoutMs: flags.timeout * 1000,
       },
@@ -106,8 +109,8 @@ export function registerDoctor(program: Command): void {
     .option('--cluster <name>', 'check only the series of this cluster (value of the cluster label)')
     .option('--json', 'print the report as JSON (for CI)')
     .option('--write-config <file>', 'write the minimal config that fixes what is blind to this YAML file')
-    .option('--bearer-token-file <file>', 'send the token in this file as a bearer token')
-    .option('--ca-file <file>', 'PEM CA bundle to verify the Prometheus certificate')
+    .option('--bearer-token-file <file>', 'send the token in this file as a bearer token', fileContents('bearer token file'))
+    .option('--ca-file <file>', 'PEM CA bundle to verify the Prometheus certificate', fileContents('CA file'))
     .option('--insecure-skip-verify', 'do not verify the Prometheus certificate')
     .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(10).argParser(seconds))
     .exitOverride((err) => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { generate } from '../mixin/build.js';
-import { ConfigError } from '../mixin/config/errors.js';
 import { resolveConfig } from '../mixin/config/load.js';
 import { tempDir } from './helpers/cli.js';
+import { issuesOf } from './helpers/config.js';
 
 // The promtool files under test/promtool/ run against out/, built with the default config. The
 // knobs that only change the output when set are proven here: build with them, then let promtool
@@ -68,16 +68,6 @@ function runPromtool(overrides: unknown, inputSeries: object[], firing: Record<s
   writeFileSync(join(dir, 'test.yaml'), stringify(test));
   const run = spawnSync('promtool', ['test', 'rules', join(dir, 'test.yaml')], { encoding: 'utf8' });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
-
-function issuesOf(input: unknown): string[] {
-  try {
-    resolveConfig(input, 'test');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
 }
 
 describe('alert knobs', () => {

@@ -2,18 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../mixin/config/errors.js';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
-
-function issuesOf(input: unknown): string[] {
-  try {
-    resolveConfig(input, 'test');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
+import { issuesOf } from './helpers/config.js';
 
 describe('config', () => {
   it('defaults are valid and match the job labels real installs produce', () => {

@@ -1,11 +1,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../mixin/build.js';
-import { lookupMetric } from '../mixin/catalogue.js';
 import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
+import { formatFinding } from '../mixin/lint/findings.js';
+import { lintMixin } from '../mixin/lint/index.js';
+import { collectTargets } from '../mixin/lint/targets.js';
 import { selectorsOf } from '../mixin/promql/inspect.js';
-import { parsePromQL } from '../mixin/promql/parse.js';
+import { nodeText, parsePromQL, type ParsedExpr } from '../mixin/promql/parse.js';
 import type { Mixin } from '../mixin/types.js';
 import { grafanaValidator, type GrafanaValidator } from './helpers/grafana-schema.js';
 
@@ -46,21 +48,73 @@ const flatPanels = (d: Dashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.
 const drawn = (d: Dashboard): Panel[] => flatPanels(d).filter((p) => p.type !== 'row');
 const targetsOf = (d: Dashboard) => drawn(d).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, target: t })));
 
-/** Grafana's interval variables stand where PromQL wants a duration; a sentinel makes them parse and stay recognisable. */
-const rateSentinel = '7777s';
-const expandIntervals = (expr: string) => expr.replaceAll('$__rate_interval', rateSentinel).replaceAll('$__range', '1h').replaceAll('$__interval', '1m');
+/** The config variants the file builds besides the default. */
+const variants: readonly [string, Parameters<typeof resolveConfig>[0]][] = [
+  ['native only', { bgp: { modes: ['native'] } }],
+  ['multi-cluster', { showMultiCluster: true, clusterLabel: 'k8s_cluster' }],
+  ['FRR-K8s only', { bgp: { modes: ['frr-k8s'] } }],
+];
 
-/** The function a range selector is the argument of, and its range, if the selector is one. */
-function rangeContext(selector: SyntaxNode, expr: string): { fn: string | undefined; range: string } | undefined {
-  const matrix = selector.parent;
-  if (matrix?.name !== 'MatrixSelector') return undefined;
-  const duration = matrix.getChild('DurationExpr');
-  const range = duration ? expr.slice(duration.from, duration.to) : '';
-  let up = matrix.parent;
-  if (up?.name === 'OffsetExpr') up = up.parent;
-  const call = up?.name === 'FunctionCallBody' ? up.parent : null;
-  const ident = call?.getChild('FunctionIdentifier');
-  return { fn: ident ? expr.slice(ident.from, ident.to) : undefined, range };
+/** Each panel query parsed as the linter parses it (Grafana variables expanded), by `<file>\n<expr>`. */
+function parsedPanelQueries(mixin: Mixin): Map<string, ParsedExpr> {
+  const out = new Map<string, ParsedExpr>();
+  for (const t of collectTargets(mixin)) if (t.kind === 'panel') out.set(`${t.file.replace(/^dashboards\//, '')}\n${t.source}`, t.parsed);
+  return out;
+}
+
+/** What the outermost operation of a query leaves: one aggregated series set, a scalar, or raw per-series data. */
+type Shape = 'aggregated' | 'scalar' | 'per-series';
+
+const operandNames = new Set(['AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr', 'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr']);
+function operands(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (operandNames.has(c.name)) out.push(c);
+  return out;
+}
+/** Functions that build a label-less series from a scalar. */
+const scalarToVector = new Set(['vector', 'time', 'pi']);
+
+/**
+ * Aggregations (topk/bottomk included) are aggregated; a function is when its vector arguments are
+ * (histogram_quantile over a sum, label_replace of a count); a join when both sides are; a series
+ * when it is one of our recording rules whose own expression is aggregated.
+ */
+function shapeOf(node: SyntaxNode, expr: string, aggregatedRecords: ReadonlySet<string>): Shape {
+  const inner = (n: SyntaxNode) => shapeOf(n, expr, aggregatedRecords);
+  switch (node.name) {
+    case 'AggregateExpr':
+      return 'aggregated';
+    case 'NumberDurationLiteral':
+    case 'StringLiteral':
+      return 'scalar';
+    case 'VectorSelector': {
+      const name = node.getChild('Identifier');
+      return name && aggregatedRecords.has(nodeText(expr, name)) ? 'aggregated' : 'per-series';
+    }
+    case 'FunctionCall': {
+      const fn = node.getChild('FunctionIdentifier');
+      if (fn && scalarToVector.has(nodeText(expr, fn))) return 'scalar';
+      const shapes = operands(node.getChild('FunctionCallBody')!).map(inner);
+      return shapes.includes('aggregated') && !shapes.includes('per-series') ? 'aggregated' : 'per-series';
+    }
+    case 'BinaryExpr': {
+      const shapes = operands(node).map(inner);
+      if (shapes.includes('per-series')) return 'per-series';
+      return shapes.includes('aggregated') ? 'aggregated' : 'scalar';
+    }
+    default: {
+      const [first] = operands(node);
+      return first ? inner(first) : 'per-series';
+    }
+  }
+}
+const topShape = (parsed: ParsedExpr, aggregatedRecords: ReadonlySet<string>) => shapeOf(parsed.tree.topNode.firstChild!, parsed.expr, aggregatedRecords);
+
+/** Our recording rules whose expression is aggregated, in file order so a rule built on another sees it. */
+function aggregatedRecordsOf(mixin: Mixin): Set<string> {
+  const out = new Set<string>();
+  for (const r of mixin.prometheusRules.groups.flatMap((g) => g.rules)) if (topShape(parsePromQL(r.expr), out) === 'aggregated') out.add(r.record);
+  return out;
 }
 
 const overlaps = (a: GridPos, b: GridPos) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -88,7 +142,7 @@ describe('dashboards', () => {
     });
 
     it('validates the variants other configs produce (native only, multi-cluster, FRR-K8s only)', () => {
-      for (const partial of [{ bgp: { modes: ['native'] } }, { showMultiCluster: true, clusterLabel: 'k8s_cluster' }, { bgp: { modes: ['frr-k8s'] } }]) {
+      for (const [, partial] of variants) {
         for (const d of Object.values(build(resolveConfig(partial)))) expect(validator.validate(d)).toEqual([]);
       }
     });
@@ -171,13 +225,23 @@ describe('dashboards', () => {
   });
 
   describe('queries', () => {
+    it('lintMixin finds nothing in the default config (counters rated, gauges not, variables, cluster label, ...)', () => {
+      expect(lintMixin(mixin, cfg).map(formatFinding)).toEqual([]);
+    });
+
+    it.each(variants)('lintMixin finds nothing in the %s variant', (_, partial) => {
+      const variant = resolveConfig(partial);
+      expect(lintMixin(generate(variant).mixin, variant).map(formatFinding)).toEqual([]);
+    });
+
     it('every selector carries the cluster matcher, and every query parses', () => {
+      const parsed = parsedPanelQueries(mixin);
       let selectors = 0;
-      for (const d of Object.values(dashboards)) {
+      for (const [file, d] of Object.entries(dashboards)) {
         for (const { panel, target } of targetsOf(d)) {
-          const expanded = expandIntervals(target.expr);
-          expect(parsePromQL(expanded).problems, `${d.title} / ${panel.title}`).toEqual([]);
-          for (const s of selectorsOf(expanded)) {
+          const expanded = parsed.get(`${file}\n${target.expr}`);
+          expect(expanded?.problems, `${d.title} / ${panel.title}`).toEqual([]);
+          for (const s of selectorsOf(expanded!.expr)) {
             selectors++;
             expect(s.matchers, `${d.title} / ${panel.title}: ${s.metric}`).toContainEqual({ label: 'cluster', op: '=', value: '$cluster' });
           }
@@ -187,43 +251,12 @@ describe('dashboards', () => {
     });
 
     it('uses the configured cluster label', () => {
-      const other = build(resolveConfig({ clusterLabel: 'k8s_cluster' }));
-      for (const d of Object.values(other)) {
-        for (const { target } of targetsOf(d)) {
-          for (const s of selectorsOf(expandIntervals(target.expr))) expect(s.matchers).toContainEqual({ label: 'k8s_cluster', op: '=', value: '$cluster' });
-        }
+      const other = generate(resolveConfig({ clusterLabel: 'k8s_cluster' })).mixin;
+      const parsed = [...parsedPanelQueries(other).values()];
+      expect(parsed.length).toBeGreaterThan(50);
+      for (const { expr } of parsed) {
+        for (const s of selectorsOf(expr)) expect(s.matchers).toContainEqual({ label: 'k8s_cluster', op: '=', value: '$cluster' });
       }
-    });
-
-    it('rates every counter over $__rate_interval and never rates a gauge (several gauges end in _total)', () => {
-      const records = new Set(mixin.prometheusRules.groups.flatMap((g) => g.rules.map((r) => r.record)));
-      const seen = { counters: 0, gauges: 0, records: 0 };
-      for (const d of Object.values(dashboards)) {
-        for (const { panel, target } of targetsOf(d)) {
-          const expr = expandIntervals(target.expr);
-          for (const s of selectorsOf(expr)) {
-            const where = `${d.title} / ${panel.title}: ${s.metric}`;
-            const ctx = rangeContext(s.node, expr);
-            if (ctx && ['rate', 'irate', 'increase'].includes(ctx.fn ?? '')) expect(ctx.range, where).toBe(rateSentinel);
-            if (s.metric !== undefined && records.has(s.metric)) {
-              seen.records++;
-              continue;
-            }
-            const known = s.metric === undefined ? undefined : lookupMetric(s.metric);
-            expect(known, `${where} is neither in the catalogue nor a recording rule`).toBeDefined();
-            if (known!.seriesType === 'counter') {
-              seen.counters++;
-              expect(ctx?.fn, `${where} is a counter`).toMatch(/^(rate|irate|increase)$/);
-            } else {
-              seen.gauges++;
-              expect(ctx?.fn ?? '', `${where} is a gauge`).not.toMatch(/^(rate|irate|increase)$/);
-            }
-          }
-        }
-      }
-      expect(seen.counters).toBeGreaterThan(20);
-      expect(seen.gauges).toBeGreaterThan(20);
-      expect(seen.records).toBeGreaterThan(5);
     });
 
     it('never spells a job or a BGP prefix the config does not produce: modes drop out of the queries', () => {
@@ -242,17 +275,30 @@ describe('dashboards', () => {
       expect(custom).not.toContain('speaker-monitor-service');
     });
 
+    it('tells an aggregated query from a per-series one', () => {
+      const records = aggregatedRecordsOf(mixin);
+      const shape = (e: string) => topShape(parsePromQL(e), records);
+      for (const e of ['sum by (cluster) (rate(x[5m]))', 'topk(5, rate(x[5m]))', 'histogram_quantile(0.9, sum by (cluster, le) (rate(x_bucket[5m])))', 'label_replace(count by (cluster) (x), "a", "$1", "b", "(.*)")', 'sum(x) / sum(y) > 0', 'sum(x) or vector(0)', 'cluster:metallb_bgp_session_up:count']) {
+        expect(shape(e), e).toBe('aggregated');
+      }
+      for (const e of ['rate(x[5m])', 'x', 'rate(x[5m]) > 0', 'sum(x) / y', 'label_replace(rate(x[5m]), "a", "$1", "b", "(.*)")', 'histogram_quantile(0.9, rate(x_bucket[5m]))', 'metallb_bgp_session_up']) {
+        expect(shape(e), e).toBe('per-series');
+      }
+    });
+
     it('aggregates before drawing: no range panel draws a raw per-series selector', () => {
-      for (const d of Object.values(dashboards)) {
+      const records = aggregatedRecordsOf(mixin);
+      const parsed = parsedPanelQueries(mixin);
+      let checked = 0;
+      for (const [file, d] of Object.entries(dashboards)) {
         for (const p of drawn(d).filter((p) => p.type === 'timeseries' || p.type === 'state-timeline')) {
           for (const t of p.targets ?? []) {
-            const top = parsePromQL(expandIntervals(t.expr)).tree.topNode.firstChild!;
-            // The outermost operation either aggregates (sum/count/min/topk/...) or compares/joins aggregates.
-            const aggregated = top.name === 'AggregateExpr' || top.name === 'FunctionCall' || (top.name === 'BinaryExpr' && /^(count|sum|max|min|topk|bottomk)/.test(t.expr));
-            expect(aggregated, `${d.title} / ${p.title}: ${t.expr}`).toBe(true);
+            checked++;
+            expect(topShape(parsed.get(`${file}\n${t.expr}`)!, records), `${d.title} / ${p.title}: ${t.expr}`).toBe('aggregated');
           }
         }
       }
+      expect(checked).toBeGreaterThan(30);
     });
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Component } from '../mixin/catalogue.js';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { blindItems, byCause, withoutGrafanaMacros, type CheckResult, type ItemResult } from '../mixin/doctor/blind.js';
+import { blindItems, byCause, type CheckResult, type ItemResult } from '../mixin/doctor/blind.js';
 import { PrometheusUnreachable, type PrometheusEndpoint } from '../mixin/doctor/client.js';
 import type { Facts, ScrapeGroup } from '../mixin/doctor/discover.js';
 import { checkedItems } from '../mixin/doctor/items.js';
@@ -63,11 +63,20 @@ describe('liveness of an expression from its selectors', () => {
   });
 });
 
-test('Grafana macros and range variables are replaced so that panel queries parse', () => {
-  const expr = 'sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[$__rate_interval])) + max_over_time(x[${window}:])';
-  const fixed = withoutGrafanaMacros(expr);
-  expect(fixed).toBe('sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[5m])) + max_over_time(x[5m:])');
-  expect(parsePromQL(fixed).problems).toEqual([]);
+test('dashboard queries are checked as PromQL: Grafana macros and interval variables expanded, numeric macros stay numbers', () => {
+  const expr = 'sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[$__rate_interval])) + max_over_time(x[${window}:]) * $__range_s';
+  const [item] = checkedItems({
+    prometheusAlerts: { groups: [] },
+    prometheusRules: { groups: [] },
+    grafanaDashboards: {
+      'd.json': {
+        templating: { list: [{ type: 'interval', name: 'window', current: { value: '10m' } }] },
+        panels: [{ title: 'P', targets: [{ refId: 'A', expr }] }],
+      },
+    },
+  });
+  expect(item?.expr).toBe('sum(rate(metallb_bgp_updates_total{cluster="$cluster"}[4m])) + max_over_time(x[10m:]) * 3600');
+  expect(parsePromQL(item?.expr ?? '').problems).toEqual([]);
 });
 
 test('checked items include nested row panels and label_values variables', () => {
@@ -157,11 +166,20 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('connection refused: exit 2 with the reason; a usage error is 2 too, never the 1 of "blind"', async () => {
     const port = await freePort();
-    const [run, usage] = await Promise.all([runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`]), runCliAsync(['doctor', '--timeout', '-1'])]);
+    const missing = join(mkdtempSync(join(tmpdir(), 'doctor-missing-')), 'token');
+    const [run, usage, unreadable] = await Promise.all([
+      runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`]),
+      runCliAsync(['doctor', '--timeout', '-1']),
+      runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`, '--bearer-token-file', missing]),
+    ]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('connection refused');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('must be a positive number of seconds');
+    // An unreadable token file is the caller's mistake, named as such before Prometheus is asked.
+    expect(unreadable.status).toBe(2);
+    expect(unreadable.stderr).toContain(`cannot read the bearer token file ${missing}`);
+    expect(unreadable.stderr).not.toContain('connection refused');
   });
 
   test('HTTP 401: exit 2, says unauthorized; the bearer token from the file is sent', async () => {
@@ -210,6 +228,11 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
     fake = await startFake(() => ({ status: 200, body: '<html>Grafana</html>', contentType: 'text/html' }));
     await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'not-prometheus', message: expect.stringContaining('not the Prometheus API') });
+    await fake.stop();
+
+    // JSON in the envelope's shape whose data is not: rejected with where, not passed on to the checks.
+    fake = await startFake((path) => (path === '/api/v1/query' ? success({ resultType: 'vector', result: [{ metric: {}, value: 'x' }] }) : success([])));
+    await expect(doctorAt(fake.url)).rejects.toMatchObject({ path: 'api/v1/query', errorType: 'unexpected_response', message: expect.stringContaining('response/0/value must be array') });
     await fake.stop();
     fake = undefined;
   });

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { assembleMixin } from '../mixin/assemble.js';
 import { BuildError, buildMixinTo } from '../mixin/build.js';
 import { formatFinding } from '../mixin/lint/findings.js';
-import { expandVariables } from '../mixin/lint/grafana/expand.js';
-import { variableQuery } from '../mixin/lint/grafana/variables.js';
+import { expandPlaceholders } from '../mixin/grafana/expand.js';
+import { readDashboard } from '../mixin/grafana/model.js';
+import { variableQuery } from '../mixin/grafana/variable-query.js';
 import { lintMixin, ruleIds } from '../mixin/lint/index.js';
 import { dashboardRuleFile, promtoolFindings } from '../mixin/lint/promtool-check.js';
 import { collectTargets } from '../mixin/lint/targets.js';
@@ -21,13 +22,13 @@ const sessionUp = `metallb_bgp_session_up{${sel.speaker}}`;
 
 describe('Grafana variable expansion', () => {
   it('turns built-in intervals into durations and keeps variables in strings recognisable', () => {
-    const e = expandVariables('rate(x{cluster="${cluster}", job=~"[[job]]", pod=~"${pod:regex}"}[$__rate_interval])', []);
+    const e = expandPlaceholders('rate(x{cluster="${cluster}", job=~"[[job]]", pod=~"${pod:regex}"}[$__rate_interval])', []);
     expect(e.expr).toBe('rate(x{cluster="$cluster", job=~"$job", pod=~"$pod"}[4m])');
   });
 
   it('maps offsets in the expanded query back to what the author wrote', () => {
     const source = 'sum(rate(x{a="${a}"}[$__rate_interval])) by (cluster)';
-    const e = expandVariables(source, []);
+    const e = expandPlaceholders(source, []);
     const from = e.expr.indexOf('4m');
     expect(source.slice(e.toSource(from), e.toSource(from + 2))).toBe('$__rate_interval');
     const by = e.expr.indexOf('by');
@@ -35,10 +36,10 @@ describe('Grafana variable expansion', () => {
   });
 
   it('uses interval variables as durations and plain current values elsewhere', () => {
-    const e = expandVariables('topk($n, avg_over_time(x[$window]))', [
-      { name: 'n', type: 'custom', multiValue: false, current: '5' },
-      { name: 'window', type: 'interval', multiValue: false, current: '10m' },
-    ]);
+    const { variables } = readDashboard({
+      templating: { list: [{ name: 'n', type: 'custom', current: { value: '5' } }, { name: 'window', type: 'interval', current: { value: '10m' } }] },
+    });
+    const e = expandPlaceholders('topk($n, avg_over_time(x[$window]))', variables);
     expect(e.expr).toBe('topk(5, avg_over_time(x[10m]))');
   });
 });
@@ -47,12 +48,12 @@ describe('variable queries', () => {
   it('extracts the selector of label_values(), even with commas inside', () => {
     const q = 'label_values(sum by (cluster, pool) (x{a="1,2"}), pool)';
     const r = variableQuery(q);
-    expect(r).toEqual({ kind: 'promql', expr: 'sum by (cluster, pool) (x{a="1,2"})', offset: 13 });
+    expect(r).toEqual({ kind: 'promql', fn: 'label_values', expr: 'sum by (cluster, pool) (x{a="1,2"})', offset: 13, label: 'pool' });
   });
 
   it('knows the forms without PromQL and rejects what Grafana would not run', () => {
-    expect(variableQuery('label_values(cluster)')).toEqual({ kind: 'none' });
-    expect(variableQuery('metrics(metallb_.*)')).toEqual({ kind: 'none' });
+    expect(variableQuery('label_values(cluster)')).toEqual({ kind: 'none', fn: 'label_values', label: 'cluster' });
+    expect(variableQuery('metrics(metallb_.*)')).toEqual({ kind: 'none', fn: 'metrics' });
     expect(variableQuery('query_result(topk(5, up))')).toMatchObject({ kind: 'promql', expr: 'topk(5, up)' });
     expect(variableQuery('up{job="x"}').kind).toBe('invalid');
     expect(variableQuery('label_values(up, "cluster")').kind).toBe('invalid');

@@ -1,7 +1,11 @@
-import type { Component } from '../../mixin/catalogue.js';
+import { componentsForModes, k8sClients, type Component } from '../../mixin/catalogue.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import type { Query } from '../../mixin/promql/query.js';
+import { announcedIpsRecord } from '../../rules/announcements.js';
+import { sessionRecords } from '../../rules/bgp.js';
+import { k8sErrorRatioRecord } from '../../rules/k8s-client.js';
 import { countableCapacity } from '../../rules/pool-capacity.js';
+import { poolRecords } from '../../rules/pools.js';
 
 /** Grafana widens this to at least four scrape intervals, so a rate never sees fewer than two samples. */
 export const rate = (selector: string): string => `rate(${selector}[$__rate_interval])`;
@@ -32,20 +36,10 @@ export function required(expr: string | undefined, what: string): string {
 export const oneLine = (expr: string): string => expr.replace(/\s*\n\s*/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
 
 /** The components a config can have targets for: frr-metrics and frr-k8s only in their BGP modes. */
-export function scrapedComponents(cfg: MixinConfig): Component[] {
-  const modes = cfg.bgp.modes;
-  const out: Component[] = ['controller', 'speaker'];
-  if (modes.includes('frr')) out.push('frrMetrics');
-  if (modes.includes('frr-k8s') || modes.includes('frr-k8s-relabelled')) out.push('frrK8s');
-  return out;
-}
+export const scrapedComponents = (cfg: MixinConfig): Component[] => componentsForModes(cfg.bgp.modes);
 
-/** The components with a Kubernetes client (config state, object updates): all but the FRR sidecar. */
-export const k8sClientComponents = (cfg: MixinConfig): Component[] => scrapedComponents(cfg).filter((c) => c !== 'frrMetrics');
-
-/** frr-k8s names its client metrics `frrk8s_k8s_client_*`; the controller and speaker `metallb_k8s_client_*`. */
-export const k8sClientMetric = (component: Component, suffix: string): string =>
-  `${component === 'frrK8s' ? 'frrk8s' : 'metallb'}_k8s_client_${suffix}`;
+/** The scraped components with a Kubernetes client (config state, object updates). */
+export const k8sClientComponents = (cfg: MixinConfig): Component[] => scrapedComponents(cfg).filter((c) => k8sClients.some((k) => k.component === c));
 
 export const componentTitles: Readonly<Record<Component, string>> = {
   controller: 'Controller',
@@ -67,20 +61,13 @@ export const hostMatcher = 'instance=~"(${host})(:[0-9]+)?"';
  * instead of one per controller pod, session or speaker. (A test checks each name is recorded.)
  */
 export const records = {
-  poolTotal: 'cluster_pool:metallb_allocator_addresses_total:max',
-  poolInUse: 'cluster_pool:metallb_allocator_addresses_in_use_total:max',
-  poolUsage: 'cluster_pool:metallb_allocator_addresses_in_use:ratio',
-  familyTotal: 'cluster_pool_family:metallb_allocator_addresses_total:max',
-  familyInUse: 'cluster_pool_family:metallb_allocator_addresses_in_use_total:max',
-  familyUsage: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
-  clusterInUse: 'cluster:metallb_allocator_addresses_in_use_total:sum',
-  clusterCapacity: 'cluster:metallb_allocator_addresses_total:sum',
-  bgpSessionsUp: 'cluster:metallb_bgp_session_up:sum',
-  bgpSessions: 'cluster:metallb_bgp_session_up:count',
-  bfdSessionsUp: 'cluster:metallb_bfd_session_up:sum',
-  bfdSessions: 'cluster:metallb_bfd_session_up:count',
-  announcedIps: 'cluster_protocol:metallb_speaker_announced_ips:count',
-  k8sErrorRatio: 'cluster_namespace_job:metallb_k8s_client_update_errors:ratio_rate5m',
+  ...poolRecords,
+  bgpSessionsUp: sessionRecords.bgp_session_up.up,
+  bgpSessions: sessionRecords.bgp_session_up.all,
+  bfdSessionsUp: sessionRecords.bfd_session_up.up,
+  bfdSessions: sessionRecords.bfd_session_up.all,
+  announcedIps: announcedIpsRecord,
+  k8sErrorRatio: k8sErrorRatioRecord,
 } as const;
 
 /**

@@ -73,3 +73,8 @@ export function loadConfigFile(file: string): MixinConfig {
 export function defaultConfig(): MixinConfig {
   return resolveConfig({}, 'defaults');
 }
+
+/** The config of a `--config` option: the file when given, else the defaults. */
+export function configFrom(file?: string): MixinConfig {
+  return file ? loadConfigFile(file) : defaultConfig();
+}

@@ -2,7 +2,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { assembleMixin } from '../assemble.js';
 import { bgpMetricName, bgpSources, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
-import { selectorsOf, vectorSelectors, type LabelMatcher, type VectorSelectorInfo } from '../promql/inspect.js';
+import { componentOf, sameMatcher } from '../promql/components.js';
+import { vectorSelectors, type LabelMatcher, type VectorSelectorInfo } from '../promql/inspect.js';
 import { parsePromQL } from '../promql/parse.js';
 import type { PrometheusClient } from './client.js';
 import { describeComponent, groupsOf, type Facts, type Progress } from './discover.js';
@@ -13,7 +14,7 @@ import { quote, selector } from './promql.js';
 /** Why a selector that should match finds nothing; each has its own fix. */
 export type BlindCause = 'job-selector' | 'bgp-mode' | 'cluster-label' | 'not-scraped' | 'targets-down';
 
-export const blindCauses: readonly BlindCause[] = ['job-selector', 'bgp-mode', 'cluster-label', 'not-scraped', 'targets-down'];
+const blindCauses: readonly BlindCause[] = ['job-selector', 'bgp-mode', 'cluster-label', 'not-scraped', 'targets-down'];
 
 export interface Finding {
   /** The selector as queried (dashboard variables dropped, `--cluster` added). */
@@ -44,30 +45,8 @@ interface SelectorVerdict {
 
 const live: SelectorVerdict = { state: 'live', findings: [] };
 
-/** Grafana's interval macros and range variables become a fixed window so the expression parses. */
-export function withoutGrafanaMacros(expr: string): string {
-  return expr
-    .replace(/\$\{?__(rate_interval|interval|range)(_ms|_s)?\}?/g, '5m')
-    .replace(/\[\s*\$\{?\w+\}?\s*(\]|:)/g, '[5m$1');
-}
-
 function renderMatcher(m: LabelMatcher): string {
   return `${m.label}${m.op}${quote(m.value)}`;
-}
-
-function sameMatcher(a: LabelMatcher, b: LabelMatcher): boolean {
-  return a.label === b.label && a.op === b.op && a.value === b.value;
-}
-
-/** The component whose configured selector this selector contains (the most specific one). */
-function componentOf(cfg: MixinConfig, matchers: readonly LabelMatcher[]): { component: Component; own: readonly LabelMatcher[] } | undefined {
-  let best: { component: Component; own: readonly LabelMatcher[] } | undefined;
-  for (const [component, text] of Object.entries(cfg.selectors) as [Component, string][]) {
-    const own = selectorsOf(`up{${text}}`)[0]?.matchers ?? [];
-    if (own.length === 0 || !own.every((m) => matchers.some((x) => sameMatcher(m, x)))) continue;
-    if (!best || own.length > best.own.length) best = { component, own };
-  }
-  return best;
 }
 
 // Why a metric of a component that is scraped can still have no series.
@@ -117,9 +96,9 @@ class BlindChecker {
   }
 
   async item(item: CheckedItem): Promise<ItemResult> {
-    const parsed = parsePromQL(item.kind === 'panel' || item.kind === 'variable' ? withoutGrafanaMacros(item.expr) : item.expr);
-    // The build lints every expression; what fails here is Grafana syntax the doctor does not
-    // expand. Say so without failing the run over it.
+    const parsed = parsePromQL(item.expr);
+    // The build lints every expression; what fails here is Grafana syntax that does not expand
+    // to PromQL. Say so without failing the run over it.
     if (parsed.problems.length > 0) {
       return { kind: item.kind, name: item.name, state: 'na', findings: [{ selector: item.expr, state: 'na', detail: `not checked: ${parsed.problems[0]?.message ?? 'does not parse'}` }] };
     }
@@ -217,7 +196,7 @@ class BlindChecker {
     if (metric === undefined) return blind('not-scraped', 'no series match');
     if (metric === 'ALERTS') return na('no alert is active right now');
 
-    const owner = componentOf(this.cfg, matchers);
+    const owner = componentOf(matchers, this.cfg);
     const entry = lookupMetric(metric)?.entry;
     const component = owner?.component ?? (entry?.components.length === 1 ? entry.components[0] : undefined);
     const scope = this.facts.scope;

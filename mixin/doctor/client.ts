@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Ajv, type ValidateFunction } from 'ajv';
 
 /** How to reach a Prometheus: the base URL (with any path prefix) and the options real installs need. */
 export interface PrometheusEndpoint {
@@ -51,11 +53,39 @@ export interface InstantSample {
   readonly value: number;
 }
 
-interface ApiEnvelope {
-  status: 'success' | 'error';
-  data?: unknown;
-  errorType?: string;
-  error?: string;
+// The shapes of the API answers the doctor reads, checked before use: a proxy or another
+// server answering JSON must not reach the checks as malformed data.
+const apiEnvelope = Type.Object({
+  status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
+  data: Type.Optional(Type.Unknown()),
+  errorType: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+});
+const queryData = Type.Object({ resultType: Type.String(), result: Type.Unknown() });
+const vectorResult = Type.Array(Type.Object({ metric: Type.Record(Type.String(), Type.String()), value: Type.Tuple([Type.Number(), Type.String()]) }));
+const stringList = Type.Array(Type.String());
+
+const ajv = new Ajv({ strict: true });
+const validators = new Map<TSchema, ValidateFunction>();
+
+function validator(schema: TSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+function conforms<T extends TSchema>(schema: T, value: unknown): value is Static<T> {
+  return validator(schema)(value);
+}
+
+/** `value` as `schema` describes it, or a PrometheusApiError naming the endpoint and what is off. */
+function expectShape<T extends TSchema>(schema: T, value: unknown, path: string): Static<T> {
+  if (conforms(schema, value)) return value;
+  const validate = validator(schema);
+  throw new PrometheusApiError(path, 'unexpected_response', `not the Prometheus API's answer: ${ajv.errorsText(validate.errors, { dataVar: 'response' })}`);
 }
 
 // OpenSSL's verification codes and Node's TLS codes, so that a certificate problem reads as one.
@@ -108,21 +138,22 @@ export class PrometheusClient {
 
   /** `/api/v1/query`: an instant vector, each sample with its labels and value. */
   async query(expr: string): Promise<InstantSample[]> {
-    const data = (await this.get('api/v1/query', [['query', expr]])) as { resultType: string; result: unknown };
+    const data = expectShape(queryData, await this.get('api/v1/query', [['query', expr]]), 'api/v1/query');
     if (data.resultType !== 'vector') {
       throw new PrometheusApiError('api/v1/query', 'unexpected_result', `expected a vector for ${expr}, got ${data.resultType}`);
     }
-    return (data.result as { metric: Labels; value: [number, string] }[]).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+    return expectShape(vectorResult, data.result, 'api/v1/query').map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
   }
 
   /** `/api/v1/labels`: label names present on the series matching the selectors. */
   async labelNames(selectors: readonly string[] = []): Promise<string[]> {
-    return (await this.get('api/v1/labels', selectors.map((s) => ['match[]', s]))) as string[];
+    return expectShape(stringList, await this.get('api/v1/labels', selectors.map((s) => ['match[]', s])), 'api/v1/labels');
   }
 
   /** `/api/v1/label/<name>/values`: the values one label takes on the matching series. */
   async labelValues(name: string, selectors: readonly string[] = []): Promise<string[]> {
-    return (await this.get(`api/v1/label/${encodeURIComponent(name)}/values`, selectors.map((s) => ['match[]', s]))) as string[];
+    const path = `api/v1/label/${encodeURIComponent(name)}/values`;
+    return expectShape(stringList, await this.get(path, selectors.map((s) => ['match[]', s])), path);
   }
 
   private get(path: string, params: readonly (readonly [string, string])[]): Promise<unknown> {
@@ -149,10 +180,13 @@ export class PrometheusClient {
             reject(new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`));
             return;
           }
-          let envelope: ApiEnvelope;
+          let envelope: unknown;
           try {
-            envelope = JSON.parse(body) as ApiEnvelope;
+            envelope = JSON.parse(body);
           } catch {
+            envelope = undefined;
+          }
+          if (!conforms(apiEnvelope, envelope)) {
             reject(new PrometheusUnreachable('not-prometheus', `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`));
             return;
           }

@@ -34,7 +34,7 @@ function sources(groups: readonly ScrapeGroup[]): ScrapeSource[] {
   return [...bySource.values()].map((s) => ({ ...s, clusters: [...s.clusters].sort() }));
 }
 
-export function componentSources(facts: Facts): { component: Component | 'unidentified'; sources: ScrapeSource[] }[] {
+function componentSources(facts: Facts): { component: Component | 'unidentified'; sources: ScrapeSource[] }[] {
   const out: { component: Component | 'unidentified'; sources: ScrapeSource[] }[] = [];
   for (const component of componentOrder) {
     const groups = facts.groups.filter((g) => g.components.includes(component));

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { bgpModes, type Component } from '../catalogue.js';
+import { bgpModes, metallbComponents, type Component } from '../catalogue.js';
 import { defaultConfig, resolveConfig } from '../config/load.js';
 import type { MixinConfig } from '../config/schema.js';
 import { selectorsOf, type LabelMatcher } from '../promql/inspect.js';
@@ -24,8 +24,6 @@ export interface ConfigFix {
   /** What the doctor could not fix from the series alone. */
   readonly warnings: readonly string[];
 }
-
-const scrapedComponents: readonly Component[] = ['controller', 'speaker', 'frrMetrics', 'frrK8s'];
 
 function matches(m: LabelMatcher, labels: Readonly<Record<string, string>>): boolean {
   // Labels the group does not record cannot be judged from here: assume the matcher lets them through.
@@ -75,7 +73,7 @@ function diff(value: unknown, base: unknown): unknown {
 }
 
 /** The keys of `cfg` that differ from the defaults. */
-export function minimalConfig(cfg: MixinConfig): Record<string, unknown> {
+function minimalConfig(cfg: MixinConfig): Record<string, unknown> {
   return (diff(cfg, defaultConfig()) as Record<string, unknown> | undefined) ?? {};
 }
 
@@ -89,7 +87,7 @@ export function synthesizeConfig(cfg: MixinConfig, facts: Facts, source: string)
   const warnings: string[] = [];
   const selectors: Record<string, string> = { ...cfg.selectors };
 
-  for (const component of scrapedComponents) {
+  for (const component of metallbComponents) {
     const own = groupsOf(facts, component);
     if (own.length === 0) continue;
     const others = facts.groups.filter((g) => g.components.length > 0 && !g.components.includes(component));

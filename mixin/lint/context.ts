@@ -1,6 +1,5 @@
-import type { Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
-import { selectorsOf, type LabelMatcher } from '../promql/inspect.js';
+import { componentMatchers, type ComponentMatchers } from '../promql/components.js';
 import type { Mixin } from '../types.js';
 import type { Finding } from './findings.js';
 import { analyseLabels, type LabelSet } from './labels.js';
@@ -9,8 +8,7 @@ import type { LintTarget } from './targets.js';
 /** What the expression rules know besides the expression: the config and our own recording rules. */
 export interface LintContext {
   readonly cfg: MixinConfig;
-  /** The matchers of `cfg.selectors[component]`, parsed. */
-  readonly componentMatchers: Readonly<Record<Component, readonly LabelMatcher[]>>;
+  readonly componentMatchers: ComponentMatchers;
   /** Every recording rule we define, with the labels its series carry. */
   readonly recorded: ReadonlyMap<string, LabelSet>;
 }
@@ -23,9 +21,6 @@ export interface ExprRule {
 
 /** The context for one lint run; `targets` are the mixin's parsed expressions (collectTargets). */
 export function lintContext(cfg: MixinConfig, targets: readonly LintTarget[]): LintContext {
-  const componentMatchers = Object.fromEntries(
-    Object.entries(cfg.selectors).map(([component, matchers]) => [component, selectorsOf(`up{${matchers}}`)[0]?.matchers ?? []]),
-  ) as Record<Component, LabelMatcher[]>;
   // In file order, so a rule built on an earlier one sees its labels.
   const recorded = new Map<string, LabelSet>();
   for (const t of targets) {
@@ -37,7 +32,7 @@ export function lintContext(cfg: MixinConfig, targets: readonly LintTarget[]): L
       labels.kind === 'vector' ? { kind: 'vector', min: new Set([...labels.min, ...extra]), max: labels.max && new Set([...labels.max, ...extra]) } : labels,
     );
   }
-  return { cfg, componentMatchers, recorded };
+  return { cfg, componentMatchers: componentMatchers(cfg), recorded };
 }
 
 /** A lint rule over the mixin as a whole (rule groups, alert metadata, dashboard structure). */

@@ -62,7 +62,7 @@ function locate(mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>, file: s
 }
 
 /** promtool's complaints, each turned into a finding at the expression it is about. */
-export function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>): Finding[] {
+function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>): Finding[] {
   const findings: Finding[] = [];
   for (const line of output.split('\n')) {
     const m = errorLine.exec(line.trim());

@@ -1,9 +1,9 @@
 import { markSpan, parsePromQL, type ParsedExpr } from '../promql/parse.js';
 import type { AlertRule, Mixin, RecordingRule } from '../types.js';
 import type { Finding } from './findings.js';
+import { expandPlaceholders } from '../grafana/expand.js';
+import { readDashboard, type GrafanaVariable } from '../grafana/model.js';
 import { dashboardQueries } from './grafana/dashboard.js';
-import { expandVariables } from './grafana/expand.js';
-import type { GrafanaVariable } from './grafana/variables.js';
 
 export const alertsFile = 'prometheus_alerts.yaml';
 export const rulesFile = 'prometheus_rules.yaml';
@@ -54,9 +54,9 @@ export function collectTargets(mixin: Mixin): LintTarget[] {
   }
   for (const [name, dashboard] of Object.entries(mixin.grafanaDashboards)) {
     const file = `dashboards/${name}`;
-    const { queries, variables } = dashboardQueries(dashboard, name);
+    const { queries, variables } = dashboardQueries(readDashboard(dashboard), name);
     for (const q of queries) {
-      const expanded = expandVariables(q.expr, variables);
+      const expanded = expandPlaceholders(q.expr, variables);
       targets.push({
         file,
         where: q.where,

@@ -85,7 +85,7 @@ const exprNodes = new Set([
   'StepInvariantExpr',
 ]);
 
-export function isExprNode(node: SyntaxNode): boolean {
+function isExprNode(node: SyntaxNode): boolean {
   return exprNodes.has(node.name);
 }
 

@@ -1,5 +1,12 @@
-import { bgpFamilies, bgpSources, catalogue, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
+import { bgpFamilies, bgpSources, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
+
+/**
+ * Turns one source's selector of a BGP/BFD family into its expression. `family(suffix)` is the
+ * same source's selector of another family (same prefix, component and matchers), for joins
+ * that pair families per source (speaker, FRR sidecar, frr-k8s) to keep each join small and exact.
+ */
+export type BgpWrap = (selector: string, family: (suffix: string) => string) => string;
 
 /**
  * Builds the selectors and metric references of every query, so that no alert, rule or panel
@@ -55,7 +62,7 @@ export class Query {
    * metrics several components expose (the k8s client, `up`) must name theirs.
    */
   metric(name: string, component?: Component, ...extra: string[]): string {
-    const entry = catalogue.get(name) ?? lookupMetric(name)?.entry;
+    const entry = lookupMetric(name)?.entry;
     if (!entry) throw new Error(`metric ${name} is not in the catalogue`);
     if (entry.bgp) throw new Error(`metric ${name} is a BGP/BFD family: use Query.bgp('${entry.bgp.family.suffix}')`);
     const owner = component ?? (entry.components.length === 1 ? entry.components[0] : undefined);
@@ -87,16 +94,20 @@ export class Query {
    * applied per source because `or` has no range form): `q.bgp('bgp_session_up', s => `changes(${s}[15m])`)`.
    * Returns `undefined` when no enabled mode has the family (e.g. pending prefixes without native).
    */
-  bgp(suffix: string, wrap: (selector: string) => string = (s) => s, ...extra: string[]): string | undefined {
+  bgp(suffix: string, wrap: BgpWrap = (s) => s, ...extra: string[]): string | undefined {
     const seen = new Set<string>();
     const parts: string[] = [];
     for (const mode of this.bgpModes(suffix)) {
       const source = bgpSources[mode];
       const modeExtra = mode === 'native' ? [this.cfg.bgp.nativePeerMatcher] : [];
-      const sel = `${source.prefix}_${suffix}${this.selector(source.component, ...modeExtra, ...extra)}`;
+      const family = (other: string) => {
+        if (!this.bgpModes(other).includes(mode)) throw new Error(`BGP/BFD family ${other} does not exist in mode ${mode}`);
+        return `${source.prefix}_${other}${this.selector(source.component, ...modeExtra, ...extra)}`;
+      };
+      const sel = family(suffix);
       if (seen.has(sel)) continue;
       seen.add(sel);
-      parts.push(wrap(sel));
+      parts.push(wrap(sel, family));
     }
     if (parts.length === 0) return undefined;
     return parts.length === 1 ? parts[0] : `(\n  ${parts.join('\n  or\n  ')}\n)`;

@@ -13,7 +13,7 @@ export interface InhibitRule {
 }
 
 /** Which receiver each severity pages in the example routing tree. */
-export const receiverBySeverity: Readonly<Record<Severity, string>> = {
+const receiverBySeverity: Readonly<Record<Severity, string>> = {
   critical: 'metallb-page',
   warning: 'metallb-ticket',
   info: 'metallb-log',
@@ -59,7 +59,7 @@ function componentMatchers(inhibition: Inhibition, cfg: MixinConfig): string[] {
  * The inhibition table turned into Alertmanager rules, keeping only alerts this config emits: a
  * disabled alert or a BGP mode that is off drops its side of a pair, and a pair with an empty side.
  */
-export function inhibitRules(mixin: Mixin, cfg: MixinConfig): { rule: InhibitRule; reason: string }[] {
+function inhibitRules(mixin: Mixin, cfg: MixinConfig): { rule: InhibitRule; reason: string }[] {
   const emitted = emittedAlerts(mixin);
   const out: { rule: InhibitRule; reason: string }[] = [];
   for (const inhibition of inhibitions) {

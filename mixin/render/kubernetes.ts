@@ -15,7 +15,7 @@ export const nonEmpty = (m: Record<string, string>): Record<string, string> | un
 export const dashboardStem = (file: string): string => file.replace(/\.json$/, '');
 
 /** The name kube-prometheus's Grafana gives a dashboard ConfigMap, so both ways of shipping agree. */
-export const dashboardConfigMapName = (file: string): string => `grafana-dashboard-${dashboardStem(file)}`;
+const dashboardConfigMapName = (file: string): string => `grafana-dashboard-${dashboardStem(file)}`;
 
 /** One PrometheusRule with the alert groups followed by the recording groups, as addMixin builds it. */
 export function prometheusRule(mixin: Mixin, cfg: MixinConfig): Manifest {

@@ -105,6 +105,21 @@ export interface Cluster {
 /** MetalLB reports a CIDR with at least 62 host bits as MaxInt64. */
 export const maxInt64 = 9_223_372_036_854_775_807;
 
+/** When the faults happen, in ticks of the timeline (30 s each). */
+export const faultSchedule = {
+  /** Speakers and frr-k8s pods that restart do so somewhere in this stretch. */
+  restartsBetween: [20, 125],
+  /** The controller rollout: the new pod starts, then the old one goes. */
+  rollout: { newFrom: 96, oldUntil: 100 },
+  sessionDownFrom: 60,
+  flappingFrom: [80, 90],
+  staleConfigFrom: 90,
+  errorBurst: [70, 90],
+  notReadyFrom: 110,
+  /** One layer-2 IP per cluster (the n-th layer-2 service) is announced by two nodes at once. */
+  splitBrain: { service: 7, from: 100, to: 110 },
+} as const;
+
 const namespaces = ['shop', 'payments', 'search', 'ingress', 'data', 'ml', 'auth', 'media', 'iot', 'billing'];
 const nodesPerRack = 40;
 
@@ -148,7 +163,7 @@ function frrK8sLabels(plan: ClusterPlan, pod: string, ip: string, container: 'co
 /** Sessions that go down and up every few scrapes in the last half hour. */
 function flapping(tl: Timeline, rng: Random): Uint8Array {
   const up = new Uint8Array(tl.ticks).fill(1);
-  let t = rng.int(80, 90);
+  let t = rng.int(...faultSchedule.flappingFrom);
   while (t < tl.ticks) {
     const down = rng.int(1, 3);
     for (let i = t; i < Math.min(t + down, tl.ticks); i++) up[i] = 0;
@@ -165,7 +180,7 @@ function established(tl: Timeline, from = tl.ticks): Uint8Array {
 
 /** One scrape-failure window per restarting target. */
 function restartWindow(rng: Random): readonly [number, number] {
-  const at = rng.int(20, 125);
+  const at = rng.int(...faultSchedule.restartsBetween);
   return [at, at + rng.int(1, 3)];
 }
 
@@ -191,7 +206,7 @@ function pickFaults(count: number, rng: Random): NodeFaults {
 
 function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random): Node[] {
   const faults = pickFaults(plan.nodes, rng);
-  const notReadyFrom = 110;
+  const { notReadyFrom } = faultSchedule;
   const nodes: Node[] = [];
   const prefix = plan.name.replace(/^prod-|^edge-/, '');
   const peerFlaps = new Set(rng.sample([...Array(plan.nodes).keys()], Math.max(2, Math.round(plan.nodes * 0.005))));
@@ -222,7 +237,7 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
       const native = plan.bgp === 'native';
       const torIps = [`10.${index}.${rack}.253`, `10.${index}.${rack}.254`];
       torIps.forEach((tor, k) => {
-        const session = peerFlaps.has(i) && k === 0 ? flapping(tl, rng) : peerDown === i && k === 1 ? established(tl, 60) : established(tl);
+        const session = peerFlaps.has(i) && k === 0 ? flapping(tl, rng) : peerDown === i && k === 1 ? established(tl, faultSchedule.sessionDownFrom) : established(tl);
         peers.push({ peer: native ? `${tor}:179` : tor, vrf: native ? undefined : 'default', bfd: !native, established: session });
       });
       // Every tenth rack also peers with the storage fabric in its own VRF.
@@ -236,21 +251,21 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
       ...(frrK8s ? { frrK8s } : {}),
       peers,
       ...(unreachable ? { notReadyFrom } : {}),
-      ...(faults.stale === i ? { staleConfigFrom: 90 } : {}),
-      ...(faults.errorBurst === i ? { errorBurst: [70, 90] as const } : {}),
+      ...(faults.stale === i ? { staleConfigFrom: faultSchedule.staleConfigFrom } : {}),
+      ...(faults.errorBurst === i ? { errorBurst: faultSchedule.errorBurst } : {}),
     });
   }
   return nodes;
 }
 
-/** The controller Deployment rolls out at tick 96; old and new pod report the same pools for two minutes. */
+/** The controller Deployment rolls out: old and new pod report the same pools for a while. */
 function buildControllers(plan: ClusterPlan, index: number, tl: Timeline, rng: Random): Target[] {
   const base = plan.install.startsWith('kustomize') ? 'controller' : 'metallb-controller';
   const oldPod = `${base}-${rng.suffix(10)}-${rng.suffix(5)}`;
   const newPod = `${base}-${rng.suffix(10)}-${rng.suffix(5)}`;
   return [
-    { labels: targetLabels(plan, 'controller', oldPod, `100.64.${index}.17`), state: targetState(tl, { to: 100 }) },
-    { labels: targetLabels(plan, 'controller', newPod, `100.64.${index}.42`), state: targetState(tl, { from: 96 }) },
+    { labels: targetLabels(plan, 'controller', oldPod, `100.64.${index}.17`), state: targetState(tl, { to: faultSchedule.rollout.oldUntil }) },
+    { labels: targetLabels(plan, 'controller', newPod, `100.64.${index}.42`), state: targetState(tl, { from: faultSchedule.rollout.newFrom }) },
   ];
 }
 
@@ -282,8 +297,6 @@ const l2Pools: readonly PoolSpec[] = [
   { name: 'l2-internal', protocol: 'layer2', share: 0.5, family: 'dual', usage: 0.4 },
   { name: 'l2-v6', protocol: 'layer2', share: 0.1, family: 'v6', usage: 0, slash64: true },
 ];
-/** One layer-2 IP per cluster is announced by two nodes at once for five minutes (a memberlist split). */
-const splitBrainAt = { service: 7, from: 100, to: 110 };
 /** A tiny pool in every cluster, fully used: percentages misfire on it. */
 const mgmtPool: PoolSpec = { name: 'mgmt', protocol: 'layer2', share: 0, family: 'v4', usage: 1 };
 const mgmtServices = 4;
@@ -341,12 +354,12 @@ function buildServices(plan: ClusterPlan, index: number, nodes: readonly Node[],
       if (spec.protocol === 'layer2') {
         const [home, backup] = rng.sample(nodes, 2) as [Node, Node];
         const candidates = [home, backup];
-        const splitBrain = layer2Seen++ === splitBrainAt.service;
+        const splitBrain = layer2Seen++ === faultSchedule.splitBrain.service;
         services.push({
           namespace, name, pool: spec.name, protocol: 'layer2', ips, l2Candidates: candidates,
           announcers: (t) => {
             const up = candidates.filter((c) => alive(c, t));
-            return splitBrain && t >= splitBrainAt.from && t <= splitBrainAt.to ? up : up.slice(0, 1);
+            return splitBrain && t >= faultSchedule.splitBrain.from && t <= faultSchedule.splitBrain.to ? up : up.slice(0, 1);
           },
         });
       } else {

@@ -1,25 +1,10 @@
 import type { BuildSpeed, Timed } from './buildspeed.js';
-import type { ClusterPlan } from './clusters.js';
-import type { Measured, Measurement, VariableLoad } from './measure.js';
+import { faultSchedule, selectedCluster } from './clusters.js';
 import type { Source } from './queries.js';
-import { percentile, sum } from './stats.js';
-
-export interface DataStats {
-  readonly series: number;
-  readonly samples: number;
-  readonly bytes: number;
-  readonly generateSeconds: number;
-  readonly backfillSeconds: number;
-  readonly startupSeconds: number;
-  readonly recordSeconds: number;
-}
-
-export interface SizeRun {
-  readonly size: number;
-  readonly clusters: readonly (ClusterPlan & { services: number })[];
-  readonly data: DataStats;
-  readonly measurement: Measurement;
-}
+import type { SizeRun } from './run.js';
+import { sum } from './stats.js';
+import { dashboardFiles, panels, summarize, variableMs, verdicts, type GroupSummary, type PanelSummary } from './summary.js';
+import { benchTimeline } from './timeline.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -32,29 +17,6 @@ export interface BenchReport {
   /** The size the targets are judged at. */
   readonly targetSize: number;
   readonly panelSeriesLimit: number;
-}
-
-/** Totals of one rule file or dashboard. */
-export interface GroupSummary {
-  readonly source: Source;
-  readonly file: string;
-  readonly queries: number;
-  readonly execMs: number;
-  readonly p99Ms: number;
-  readonly clientMs: number;
-  readonly samples: number;
-  readonly series: number;
-  readonly errors: number;
-  /** The slowest query: its name and time. */
-  readonly slowest: { readonly name: string; readonly execMs: number } | undefined;
-}
-
-export interface PanelSummary {
-  readonly file: string;
-  readonly panel: string;
-  readonly execMs: number;
-  readonly clientMs: number;
-  readonly series: number;
 }
 
 const fmtMs = (ms: number) => (Number.isNaN(ms) ? 'n/a' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
@@ -70,69 +32,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-export function summarize(queries: readonly Measured[], source: Source, file: string): GroupSummary {
-  const mine = queries.filter((q) => q.source === source && q.file === file);
-  const exec = mine.map((q) => q.execMs).filter((v) => !Number.isNaN(v));
-  return {
-    source,
-    file,
-    queries: mine.length,
-    execMs: sum(exec),
-    p99Ms: percentile(exec, 99),
-    clientMs: sum(mine.map((q) => q.clientMs)),
-    samples: sum(mine.map((q) => q.samples)),
-    series: sum(mine.map((q) => q.series)),
-    errors: mine.filter((q) => q.error).length,
-    slowest: mine.reduce<GroupSummary['slowest']>((s, q) => (!s || q.execMs > s.execMs ? { name: q.name + (q.refId ? ` [${q.refId}]` : ''), execMs: q.execMs } : s), undefined),
-  };
-}
-
 const slowestText = (s: GroupSummary) => (s.slowest ? `${s.slowest.name} (${fmtMs(s.slowest.execMs)})` : '');
-
-/** Per panel: all its targets (a panel's queries load together). */
-export function panels(queries: readonly Measured[], source: Source, file: string): PanelSummary[] {
-  const byPanel = new Map<string, Measured[]>();
-  for (const q of queries.filter((x) => x.source === source && x.file === file)) {
-    byPanel.set(q.name, [...(byPanel.get(q.name) ?? []), q]);
-  }
-  return [...byPanel].map(([panel, qs]) => ({
-    file,
-    panel,
-    execMs: sum(qs.map((q) => q.execMs)),
-    clientMs: sum(qs.map((q) => q.clientMs)),
-    series: sum(qs.map((q) => q.series)),
-  }));
-}
-
-const dashboardFiles = (m: Measurement, source: Source) => [...new Set(m.queries.filter((q) => q.source === source && q.file.endsWith('.json')).map((q) => q.file))];
-
-function variableMs(loads: readonly VariableLoad[], source: Source, file: string): number {
-  return sum(loads.filter((v) => v.source === source && v.file === file).map((v) => v.clientMs));
-}
-
-/** The verdicts the issue asks for, at the target size. */
-export interface Verdicts {
-  readonly alerts: { ours: number; seed: number; pass: boolean } | undefined;
-  readonly dashboards: { file: string; ours: number; seed: number; ratio: number; pass: boolean }[];
-  readonly panelsOverLimit: PanelSummary[];
-}
-
-export function verdicts(run: SizeRun, limit: number): Verdicts {
-  const q = run.measurement.queries;
-  const ours = summarize(q, 'ours', 'alerts');
-  const seed = summarize(q, 'seed', 'alerts');
-  const seedDash = dashboardFiles(run.measurement, 'seed')[0];
-  const seedMs = seedDash ? summarize(q, 'seed', seedDash).execMs : NaN;
-  const files = dashboardFiles(run.measurement, 'ours');
-  return {
-    alerts: seed.queries > 0 ? { ours: ours.execMs, seed: seed.execMs, pass: ours.execMs <= seed.execMs } : undefined,
-    dashboards: files.map((file) => {
-      const ms = summarize(q, 'ours', file).execMs;
-      return { file, ours: ms, seed: seedMs, ratio: ms / seedMs, pass: ms <= seedMs / 2 };
-    }),
-    panelsOverLimit: files.flatMap((f) => panels(q, 'ours', f)).filter((p) => p.series > limit),
-  };
-}
 
 /** The short table printed at the end of a run and placed at the top of results.md. */
 export function summaryTable(report: BenchReport): string {
@@ -303,10 +203,6 @@ function sizeSection(run: SizeRun, report: BenchReport, detailed: boolean): stri
     '',
     `Ours: ${fmtInt(sum(records.filter((x) => x.source === 'ours').map((x) => x.series)))} series from ${records.filter((x) => x.source === 'ours').length} rules; the seed: ${fmtInt(sum(records.filter((x) => x.source === 'seed').map((x) => x.series)))} from ${records.filter((x) => x.source === 'seed').length}.`,
   );
-  if (detailed) {
-    out.push('', '| rule | series | exec ms |', '|---|---|---|');
-    for (const r of records.filter((x) => x.source === 'ours')) out.push(`| ${r.name} | ${fmtInt(r.series)} | ${fmtMs(r.execMs)} |`);
-  }
 
   const errors = q.filter((x) => x.error);
   if (errors.length > 0) {
@@ -315,11 +211,14 @@ function sizeSection(run: SizeRun, report: BenchReport, detailed: boolean): stri
   }
 
   if (detailed) {
+    out.push('', '### Every alert and recording rule', '');
+    const rules = q.filter((x) => x.file === 'alerts' || x.file === 'rules');
+    out.push(table(['source', 'file', 'name', 'exec ms', 'series', 'samples'], rules.map((x) => [x.source, x.file, x.name, fmtMs(x.execMs), fmtInt(x.series), fmtInt(x.samples)])));
     out.push('', '### Every panel', '');
     const rows = (['ours', 'seed'] as const).flatMap((source) =>
-      dashboardFiles(run.measurement, source).flatMap((f) => panels(q, source, f).map((p) => [f, p.panel, fmtMs(p.execMs), fmtMs(p.clientMs), fmtInt(p.series)])),
+      dashboardFiles(run.measurement, source).flatMap((f) => panels(q, source, f).map((p) => [f, p.panel, fmtMs(p.execMs), fmtMs(p.clientMs), fmtInt(p.series), fmtInt(p.samples)])),
     );
-    out.push(table(['dashboard', 'panel', 'server ms', 'client ms', 'series'], rows));
+    out.push(table(['dashboard', 'panel', 'server ms', 'client ms', 'series', 'samples'], rows));
     const vars = run.measurement.variables;
     if (vars.length > 0) {
       out.push('', '### Dashboard variables', '');
@@ -337,13 +236,20 @@ export function renderReport(report: BenchReport, dataNotes: string): string {
     `Written by \`npm run bench\` on ${report.date}. Machine: ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memoryGiB} GiB. ` +
       Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ') + '.',
     '',
-    `Timings are Prometheus's own (\`stats=all\`: \`execTotalTime\`), the median of ${report.settings.repeat} runs of each query, run one at a time; ` +
+    `Timings are Prometheus's own (\`stats=all\`, which 2.42 answers with timings and sample counts: \`execTotalTime\`), the median of ${report.settings.repeat} runs of each query, run one at a time; ` +
       '"client ms" is the wall time of the HTTP request. "samples" (`totalQueryableSamples`) is the work a query does, and does not depend on the machine. ' +
       `Ours is whatever \`generate(defaultConfig())\` returned at run time; the seed is ${report.seedDir ? `\`${report.seedDir}\`` : 'absent'}, measured in the same run against the same data.`,
     '',
     summaryTable(report),
     '',
     verdictSection(report),
+    '',
+    'Reading the numbers:',
+    '',
+    `- Rule files are evaluated as instant queries at the end of the window; dashboards as Grafana loads them: every visible target as a range query over the last hour (instant where the target asks for it), variables resolved first (multi-value ones to their All value), \`$cluster\` = \`${report.settings.selectedCluster}\`.`,
+    "- The seed's dashboard has no cluster variable and reads every cluster; its BGP panels read only the native-mode cluster (it does not know `frrk8s_*`), so it does less work than ours on BGP and nothing for frr-k8s, BFD, announcements or controller-runtime, which it does not show.",
+    '- "client ms" sums the requests of a panel or dashboard one after the other; Grafana sends them in parallel, so a browser waits less, but the server does the same work.',
+    '- `topk`/`bottomk` in a range query keep k series per step, so a panel can return more than k series over an hour.',
     '',
     ...(report.buildSpeed ? [buildSpeedSection(report.buildSpeed), ''] : []),
     dataNotes,
@@ -355,26 +261,29 @@ export function renderReport(report: BenchReport, dataNotes: string): string {
 
 /** What the synthetic data contains, so a reader can judge the numbers. */
 export function estateNotes(report: BenchReport): string {
+  const f = faultSchedule;
+  const min = (tick: number) => `${(tick * benchTimeline.step) / 60}`;
+  const window = (benchTimeline.ticks - 1) * benchTimeline.step / 60;
   return [
     '## The data',
     '',
-    `Each size N is three clusters, generated with a seeded PRNG (the same data every run), scraped every ${report.settings.scrape} for 70 minutes and backfilled with \`promtool tsdb create-blocks-from openmetrics\`:`,
+    `Each size N is three clusters, generated with a seeded PRNG (the same data every run), scraped every ${report.settings.scrape} for ${window} minutes and backfilled with \`promtool tsdb create-blocks-from openmetrics\`. The series our recording rules and alerts would have recorded (\`ALERTS\` approximated as firing whenever the expression returns a series, without \`for\`) are backfilled with \`promtool tsdb create-blocks-from rules\` against the running Prometheus, and queries run once Prometheus has merged all blocks into one.`,
     '',
-    `- \`prod-eu1\`, N nodes: MetalLB 0.16 from the Helm chart (jobs \`metallb\`, \`metallb-controller-monitor-service\`, \`metallb-frr-k8s-frr-k8s-monitor-service\`; ports 9120/9140/9141), BGP in frr-k8s mode (\`frrk8s_bgp_*\`/\`frrk8s_bfd_*\`, peer without port, \`vrf\`), two ToR peers per node with BFD and a third peer in VRF \`storage\` on every tenth rack; 10 services per node. This is the cluster the dashboards are opened on (\`$cluster\`).`,
-    '- `prod-us1`, 0.3 N nodes: MetalLB 0.15 from Helm (port 7472), native BGP (`metallb_bgp_*`, peer `IP:179`), including the stale `peer="IP"` series at 0 that 0.15 leaves behind (metallb#2806). These `metallb_bgp_*` series are what the seed\'s BGP queries, which name no job, find: the seed was written for native/FRR mode and sees nothing of frr-k8s.',
-    '- `edge-ams1`, 0.1 N nodes: MetalLB 0.16 from the kustomize manifests (jobs `speaker-monitor-service`, `controller-monitor-service`), layer 2 only.',
+    `- \`${selectedCluster}\`, N nodes: MetalLB 0.16 from the Helm chart (jobs \`metallb\`, \`metallb-controller-monitor-service\`, \`metallb-frr-k8s-frr-k8s-monitor-service\`; ports 9120/9140/9141), BGP in frr-k8s mode (\`frrk8s_bgp_*\`/\`frrk8s_bfd_*\`, peer without port, \`vrf\`), two ToR peers per node with BFD and a third peer in VRF \`storage\` on every tenth rack; 10 services per node. The dashboards are opened on this cluster (\`$cluster\`).`,
+    '- `prod-us1`, 0.3 N nodes: MetalLB 0.15 from Helm (port 7472), native BGP (`metallb_bgp_*`, peer `IP:179`), including the stale `peer="IP"` series at 0 that 0.15 leaves behind (metallb#2806). These `metallb_bgp_*` series are what the seed\'s BGP queries find: the seed names no job and was written for native/FRR mode, so it sees nothing of frr-k8s, while ours read every mode.',
+    '- `edge-ams1`, 0.1 N nodes: MetalLB 0.16 from the kustomize manifests (jobs `speaker-monitor-service`, `controller-monitor-service`), layer 2 only, 5 services per node.',
     '',
-    'Every series carries the target labels the Prometheus Operator adds (`cluster`, `job`, `namespace`, `service`, `endpoint`, `pod`, `container`, `instance`), with `honorLabels` semantics for the metric\'s own `service` label. What happens during the window:',
+    'Every series carries the target labels the Prometheus Operator adds (`cluster`, `job`, `namespace`, `service`, `endpoint`, `pod`, `container`, `instance`), with `honorLabels` semantics for the metric\'s own `service` label; kube-state-metrics reports nodes, their Ready condition and taints, and the LoadBalancer Services. What happens during the window:',
     '',
-    '- the controller Deployment rolls out 48 minutes in: old and new pod report the same pools for two minutes;',
-    '- 2 % of speakers (at least one per cluster) restart: scrapes fail for 30–90 s, counters reset, their layer-2 IPs fail over to another node (gratuitous ARP/NDP) and back; 1 % of frr-k8s pods restart too (sessions re-established, counters reset);',
-    '- one node per cluster becomes unreachable 55 minutes in (kube-state-metrics: Ready unknown, `node.kubernetes.io/unreachable` taints; its targets down);',
-    '- 0.5 % of nodes (at least two) have a session flapping (down for 30–90 s every few minutes) from 40–45 minutes in; one session per BGP cluster goes down for good 30 minutes in;',
+    `- the controller Deployment rolls out ${min(f.rollout.newFrom)} minutes in: old and new pod report the same pools for ${min(f.rollout.oldUntil - f.rollout.newFrom)} minutes;`,
+    `- 2 % of speakers (at least one per cluster) restart between minutes ${min(f.restartsBetween[0])} and ${min(f.restartsBetween[1])}: scrapes fail for 30–90 s, counters reset, their layer-2 IPs fail over to another node (gratuitous ARP/NDP) and back; 1 % of frr-k8s pods restart too (sessions re-established, counters reset);`,
+    `- one node per cluster becomes unreachable ${min(f.notReadyFrom)} minutes in (kube-state-metrics: Ready unknown, \`node.kubernetes.io/unreachable\` taints; its targets down);`,
+    `- 0.5 % of nodes (at least two) have a session flapping (down 30–90 s every few minutes) from minute ${min(f.flappingFrom[0])}–${min(f.flappingFrom[1])} on; one session per BGP cluster goes down for good ${min(f.sessionDownFrom)} minutes in;`,
     '- pools: one public pool fills from 90 % to 97 %, a tiny `mgmt` pool is full (4/4), dual-stack pools, an IPv6-only /64 pool (MaxInt64 capacity) and a mixed /64 + IPv4 pool whose total overflows negative (metallb#3140); IPv4-only pools report IPv6 0/0;',
-    '- one speaker runs on a stale config for the last 25 minutes; one has a burst of Kubernetes update errors;',
-    '- one layer-2 IP per cluster is announced by two nodes at once for five minutes, 50 minutes in (a memberlist split);',
+    `- one speaker runs on a stale config from minute ${min(f.staleConfigFrom)}; one has a burst of Kubernetes update errors from minute ${min(f.errorBurst[0])} to ${min(f.errorBurst[1])};`,
+    `- one layer-2 IP per cluster is announced by two nodes at once from minute ${min(f.splitBrain.from)} to ${min(f.splitBrain.to)} (a memberlist split);`,
     '- layer-2 services are announced by one node; BGP services with `externalTrafficPolicy: Local` by the two nodes holding endpoints; three ingress services per BGP cluster by every node.',
     '',
-    'Only metrics some query can read are generated (no `go_gc_*`, `promhttp_*`, …), and the controller-runtime latency histogram (41 buckets) exists for one controller per MetalLB process, so that the 1,000-node size stays within minutes; a real target has more series, which no query here touches.',
+    'Only metrics some query can read are generated (no `go_gc_*`, `promhttp_*`, …), and the controller-runtime latency histogram (41 buckets) exists for one controller per MetalLB process, so that the 1,000-node size stays within minutes; a real target has more series, which no query here touches except the histogram panels, which would cost more.',
   ].join('\n');
 }

@@ -2,13 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingRule } from '../../mixin/types.js';
 import { backfillOpenMetrics, backfillRules } from './backfill.js';
-import { buildEstate, type Cluster } from './clusters.js';
-import { measure, type MeasureOptions } from './measure.js';
+import { buildEstate, type Cluster, type ClusterPlan } from './clusters.js';
+import { measure, type Measurement, type MeasureOptions } from './measure.js';
 import { OpenMetricsParts } from './openmetrics.js';
 import { PrometheusServer } from './prometheus.js';
 import type { QuerySet } from './queries.js';
 import { writeStageFile } from './recorded.js';
-import type { DataStats, SizeRun } from './report.js';
 import { writeEstate } from './series.js';
 import { benchTimeline, endTime } from './timeline.js';
 
@@ -24,6 +23,23 @@ export interface RunContext {
   readonly log: (line: string) => void;
   /** Told about the Prometheus currently running, so an interrupt can stop it. */
   readonly onServer: (server: PrometheusServer | undefined) => void;
+}
+
+export interface DataStats {
+  readonly series: number;
+  readonly samples: number;
+  readonly bytes: number;
+  readonly generateSeconds: number;
+  readonly backfillSeconds: number;
+  readonly startupSeconds: number;
+  readonly recordSeconds: number;
+}
+
+export interface SizeRun {
+  readonly size: number;
+  readonly clusters: readonly (ClusterPlan & { services: number })[];
+  readonly data: DataStats;
+  readonly measurement: Measurement;
 }
 
 const secondsSince = (started: number) => (performance.now() - started) / 1000;

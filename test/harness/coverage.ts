@@ -6,9 +6,10 @@
  * Any other empty result is a blind query: a selector that matches nothing although the data is
  * there, or a join whose sides never meet.
  */
-import { bgpSources, catalogue, type BgpMode, type Component } from '../../mixin/catalogue.js';
+import { bgpSources, catalogue, componentsForModes, type BgpMode, type Component } from '../../mixin/catalogue.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
-import { selectorsOf, type LabelMatcher, type VectorSelectorInfo } from '../../mixin/promql/inspect.js';
+import { componentOf } from '../../mixin/promql/components.js';
+import { selectorsOf, type VectorSelectorInfo } from '../../mixin/promql/inspect.js';
 import type { PrometheusServer } from './prometheus.js';
 
 /** What the scraped installation runs: the BGP back-ends and components present. */
@@ -19,11 +20,7 @@ export interface InstallFacts {
 
 /** Components an install with these BGP modes runs. */
 export function componentsFor(modes: readonly BgpMode[], kubeStateMetrics = true): Component[] {
-  const out: Component[] = ['controller', 'speaker'];
-  if (modes.includes('frr')) out.push('frrMetrics');
-  if (modes.some((m) => m === 'frr-k8s' || m === 'frr-k8s-relabelled')) out.push('frrK8s');
-  if (kubeStateMetrics) out.push('kubeStateMetrics');
-  return out;
+  return [...componentsForModes(modes), ...(kubeStateMetrics ? (['kubeStateMetrics'] as const) : [])];
 }
 
 export type QueryOutcome =
@@ -31,20 +28,6 @@ export type QueryOutcome =
   | { readonly status: 'not-applicable'; readonly reason: string }
   /** `blind`: selectors that match nothing although this install should serve them. */
   | { readonly status: 'empty'; readonly reason: string; readonly blind: readonly string[] };
-
-const sameMatcher = (a: LabelMatcher, b: LabelMatcher) => a.label === b.label && a.op === b.op && a.value === b.value;
-
-/** The component whose configured matchers all appear in the selector (the most specific one). */
-function componentOf(sel: VectorSelectorInfo, cfg: MixinConfig): Component | undefined {
-  let best: { component: Component; size: number } | undefined;
-  for (const [component, matchers] of Object.entries(cfg.selectors) as [Component, string][]) {
-    const wanted = selectorsOf(`x{${matchers}}`)[0]?.matchers ?? [];
-    if (wanted.length > 0 && wanted.every((w) => sel.matchers.some((m) => sameMatcher(m, w))) && wanted.length > (best?.size ?? 0)) {
-      best = { component, size: wanted.length };
-    }
-  }
-  return best?.component;
-}
 
 /** Recording rule name → its expression, to explain recorded series by their inputs. */
 export type RecordedExprs = ReadonlyMap<string, string>;
@@ -57,7 +40,7 @@ export function absenceExplanation(sel: VectorSelectorInfo, cfg: MixinConfig, fa
     const reasons = inputs.filter((r): r is string => r !== undefined);
     return inputs.length > 0 && reasons.length === inputs.length ? `${sel.metric} is recorded only from inputs this install lacks (${reasons[0]})` : undefined;
   }
-  const component = componentOf(sel, cfg);
+  const component = componentOf(sel.matchers, cfg)?.component;
   if (component && !facts.components.includes(component)) return `${sel.metric ?? 'selector'} reads ${component}, which this install does not run`;
   const entry = sel.metric ? catalogue.get(sel.metric) : undefined;
   if (!entry) return undefined;

@@ -4,6 +4,10 @@
  * Prometheus (`label_values`, `query_result`), "All" wins where a variable offers it, and values are
  * formatted for PromQL (multi-value and All as an escaped regex alternation, or the `allValue`).
  */
+import { expandResolved, formatValues } from '../../mixin/grafana/expand.js';
+import { readDashboard, type GrafanaVariable } from '../../mixin/grafana/model.js';
+import { variableQuery } from '../../mixin/grafana/variable-query.js';
+import { panelName, queryTargets } from '../../mixin/grafana/walk.js';
 import type { DashboardJson } from '../../mixin/types.js';
 import type { PrometheusServer } from './prometheus.js';
 
@@ -20,62 +24,18 @@ export interface DashboardQuery {
   readonly noValue: string | undefined;
 }
 
-interface RawTarget {
-  expr?: unknown;
-  refId?: unknown;
-  instant?: unknown;
-  range?: unknown;
-  hide?: unknown;
-}
-
-interface RawPanel {
-  title?: unknown;
-  type?: unknown;
-  fieldConfig?: { defaults?: { noValue?: unknown } };
-  targets?: RawTarget[];
-  panels?: RawPanel[];
-}
-
-/** Every panel target with an `expr`, nested row panels included, in dashboard order. */
+/** Every visible panel target with an `expr`, nested row panels included, in dashboard order. */
 export function dashboardQueries(file: string, dashboard: DashboardJson): DashboardQuery[] {
-  const out: DashboardQuery[] = [];
-  const visit = (panels: readonly RawPanel[], row: string | undefined) => {
-    for (const panel of panels) {
-      const title = typeof panel.title === 'string' ? panel.title : '(untitled)';
-      if (panel.type === 'row') {
-        visit(panel.panels ?? [], title);
-        continue;
-      }
-      const noValue = panel.fieldConfig?.defaults?.noValue;
-      for (const target of panel.targets ?? []) {
-        if (typeof target.expr !== 'string' || target.expr.trim() === '' || target.hide === true) continue;
-        out.push({
-          dashboard: file,
-          panel: row ? `${row} / ${title}` : title,
-          refId: typeof target.refId === 'string' ? target.refId : '?',
-          expr: target.expr,
-          instant: target.instant === true && target.range !== true,
-          noValue: typeof noValue === 'string' ? noValue : undefined,
-        });
-      }
-    }
-  };
-  visit((dashboard['panels'] as RawPanel[] | undefined) ?? [], undefined);
-  return out;
-}
-
-interface RawVariable {
-  name: string;
-  type: string;
-  query?: unknown;
-  definition?: unknown;
-  regex?: unknown;
-  multi?: boolean;
-  includeAll?: boolean;
-  allValue?: string | null;
-  current?: { value?: unknown };
-  options?: { value?: unknown }[];
-  sort?: number;
+  return queryTargets(readDashboard(dashboard))
+    .filter(({ target }) => !target.hide)
+    .map(({ panel, parent, target, expr }) => ({
+      dashboard: file,
+      panel: parent?.type === 'row' ? `${panelName(parent)} / ${panelName(panel)}` : panelName(panel),
+      refId: target.refId ?? '?',
+      expr,
+      instant: target.instant && !target.range,
+      noValue: panel.noValue,
+    }));
 }
 
 /** A variable's resolved state: the values selected, and how it renders in PromQL. */
@@ -93,62 +53,23 @@ export interface BuiltinVariables {
   readonly [name: string]: string;
 }
 
-const variablePattern = /\$\{(\w+)(?::(\w+))?\}|\$(\w+)|\[\[(\w+)(?::(\w+))?\]\]/g;
-
-/** Escape regex metacharacters the way Grafana's Prometheus data source does for multi-value variables. */
-function regexEscape(v: string): string {
-  return v.replace(/[\\^$*+?.()|[\]{}]/g, '\\\\$&');
-}
-
-/** Replace `$name`, `${name}` and `[[name]]` with the variables' rendered values; unknown names stay. */
-export function expandVariables(expr: string, values: ReadonlyMap<string, string>): string {
-  return expr.replace(variablePattern, (whole, a?: string, _fa?: string, b?: string, c?: string) => {
-    const name = a ?? b ?? c ?? '';
-    return values.get(name) ?? whole;
-  });
-}
-
-function queryString(v: RawVariable): string {
-  if (typeof v.query === 'string') return v.query;
-  if (v.query && typeof v.query === 'object' && typeof (v.query as { query?: unknown }).query === 'string') {
-    return (v.query as { query: string }).query;
-  }
-  return typeof v.definition === 'string' ? v.definition : '';
-}
-
-/** Split at the last top-level comma: `label_values(metric{a="x,y"}, label)`. */
-function splitLastArgument(args: string): [string, string] | undefined {
-  let depth = 0;
-  let quote: string | undefined;
-  let at = -1;
-  for (let i = 0; i < args.length; i++) {
-    const ch = args[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '{' || ch === '[') depth++;
-    else if (ch === ')' || ch === '}' || ch === ']') depth--;
-    else if (ch === ',' && depth === 0) at = i;
-  }
-  return at < 0 ? undefined : [args.slice(0, at).trim(), args.slice(at + 1).trim()];
+function queryString(v: GrafanaVariable): string {
+  return v.query ?? v.definition ?? '';
 }
 
 /** Run a query variable's query as Grafana's Prometheus data source would. */
 async function variableOptions(prom: PrometheusServer, query: string, end: number, window: number): Promise<string[]> {
   const start = end - window;
-  const labelValues = /^\s*label_values\((.*)\)\s*$/s.exec(query);
-  if (labelValues?.[1] !== undefined) {
-    const split = splitLastArgument(labelValues[1]);
-    if (!split) return prom.labelValues(labelValues[1].trim());
-    const [match, label] = split;
-    const series = await prom.series([match], start, end);
+  const parsed = variableQuery(query);
+  if (parsed.kind !== 'invalid' && parsed.fn === 'label_values' && parsed.label !== undefined) {
+    if (parsed.kind === 'none') return prom.labelValues(parsed.label);
+    const label = parsed.label;
+    const series = await prom.series([parsed.expr], start, end);
     return [...new Set(series.map((s) => s[label]).filter((x): x is string => x !== undefined))];
   }
-  const queryResult = /^\s*query_result\((.*)\)\s*$/s.exec(query);
-  if (queryResult?.[1] !== undefined) {
+  if (parsed.kind === 'promql' && parsed.fn === 'query_result') {
     // Grafana lists each sample as `{labels} value timestamp`; the variable's regex picks from it.
-    const samples = await prom.queryVector(queryResult[1], end);
+    const samples = await prom.queryVector(parsed.expr, end);
     return samples.map((s) => {
       const { __name__: name = '', ...rest } = s.metric;
       const labels = Object.entries(rest).map(([k, v]) => `${k}="${v}"`).join(', ');
@@ -158,8 +79,8 @@ async function variableOptions(prom: PrometheusServer, query: string, end: numbe
   throw new Error(`unsupported query variable: ${query}`);
 }
 
-function applyRegex(options: string[], regex: unknown): string[] {
-  if (typeof regex !== 'string' || regex === '') return options;
+function applyRegex(options: string[], regex: string | undefined): string[] {
+  if (regex === undefined || regex === '') return options;
   const m = /^\/(.*)\/([gimsuy]*)$/s.exec(regex);
   const re = new RegExp(m?.[1] ?? regex, m?.[2] ?? '');
   const out: string[] = [];
@@ -188,15 +109,6 @@ function sortOptions(options: string[], sort: number | undefined): string[] {
   }
 }
 
-function render(v: RawVariable, values: readonly string[], all: boolean): string {
-  if (all && typeof v.allValue === 'string' && v.allValue !== '') return v.allValue;
-  if (v.multi === true || v.includeAll === true) {
-    if (values.length === 1) return regexEscape(values[0] ?? '');
-    return `(${values.map(regexEscape).join('|')})`;
-  }
-  return (values[0] ?? '').replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-}
-
 /**
  * Resolve a dashboard's variables in order (later ones may use earlier ones), choosing "All" where
  * offered and the first option otherwise, as Grafana does when the saved selection is not available.
@@ -211,8 +123,7 @@ export async function resolveVariables(
   select: Readonly<Record<string, string>> = {},
 ): Promise<Map<string, VariableValue>> {
   const resolved = new Map<string, VariableValue>();
-  const list = ((dashboard['templating'] as { list?: RawVariable[] } | undefined)?.list ?? []) as RawVariable[];
-  for (const v of list) {
+  for (const v of readDashboard(dashboard).variables) {
     let options: string[];
     switch (v.type) {
       case 'datasource':
@@ -220,34 +131,34 @@ export async function resolveVariables(
         continue;
       case 'query':
         options = sortOptions(
-          applyRegex(await variableOptions(prom, expandVariables(queryString(v), variableMap(builtins, resolved)), range.end, range.window), v.regex),
+          applyRegex(await variableOptions(prom, expandResolved(queryString(v), variableMap(builtins, resolved)), range.end, range.window), v.regex),
           v.sort,
         );
         break;
       case 'constant':
       case 'textbox':
-        options = [typeof v.query === 'string' ? v.query : String(v.current?.value ?? '')];
+        options = [v.query ?? v.current ?? ''];
         break;
       default: {
         // custom and interval: the saved options, else the comma-separated query.
-        const saved = (v.options ?? []).map((o) => String(o.value ?? '')).filter((x) => x !== '$__all');
+        const saved = v.options.filter((x) => x !== '$__all');
         options = saved.length > 0 ? saved : queryString(v).split(',').map((x) => x.trim()).filter((x) => x !== '');
       }
     }
     const chosen = select[v.name];
     if (chosen !== undefined) {
       if (!options.includes(chosen)) throw new Error(`variable ${v.name} offers ${JSON.stringify(options)}, not ${chosen}`);
-      resolved.set(v.name, { name: v.name, values: [chosen], rendered: render(v, [chosen], false) });
+      resolved.set(v.name, { name: v.name, values: [chosen], rendered: formatValues(v, [chosen], false) });
       continue;
     }
-    const all = v.includeAll === true;
+    const all = v.includeAll;
     const values = all ? options : options.slice(0, 1);
-    resolved.set(v.name, { name: v.name, values, rendered: render(v, values, all) });
+    resolved.set(v.name, { name: v.name, values, rendered: formatValues(v, values, all) });
   }
   return resolved;
 }
 
-/** Builtins and resolved variables as one name → text map for `expandVariables`. */
+/** Builtins and resolved variables as one name → text map for `expandResolved`. */
 export function variableMap(builtins: BuiltinVariables, resolved: ReadonlyMap<string, VariableValue>): Map<string, string> {
   return new Map<string, string>([...Object.entries(builtins), ...[...resolved].map(([k, v]) => [k, v.rendered] as const)]);
 }

@@ -7,14 +7,6 @@ import { lookupMetric, type MetricType } from '../../mixin/catalogue.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
-/**
- * kube-state-metrics families the catalogue does not list because no alert or panel reads them yet;
- * the brief of the simulated cluster asks for them so that `doctor` and the dashboards can join on pods.
- */
-const extraFamilies: Readonly<Record<string, { type: MetricType; help: string }>> = {
-  kube_pod_info: { type: 'gauge', help: 'Information about pod.' },
-};
-
 interface Family {
   readonly type: MetricType;
   readonly help: string;
@@ -45,15 +37,9 @@ export class Exposition {
     let f = this.families.get(name);
     if (f) return f;
     const known = lookupMetric(name);
-    const extra = extraFamilies[name];
-    if (known) {
-      if (known.entry.name !== name) throw new Error(`${name}: add histogram samples through histogram()`);
-      f = { type: known.entry.type, help: known.entry.help, lines: [] };
-    } else if (extra) {
-      f = { ...extra, lines: [] };
-    } else {
-      throw new Error(`the simulator serves ${name}, which the metric catalogue does not know`);
-    }
+    if (!known) throw new Error(`the simulator serves ${name}, which the metric catalogue does not know`);
+    if (known.entry.name !== name) throw new Error(`${name}: add histogram samples through histogram()`);
+    f = { type: known.entry.type, help: known.entry.help, lines: [] };
     this.families.set(name, f);
     return f;
   }

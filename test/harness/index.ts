@@ -9,7 +9,8 @@ export { startPrometheus, waitFor, freePort, PrometheusServer, PrometheusApiErro
 export type { ApiAlert, ApiRule, ApiRuleGroup, ApiTarget, MatrixSeries, PrometheusOptions, QueryResult, VectorSample, WaitOptions } from './prometheus.js';
 export { AlertReceiver } from './alert-receiver.js';
 export type { ReceivedAlert } from './alert-receiver.js';
-export { dashboardQueries, expandVariables, resolveVariables, variableMap } from './dashboards.js';
+export { expandResolved as expandVariables } from '../../mixin/grafana/expand.js';
+export { dashboardQueries, resolveVariables, variableMap } from './dashboards.js';
 export type { BuiltinVariables, DashboardQuery, VariableValue } from './dashboards.js';
 export { AlertRecorder, alertKey } from './alert-recorder.js';
 export type { AlertObservation } from './alert-recorder.js';

@@ -29,7 +29,7 @@ export const thresholdsSection = Section(
       minimum: 1,
       default: 2,
       description:
-        'MetalLBAddressPoolHeadroomLow fires when a pool has fewer free addresses than this (percentages misfire on tiny pools).',
+        'MetalLBAddressPoolHeadroomLow fires when a pool has fewer free addresses than this (percentages misfire on tiny pools). Pools no larger than this never raise it; MetalLBAddressPoolExhausted covers them.',
     }),
     k8sUpdateErrorRatio: Type.Number({
       exclusiveMinimum: 0,

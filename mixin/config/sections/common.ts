@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /** A Prometheus duration such as `5m` or `1h30m`, as `for:` and range selectors accept it. */
-export const durationPattern = '^([0-9]+(ms|s|m|h|d|w|y))+$';
+const durationPattern = '^([0-9]+(ms|s|m|h|d|w|y))+$';
 
 export const Duration = (defaultValue: string, description: string) =>
   Type.String({ pattern: durationPattern, default: defaultValue, description });

@@ -1,39 +1,25 @@
-import type { DashboardJson } from '../../types.js';
-import { dashboardVariables, isRecord, listedLabel, templatingList, variableQuery, variableQueryText, type GrafanaVariable } from './variables.js';
-
-type Json = Record<string, unknown>;
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
+import type { GrafanaDashboard, GrafanaPanel, GrafanaVariable } from '../../grafana/model.js';
+import { panelName, panelsOf } from '../../grafana/walk.js';
+import { variableQuery } from '../../grafana/variable-query.js';
 
 /** One panel with its place: rows nest panels (`panels[]` of a collapsed row). */
 export interface LocatedPanel {
-  readonly panel: Json;
+  readonly panel: GrafanaPanel;
   /** `dashboard title / panel title`. */
   readonly where: string;
 }
 
-export function dashboardTitle(dashboard: DashboardJson, file: string): string {
-  return text(dashboard['title']) || file;
+export function dashboardTitle(dashboard: GrafanaDashboard, file: string): string {
+  return dashboard.title || file;
 }
 
-export function panelsOf(dashboard: DashboardJson, file: string): LocatedPanel[] {
+export function locatedPanels(dashboard: GrafanaDashboard, file: string): LocatedPanel[] {
   const title = dashboardTitle(dashboard, file);
-  const out: LocatedPanel[] = [];
-  const walk = (panels: unknown) => {
-    if (!Array.isArray(panels)) return;
-    for (const panel of panels.filter(isRecord)) {
-      out.push({ panel, where: `${title} / ${text(panel['title']) || `panel ${String(panel['id'] ?? '?')}`}` });
-      walk(panel['panels']);
-    }
-  };
-  walk(dashboard['panels']);
-  return out;
+  return panelsOf(dashboard).map(({ panel }) => ({ panel, where: `${title} / ${panelName(panel)}` }));
 }
 
-export function variableWhere(dashboardTitle: string, variable: Json): string {
-  return `${dashboardTitle} / variable $${text(variable['name'])}`;
+export function variableWhere(dashboardTitle: string, variable: GrafanaVariable): string {
+  return `${dashboardTitle} / variable $${variable.name}`;
 }
 
 /** A query a dashboard sends to Prometheus, before variable expansion. */
@@ -51,30 +37,30 @@ export interface DashboardQuery {
 
 export interface DashboardQueries {
   readonly queries: DashboardQuery[];
-  readonly variables: GrafanaVariable[];
+  /** The variables a query may refer to. */
+  readonly variables: readonly GrafanaVariable[];
 }
 
-export function dashboardQueries(dashboard: DashboardJson, file: string): DashboardQueries {
+export function dashboardQueries(dashboard: GrafanaDashboard, file: string): DashboardQueries {
   const queries: DashboardQuery[] = [];
-  for (const { panel, where } of panelsOf(dashboard, file)) {
-    const targets = Array.isArray(panel['targets']) ? panel['targets'].filter(isRecord) : [];
-    for (const target of targets) {
-      const expr = target['expr'];
-      if (typeof expr !== 'string' || expr.trim() === '') continue;
-      const ref = targets.length > 1 ? ` [${text(target['refId']) || '?'}]` : '';
+  for (const { panel, where } of locatedPanels(dashboard, file)) {
+    for (const target of panel.targets) {
+      const expr = target.expr;
+      if (expr === undefined || expr.trim() === '') continue;
+      const ref = panel.targets.length > 1 ? ` [${target.refId || '?'}]` : '';
       queries.push({ where: `${where}${ref}`, kind: 'panel', source: expr, offset: 0, expr });
     }
   }
   const title = dashboardTitle(dashboard, file);
-  for (const variable of templatingList(dashboard)) {
-    if (variable['type'] !== 'query') continue;
-    const source = variableQueryText(variable);
+  for (const variable of dashboard.variables) {
+    if (variable.type !== 'query') continue;
+    const source = variable.query;
     if (source === undefined || source.trim() === '') continue;
-    const where = variableWhere(title, variable);
     const parsed = variableQuery(source);
     if (parsed.kind !== 'promql') continue;
-    const label = listedLabel(source);
+    const where = variableWhere(title, variable);
+    const label = parsed.fn === 'label_values' ? parsed.label : undefined;
     queries.push({ where, kind: 'variable', source, offset: parsed.offset, expr: parsed.expr, ...(label ? { listedLabel: label } : {}) });
   }
-  return { queries, variables: dashboardVariables(dashboard) };
+  return { queries, variables: dashboard.variables.filter((v) => v.name !== '') };
 }

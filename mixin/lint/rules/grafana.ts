@@ -1,3 +1,4 @@
+import { isMultiValue } from '../../grafana/model.js';
 import { childExprs, functionName, vectorSelectors } from '../../promql/inspect.js';
 import type { ExprRule } from '../context.js';
 import type { Finding } from '../findings.js';
@@ -37,7 +38,7 @@ export const rateIntervalRule: ExprRule = {
 export const multiValueRule: ExprRule = {
   ids: ['template-multi-value-matcher'],
   check(t) {
-    const multi = (t.variables ?? []).filter((v) => v.multiValue).map((v) => v.name);
+    const multi = (t.variables ?? []).filter(isMultiValue).map((v) => v.name);
     if (multi.length === 0) return [];
     return vectorSelectors(t.parsed).flatMap((sel) =>
       sel.matchers

@@ -1,8 +1,9 @@
-import type { DashboardJson, Mixin } from '../../types.js';
+import { isRecord, readDashboard, type GrafanaDashboard } from '../../grafana/model.js';
+import { variableQuery } from '../../grafana/variable-query.js';
+import type { Mixin } from '../../types.js';
 import type { MixinRule } from '../context.js';
 import type { Finding } from '../findings.js';
-import { dashboardTitle, panelsOf, variableWhere } from '../grafana/dashboard.js';
-import { isRecord, templatingList, variableQuery, variableQueryText } from '../grafana/variables.js';
+import { dashboardTitle, locatedPanels, variableWhere } from '../grafana/dashboard.js';
 
 /** Panel types that show query results (dashboard-linter's panel rules apply to these). */
 const queryPanels = new Set(['timeseries', 'stat', 'table', 'gauge', 'bargauge', 'barchart', 'piechart', 'heatmap', 'histogram', 'state-timeline', 'status-history', 'graph', 'singlestat']);
@@ -13,34 +14,33 @@ function usesDatasourceVariable(ds: unknown): boolean {
   return uid === '${datasource}' || uid === '$datasource';
 }
 
-function panelFindings(file: string, dashboard: DashboardJson, name: string): Finding[] {
+function panelFindings(file: string, dashboard: GrafanaDashboard, name: string): Finding[] {
   const out: Finding[] = [];
-  for (const { panel, where } of panelsOf(dashboard, name)) {
-    if (!queryPanels.has(String(panel['type']))) continue;
+  for (const { panel, where } of locatedPanels(dashboard, name)) {
+    if (!queryPanels.has(String(panel.type))) continue;
     const add = (rule: string, message: string) => out.push({ file, where, rule, message });
-    const targets = Array.isArray(panel['targets']) ? panel['targets'].filter(isRecord) : [];
-    if (targets.length === 0) add('panel-no-targets', `${String(panel['type'])} panel without a query`);
-    if (!usesDatasourceVariable(panel['datasource'])) add('panel-datasource', 'the panel data source must be ${datasource}');
-    for (const target of targets) {
-      if (target['datasource'] !== undefined && !usesDatasourceVariable(target['datasource'])) {
-        add('panel-datasource', `query ${String(target['refId'] ?? '?')}: the data source must be \${datasource}`);
+    if (panel.targets.length === 0) add('panel-no-targets', `${String(panel.type)} panel without a query`);
+    if (!usesDatasourceVariable(panel.datasource)) add('panel-datasource', 'the panel data source must be ${datasource}');
+    for (const target of panel.targets) {
+      if (target.datasource !== undefined && !usesDatasourceVariable(target.datasource)) {
+        add('panel-datasource', `query ${target.refId ?? '?'}: the data source must be \${datasource}`);
       }
     }
-    if (!panel['title']) add('panel-title-description', 'the panel needs a title');
-    if (!panel['description']) add('panel-title-description', 'the panel needs a description (the tooltip that says what it shows)');
+    if (!panel.title) add('panel-title-description', 'the panel needs a title');
+    if (!panel.description) add('panel-title-description', 'the panel needs a description (the tooltip that says what it shows)');
   }
   return out;
 }
 
-function variableFindings(file: string, dashboard: DashboardJson, name: string): Finding[] {
+function variableFindings(file: string, dashboard: GrafanaDashboard, name: string): Finding[] {
   const out: Finding[] = [];
   const title = dashboardTitle(dashboard, name);
-  for (const variable of templatingList(dashboard)) {
-    if (variable['type'] !== 'query') continue;
+  for (const variable of dashboard.variables) {
+    if (variable.type !== 'query') continue;
     const add = (rule: string, message: string) => out.push({ file, where: variableWhere(title, variable), rule, message });
-    if (!usesDatasourceVariable(variable['datasource'])) add('template-datasource', 'the variable\'s data source must be ${datasource}');
-    if (variable['refresh'] !== 2) add('template-refresh', 'query variables reload on time range change (refresh: 2), or they list stale values');
-    const text = variableQueryText(variable);
+    if (!usesDatasourceVariable(variable.datasource)) add('template-datasource', 'the variable\'s data source must be ${datasource}');
+    if (variable.refresh !== 2) add('template-refresh', 'query variables reload on time range change (refresh: 2), or they list stale values');
+    const text = variable.query;
     const parsed = text === undefined ? undefined : variableQuery(text);
     if (parsed?.kind === 'invalid') add('template-query', `query "${text ?? ''}": ${parsed.message}`);
     else if (parsed === undefined) add('template-query', 'the variable has no query');
@@ -52,9 +52,9 @@ function variableFindings(file: string, dashboard: DashboardJson, name: string):
 export const panelsRule: MixinRule = {
   ids: ['panel-no-targets', 'panel-datasource', 'panel-title-description', 'template-datasource', 'template-refresh', 'template-query'],
   check(mixin: Mixin) {
-    return Object.entries(mixin.grafanaDashboards).flatMap(([name, dashboard]) => [
-      ...panelFindings(`dashboards/${name}`, dashboard, name),
-      ...variableFindings(`dashboards/${name}`, dashboard, name),
-    ]);
+    return Object.entries(mixin.grafanaDashboards).flatMap(([name, json]) => {
+      const dashboard = readDashboard(json);
+      return [...panelFindings(`dashboards/${name}`, dashboard, name), ...variableFindings(`dashboards/${name}`, dashboard, name)];
+    });
   },
 };

@@ -1,14 +1,9 @@
 import { lookupMetric, type Component } from '../../catalogue.js';
-import { vectorSelectors, type LabelMatcher, type VectorSelectorInfo } from '../../promql/inspect.js';
+import { hasMatchers } from '../../promql/components.js';
+import { vectorSelectors, type VectorSelectorInfo } from '../../promql/inspect.js';
 import type { ExprRule, LintContext } from '../context.js';
 import type { Finding } from '../findings.js';
 import { findingAt, isDashboardTarget, type LintTarget } from '../targets.js';
-
-const sameMatcher = (a: LabelMatcher, b: LabelMatcher) => a.label === b.label && a.op === b.op && a.value === b.value;
-
-function hasAll(sel: VectorSelectorInfo, required: readonly LabelMatcher[]): boolean {
-  return required.every((r) => sel.matchers.some((m) => sameMatcher(m, r)));
-}
 
 /**
  * The components whose selector may scope this series: the metric's own, or any for `up`.
@@ -25,7 +20,7 @@ function candidateComponents(metric: string, ctx: LintContext): readonly Compone
 function componentFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext): Finding | undefined {
   if (!sel.metric) return undefined;
   const components = candidateComponents(sel.metric, ctx);
-  if (!components || components.some((c) => hasAll(sel, ctx.componentMatchers[c]))) return undefined;
+  if (!components || components.some((c) => hasMatchers(sel.matchers, ctx.componentMatchers[c]))) return undefined;
   const wanted = components.map((c) => `selectors.${c} {${ctx.cfg.selectors[c]}}`).join(' or ');
   return findingAt(t, 'selector-component', `${sel.metric} must carry the matchers of ${wanted}: build it with Query.metric()/Query.bgp()`, sel.from, sel.to);
 }

@@ -1,0 +1,41 @@
+import type { MixinConfig } from '../config/schema.js';
+import { promtoolPath } from '../tools/promtool.js';
+import type { Mixin } from '../types.js';
+import type { Finding } from './findings.js';
+import { lintMixin } from './index.js';
+import { promtoolFindings } from './promtool-check.js';
+import { collectTargets } from './targets.js';
+
+/** What the in-process lint and promtool say about a mixin. */
+export interface MixinCheck {
+  /** Findings of the in-process lint rules. */
+  readonly lint: readonly Finding[];
+  /** Expressions promtool rejects; empty when it did not run. */
+  readonly promtool: readonly Finding[];
+  /** False when promtool is not installed, or was not run because the lint already failed. */
+  readonly promtoolChecked: boolean;
+  /** Expressions parsed and linted. */
+  readonly expressions: number;
+  /** Time the in-process lint took. */
+  readonly lintMs: number;
+}
+
+/**
+ * Lint every expression in-process, then have promtool check the rule files and dashboard
+ * queries (when it is installed). `promtoolAfterLintFindings: false` skips promtool once the lint
+ * has failed, for a caller that stops there anyway.
+ */
+export function checkMixin(mixin: Mixin, cfg: MixinConfig, opts: { promtoolAfterLintFindings?: boolean } = {}): MixinCheck {
+  const started = performance.now();
+  const targets = collectTargets(mixin);
+  const lint = lintMixin(mixin, cfg, targets);
+  const lintMs = Math.round(performance.now() - started);
+  const promtool = lint.length > 0 && opts.promtoolAfterLintFindings === false ? undefined : promtoolPath();
+  return {
+    lint,
+    promtool: promtool ? promtoolFindings(mixin, promtool, targets) : [],
+    promtoolChecked: promtool !== undefined,
+    expressions: targets.length,
+    lintMs,
+  };
+}
