@@ -4,8 +4,9 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell, type Cell, type Section } from './common/layout.js';
 import { healthySteps, stat, timeseries, upDownTimeline, zeroIsGoodSteps, type Target } from './common/panels.js';
-import { changes, hostMatcher, increase, oneLine, rate, required } from './common/queries.js';
+import { changes, hostMatcher, increase, oneLine, required } from './common/queries.js';
 import { filterVariable, type VariableBuilder } from './common/variables.js';
+import { peerRecord } from '../rules/bgp.js';
 
 const peerFilter = 'peer=~"$peer"';
 const vrfFilter = 'vrf=~"$vrf"';
@@ -25,23 +26,38 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
   const hasVrf = cfg.bgp.modes.some((m) => m !== 'native');
 
   const sessionUp = required(q.bgp('bgp_session_up'), 'BGP session state');
-  /** Per-peer rate of a message counter, summed over nodes. */
-  const perPeerRate = (suffix: string, what: string): Target | undefined => {
-    const expr = q.bgp(suffix, rate);
-    return expr === undefined ? undefined : { expr: `sum by (${q.by('peer', 'vrf')}) (${expr})`, legend: `${peerLegend} ${what}` };
-  };
-  const messagePanel = (title: string, description: string, targets: (Target | undefined)[]): Cell[] => {
-    const present = targets.filter((t): t is Target => t !== undefined);
-    return present.length === 0 ? [] : [cell(12, 8, timeseries({ title, description, unit: 'ops', min: 0, targets: present }))];
+  const byPeer = q.by('peer', 'vrf');
+  /** A per-peer recorded series (all nodes), narrowed by the peer and VRF variables. */
+  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => `sum by (${byPeer}) (${unfiltered.scoped(peerRecord(suffix, op), peerFilter, vrfFilter)})`;
+  /**
+   * The k peers with the highest (or lowest) value anywhere in the range, for the whole range: a
+   * range query returns at most k series, and a peer does not come and go from step to step.
+   */
+  const stableTop = (k: number, expr: string, pick: 'topk' | 'bottomk' = 'topk') =>
+    `${expr}\nand on (${byPeer})\n${pick}(${k}, ${pick === 'topk' ? 'max' : 'min'}_over_time((${expr})[$__range:] @ end()))`;
+  /** Per-peer rate of a message counter over all nodes, for the busiest peers of the range. */
+  const perPeerRate = (suffix: string, what: string) => (k: number): Target | undefined =>
+    q.bgp(suffix) === undefined ? undefined : { expr: stableTop(k, peerSeries(suffix, 'rate5m')), legend: `${peerLegend} ${what}` };
+  const messagePanel = (title: string, description: string, targets: ((k: number) => Target | undefined)[]): Cell[] => {
+    const present = targets.filter((t) => t(1) !== undefined);
+    // About 50 series per panel at most, shared by its targets.
+    const k = Math.floor(48 / Math.max(present.length, 1));
+    const built = present.map((t) => t(k)).filter((t): t is Target => t !== undefined);
+    return built.length === 0
+      ? []
+      : [cell(12, 8, timeseries({ title, description: `${description} Over 5 minutes and all nodes (a recording rule: the node filter does not apply), the ${k} busiest peers of the time range.`, unit: 'ops', min: 0, targets: built }))];
   };
   /** The prefix gauges present in the enabled modes, sharing one line. */
   const prefixPanels = (panels: readonly (readonly [suffix: string, title: string, description: string])[]): Cell[] => {
-    const present = panels.flatMap(([suffix, title, description]) => {
-      const expr = q.bgp(suffix);
-      return expr === undefined ? [] : [{ expr, title, description }];
-    });
-    return present.map(({ expr, title, description }) =>
-      cell(24 / present.length, 8, timeseries({ title, description, unit: 'short', min: 0, targets: [{ expr: `sum by (${q.by('peer', 'vrf')}) (${expr})`, legend: peerLegend }] })),
+    const present = panels.filter(([suffix]) => q.bgp(suffix) !== undefined);
+    return present.map(([suffix, title, description]) =>
+      cell(24 / present.length, 8, timeseries({
+        title,
+        description: `${description} All nodes (a recording rule: the node filter does not apply); the 25 peers with the most in the time range.`,
+        unit: 'short',
+        min: 0,
+        targets: [{ expr: stableTop(25, peerSeries(suffix, 'sum')), legend: peerLegend }],
+      })),
     );
   };
 
@@ -97,9 +113,9 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
             cells: [
               cell(24, 8, upDownTimeline({
                 title: 'BFD session state by peer',
-                description: 'Worst BFD state per peer over the selected nodes: down as soon as one node has the session down.',
+                description: 'Worst BFD state per peer over all nodes (a recording rule: the node filter does not apply): down as soon as one node has the session down. The 25 peers in the worst state in the time range.',
                 unit: 'none',
-                targets: [{ expr: `min by (${q.by('peer', 'vrf')}) (${bfdUp})`, legend: peerLegend }],
+                targets: [{ expr: stableTop(25, `${peerSeries('bfd_session_up', 'sum')} == bool ${peerSeries('bfd_session_up', 'count')}`, 'bottomk'), legend: peerLegend }],
               })),
               cell(12, 8, timeseries({
                 title: 'BFD session down events',
@@ -109,7 +125,7 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
                 bars: true,
                 targets: [{ expr: `topk(20, sum by (${q.by('instance', 'peer', 'vrf')}) (${required(q.bgp('bfd_session_down_events', increase), 'BFD down events')}))`, legend: sessionLegend }],
               })),
-              ...messagePanel('BFD packets', 'BFD control and echo packets per peer, summed over the selected nodes.', [
+              ...messagePanel('BFD packets', 'BFD control and echo packets per peer.', [
                 perPeerRate('bfd_control_packet_input', 'control in'),
                 perPeerRate('bfd_control_packet_output', 'control out'),
                 perPeerRate('bfd_echo_packet_input', 'echo in'),
@@ -157,9 +173,9 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
           ...bfdDownStat,
           cell(24, 8, upDownTimeline({
             title: 'BGP session state by peer',
-            description: 'Worst BGP state per peer over the selected nodes: down as soon as one node has the session down.',
+            description: 'Worst BGP state per peer over all nodes (a recording rule: the node filter does not apply): down as soon as one node has the session down. The 25 peers in the worst state in the time range.',
             unit: 'none',
-            targets: [{ expr: `min by (${q.by('peer', 'vrf')}) (${sessionUp})`, legend: peerLegend }],
+            targets: [{ expr: stableTop(25, `${peerSeries('bgp_session_up', 'sum')} == bool ${peerSeries('bgp_session_up', 'count')}`, 'bottomk'), legend: peerLegend }],
           })),
           cell(24, 10, upDownTimeline({
             title: 'BGP session state per node and peer',
@@ -169,10 +185,10 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(12, 8, timeseries({
             title: 'Established sessions per peer',
-            description: 'How many of the selected nodes have their session to each peer up.',
+            description: 'How many nodes have their session to each peer up (all nodes: a recording rule, the node filter does not apply): the 25 peers with the fewest in the time range.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `sum by (${q.by('peer', 'vrf')}) (${sessionUp})`, legend: peerLegend }],
+            targets: [{ expr: stableTop(25, peerSeries('bgp_session_up', 'sum'), 'bottomk'), legend: peerLegend }],
           })),
           cell(12, 8, timeseries({
             title: 'Session state changes',
@@ -188,16 +204,16 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
         title: 'Prefixes',
         cells: [
           ...prefixPanels([
-            ['bgp_announced_prefixes_total', 'Prefixes announced per peer', 'Prefixes advertised to each peer, summed over the selected nodes (each node advertises the services it may announce).'],
-            ['bgp_received_prefixes_total', 'Prefixes received per peer', 'Prefixes accepted from each peer, summed over the selected nodes (FRR-K8s mode only).'],
-            ['bgp_pending_prefixes_total', 'Prefixes pending per peer', 'Prefixes that should be advertised to each peer, summed over the selected nodes (native mode only); above the announced count means advertisement lags.'],
+            ['bgp_announced_prefixes_total', 'Prefixes announced per peer', 'Prefixes advertised to each peer, summed over nodes (each node advertises the services it may announce).'],
+            ['bgp_received_prefixes_total', 'Prefixes received per peer', 'Prefixes accepted from each peer, summed over nodes (FRR-K8s mode only).'],
+            ['bgp_pending_prefixes_total', 'Prefixes pending per peer', 'Prefixes that should be advertised to each peer, summed over nodes (native mode only); above the announced count means advertisement lags.'],
           ]),
         ],
       },
       {
         title: 'Messages',
         cells: [
-          ...messagePanel('UPDATE messages', 'BGP UPDATE messages sent and received per peer, summed over the selected nodes (received: FRR and FRR-K8s modes).', [
+          ...messagePanel('UPDATE messages', 'BGP UPDATE messages sent and received per peer, summed over nodes (received: FRR and FRR-K8s modes).', [
             perPeerRate('bgp_updates_total', 'sent'),
             perPeerRate('bgp_updates_total_received', 'received'),
           ]),
@@ -206,7 +222,7 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
             perPeerRate('bgp_opens_received', 'opens received'),
             perPeerRate('bgp_notifications_sent', 'notifications sent'),
           ]),
-          ...messagePanel('KEEPALIVE messages', 'KEEPALIVE messages sent and received per peer, summed over the selected nodes (FRR and FRR-K8s modes).', [
+          ...messagePanel('KEEPALIVE messages', 'KEEPALIVE messages sent and received per peer, summed over nodes (FRR and FRR-K8s modes).', [
             perPeerRate('bgp_keepalives_sent', 'sent'),
             perPeerRate('bgp_keepalives_received', 'received'),
           ]),

@@ -8,8 +8,18 @@ import { stat, table, timeseries, zeroIsGoodSteps, type Steps, type Target } fro
 import { k8sClientMetric } from '../mixin/catalogue.js';
 import { componentTitles, either, hostMatcher, k8sClientComponents, oneLine, rate, records, scrapedComponents } from './common/queries.js';
 import { filterVariable } from './common/variables.js';
+import { componentRecords } from '../rules/components.js';
 
 const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
+
+/**
+ * "All" nodes is `.*`, which matches the empty value of a label a series lacks; a chosen address
+ * does not. So the recorded per-job series (which have no `instance`) answer while no node is
+ * chosen, and the per-pod series (gated on a label no stored series has, as Prometheus drops
+ * `__`-prefixed labels) once one is: each panel reads one of the two, never every pod.
+ */
+const noHostChosen = 'instance=~"${host}"';
+const hostChosen = '__host_chosen__!~"${host}"';
 
 /**
  * The MetalLB processes themselves: scrape targets, configuration state, the Kubernetes client,
@@ -23,12 +33,13 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
   /** One target per component, legend the component's name. */
   const perComponent = (components: readonly Component[], expr: (c: Component) => string): Target[] =>
     components.map((c) => ({ expr: expr(c), legend: componentTitles[c] }));
-  /** A metric every listed component exposes under the same name, joined across them. */
-  const across = (components: readonly Component[], name: string, fn: (s: string) => string = (s) => s) =>
-    either(components.map((c) => fn(q.metric(name, c))));
   const configProblem = (suffix: string, test: string, problem: string) =>
     `label_replace(max by (${q.by('job', 'namespace', 'pod')}) (${either(clients.map((c) => `${q.metric(k8sClientMetric(c, suffix), c)} ${test}`))}), "problem", "${problem}", "", "")`;
   const errorRatio = cfg.thresholds.k8sUpdateErrorRatio;
+  const recorded = (name: string) => q.scoped(name);
+  /** The largest pod of each component while no node is chosen, else the 10 top pods of the chosen nodes (and the controller). */
+  const perPod = (record: string, name: string, fn: (s: string) => string = (s) => s) =>
+    `max by (${q.by('job', 'container')}) (${q.scoped(record, noHostChosen)})\nor\ntopk(10, sum by (${q.by('job', 'pod', 'container')}) (${either(scraped.map((c) => fn(q.metric(name, c, hostChosen))))}))`;
 
   return buildDashboard(cfg, {
     title: 'Components',
@@ -40,6 +51,8 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
         description: 'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network). The controller is not filtered.',
         query: oneLine(`label_values(${Query.forDashboard(cfg).metric('up', 'speaker')}, instance)`),
         regex: '/^(.+?)(?::[0-9]+)?$/',
+        // Matches the empty value too: see noHostChosen.
+        allValue: '.*',
       }),
     ],
     sections: [
@@ -129,10 +142,10 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(8, 8, timeseries({
             title: 'API requests by status code',
-            description: 'Requests of the MetalLB and frr-k8s pods to the Kubernetes API per second, by HTTP status code (controller-runtime client, MetalLB >= 0.16).',
+            description: 'Requests of the MetalLB and frr-k8s pods to the Kubernetes API per second, by HTTP status code over 5 minutes (controller-runtime client, MetalLB >= 0.16; a recording rule, so the node filter does not apply).',
             unit: 'reqps',
             min: 0,
-            targets: [{ expr: `sum by (${q.by('code')}) (${across(clients, 'rest_client_requests_total', rate)})`, legend: '{{code}}' }],
+            targets: [{ expr: `sum by (${q.by('code')}) (${recorded(componentRecords.apiRequests)})`, legend: '{{code}}' }],
           })),
         ],
       },
@@ -141,46 +154,46 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
         cells: [
           cell(12, 8, timeseries({
             title: 'Reconciles by controller and result',
-            description: 'controller-runtime reconciliations per second of each MetalLB controller (e.g. servicel2status, PoolStatusController) and result: the 20 busiest.',
+            description: 'controller-runtime reconciliations per second of each MetalLB controller (e.g. servicel2status, PoolStatusController) and result over 5 minutes, all pods: the 20 busiest (a recording rule, so the node filter does not apply).',
             unit: 'ops',
             min: 0,
-            targets: [{ expr: `topk(20, sum by (${q.by('controller', 'result')}) (${across(clients, 'controller_runtime_reconcile_total', rate)}))`, legend: '{{controller}} {{result}}' }],
+            targets: [{ expr: `topk(20, sum by (${q.by('controller', 'result')}) (${recorded(componentRecords.reconciles)}))`, legend: '{{controller}} {{result}}' }],
           })),
           cell(12, 8, timeseries({
             title: 'Reconcile errors by controller',
-            description: 'Reconciliations that returned an error, per second and controller: the 20 with the most.',
+            description: 'Reconciliations that returned an error, per second and controller over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 20 with the most.',
             unit: 'ops',
             min: 0,
             steps: [[null, 'green']],
-            targets: [{ expr: `topk(20, sum by (${q.by('controller')}) (${across(clients, 'controller_runtime_reconcile_errors_total', rate)}))`, legend: '{{controller}}' }],
+            targets: [{ expr: `topk(20, sum by (${q.by('controller')}) (${recorded(componentRecords.reconcileErrors)}))`, legend: '{{controller}}' }],
           })),
           cell(8, 8, timeseries({
             title: 'Reconcile duration p99',
-            description: '99th percentile of reconciliation time per controller, over all selected pods.',
+            description: '99th percentile of reconciliation time per controller over 5 minutes, all pods (a recording rule, so the node filter does not apply).',
             unit: 's',
             min: 0,
             targets: [
               {
-                expr: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate)}))`,
+                expr: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${recorded(componentRecords.reconcileDuration)}))`,
                 legend: '{{controller}}',
               },
             ],
           })),
           cell(8, 8, timeseries({
             title: 'Work queue depth',
-            description: 'Items waiting in each controller work queue, summed over pods: the 20 deepest. A queue that keeps growing is not keeping up.',
+            description: 'Items waiting in each controller work queue, summed over all pods (a recording rule, so the node filter does not apply): the 20 deepest. A queue that keeps growing is not keeping up.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `topk(20, sum by (${q.by('name')}) (${across(clients, 'workqueue_depth')}))`, legend: '{{name}}' }],
+            targets: [{ expr: `topk(20, sum by (${q.by('name')}) (${recorded(componentRecords.queueDepth)}))`, legend: '{{name}}' }],
           })),
           cell(8, 8, timeseries({
             title: 'Work queue adds and retries',
-            description: 'Items added to and retried by each work queue per second: the 10 busiest queues.',
+            description: 'Items added to and retried by each work queue per second over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 10 busiest queues.',
             unit: 'ops',
             min: 0,
             targets: [
-              { expr: `topk(10, sum by (${q.by('name')}) (${across(clients, 'workqueue_adds_total', rate)}))`, legend: '{{name}} adds' },
-              { expr: `topk(10, sum by (${q.by('name')}) (${across(clients, 'workqueue_retries_total', rate)}))`, legend: '{{name}} retries' },
+              { expr: `topk(10, sum by (${q.by('name')}) (${recorded(componentRecords.queueAdds)}))`, legend: '{{name}} adds' },
+              { expr: `topk(10, sum by (${q.by('name')}) (${recorded(componentRecords.queueRetries)}))`, legend: '{{name}} retries' },
             ],
           })),
         ],
@@ -190,24 +203,24 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
         cells: [
           cell(8, 8, timeseries({
             title: 'CPU by pod',
-            description: 'CPU used by each MetalLB process, in cores: the 10 busiest pods and containers.',
+            description: 'CPU used by MetalLB processes, in cores: the busiest pod of each component (over 5 minutes), or, once nodes are chosen above, the 10 busiest of their pods and the controller.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'process_cpu_seconds_total', rate)}))`, legend: '{{pod}} {{container}}' }],
+            targets: [{ expr: perPod(componentRecords.cpu, 'process_cpu_seconds_total', rate), legend: '{{job}} {{pod}} {{container}}' }],
           })),
           cell(8, 8, timeseries({
             title: 'Memory by pod',
-            description: 'Resident memory of each MetalLB process: the 10 largest pods and containers.',
+            description: 'Resident memory of MetalLB processes: the largest pod of each component, or, once nodes are chosen above, the 10 largest of their pods and the controller.',
             unit: 'bytes',
             min: 0,
-            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'process_resident_memory_bytes')}))`, legend: '{{pod}} {{container}}' }],
+            targets: [{ expr: perPod(componentRecords.memory, 'process_resident_memory_bytes'), legend: '{{job}} {{pod}} {{container}}' }],
           })),
           cell(8, 8, timeseries({
             title: 'Goroutines by pod',
-            description: 'Goroutines of each MetalLB process: the 10 pods and containers with the most. Steady growth hints at a leak.',
+            description: 'Goroutines of MetalLB processes: the pod with the most in each component, or, once nodes are chosen above, the 10 of their pods and the controller with the most. Steady growth hints at a leak.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `topk(10, sum by (${q.by('pod', 'container')}) (${across(scraped, 'go_goroutines')}))`, legend: '{{pod}} {{container}}' }],
+            targets: [{ expr: perPod(componentRecords.goroutines, 'go_goroutines'), legend: '{{job}} {{pod}} {{container}}' }],
           })),
         ],
       },

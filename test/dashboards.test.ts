@@ -267,7 +267,9 @@ describe('dashboards', () => {
       expect(native).toContain('metallb_bgp_pending_prefixes_total');
       const frrK8s = exprs(resolveConfig({ bgp: { modes: ['frr-k8s'] } }));
       expect(frrK8s).not.toMatch(/(?<!:)\bmetallb_(bgp|bfd)_/);
-      expect(frrK8s).toContain('frrk8s_bgp_received_prefixes_total');
+      // Received prefixes exist only in FRR-K8s mode; the panel reads their per-peer recording.
+      expect(frrK8s).toContain('cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum');
+      expect(native).not.toContain('received_prefixes');
       expect(frrK8s).toContain('frrk8s_bfd_session_up');
       const custom = exprs(resolveConfig({ selectors: { speaker: 'job="my-speakers"', frrMetrics: 'job="my-frr"' } }));
       expect(custom).toContain('metallb_speaker_announced{job="my-speakers"');
@@ -415,7 +417,7 @@ describe('dashboards', () => {
 
     it('components: reconcile and work-queue metrics of controller-runtime, process CPU and memory', () => {
       const exprs = exprsOf('metallb-components.json');
-      for (const m of ['controller_runtime_reconcile_total', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'metallb_k8s_client_updates_total', 'frrk8s_k8s_client_updates_total']) {
+      for (const m of ['controller_runtime_reconcile:rate5m', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'metallb_k8s_client_updates_total', 'frrk8s_k8s_client_updates_total']) {
         expect(exprs).toContain(m);
       }
     });

@@ -1,3 +1,4 @@
+import { componentsForModes, type BgpMode } from '../../mixin/catalogue.js';
 import { Random } from './random.js';
 import { targetState, Up, type TargetState, type Timeline } from './timeline.js';
 
@@ -7,9 +8,9 @@ import { targetState, Up, type TargetState, type Timeline } from './timeline.js'
  */
 
 /** How MetalLB was installed, which decides the job, endpoint and port labels of its targets. */
-export type Install = 'helm-0.16' | 'helm-0.15' | 'kustomize-0.16';
+type Install = 'helm-0.16' | 'helm-0.15' | 'kustomize-0.16';
 /** Where BGP series come from: frr-k8s (`frrk8s_*`, 0.16 default), the speaker (`metallb_bgp_*`), or no BGP. */
-export type BgpBackend = 'frr-k8s' | 'native' | 'none';
+type BgpBackend = Extract<BgpMode, 'frr-k8s' | 'native'> | 'none';
 
 export interface ClusterPlan {
   readonly name: string;
@@ -28,7 +29,7 @@ export const selectedCluster = 'prod-eu1';
  * clusters make the alerts aggregate across clusters, give the seed's `metallb_bgp_*` queries data,
  * and exercise the other install styles.
  */
-export function clusterPlans(size: number): ClusterPlan[] {
+function clusterPlans(size: number): ClusterPlan[] {
   return [
     { name: selectedCluster, install: 'helm-0.16', bgp: 'frr-k8s', nodes: size, servicesPerNode: 10 },
     { name: 'prod-us1', install: 'helm-0.15', bgp: 'native', nodes: Math.max(3, Math.round(size * 0.3)), servicesPerNode: 10 },
@@ -68,7 +69,7 @@ export interface Node {
   readonly errorBurst?: readonly [number, number];
 }
 
-export interface Pool {
+interface Pool {
   readonly name: string;
   readonly protocol: 'layer2' | 'bgp';
   /** Usable addresses per family as MetalLB reports them (an IPv6 /64 reports MaxInt64). */
@@ -103,7 +104,7 @@ export interface Cluster {
 }
 
 /** MetalLB reports a CIDR with at least 62 host bits as MaxInt64. */
-export const maxInt64 = 9_223_372_036_854_775_807;
+const maxInt64 = 9_223_372_036_854_775_807;
 
 /** When the faults happen, in ticks of the timeline (30 s each). */
 export const faultSchedule = {
@@ -205,6 +206,7 @@ function pickFaults(count: number, rng: Random): NodeFaults {
 }
 
 function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random): Node[] {
+  const runsFrrK8s = componentsForModes(plan.bgp === 'none' ? [] : [plan.bgp]).includes('frrK8s');
   const faults = pickFaults(plan.nodes, rng);
   const { notReadyFrom } = faultSchedule;
   const nodes: Node[] = [];
@@ -222,7 +224,7 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
     const speaker: Target = { labels: targetLabels(plan, 'speaker', speakerPod, ip), state: targetState(tl, { downs: speakerDowns }) };
 
     let frrK8s: Node['frrK8s'];
-    if (plan.bgp === 'frr-k8s') {
+    if (runsFrrK8s) {
       const pod = `metallb-frr-k8s-${rng.suffix(5)}`;
       const downs = [...(faults.frrRestarts.has(i) ? [restartWindow(rng)] : []), ...(unreachable ? [tail] : [])];
       const state = targetState(tl, { downs });

@@ -1,12 +1,5 @@
-import {
-  dashboardVariables,
-  filterOptions,
-  interpolate,
-  panelTargets,
-  parseVariableQuery,
-  variableText,
-  type GrafanaSettings,
-} from './grafana.js';
+import { readDashboard, type GrafanaDashboard } from '../../mixin/grafana/model.js';
+import { filterOptions, interpolate, optionsQuery, panelTargets, variableQueryText, variableText, type GrafanaSettings } from './grafana.js';
 import type { PrometheusServer, QueryResult } from './prometheus.js';
 import type { DashboardSpec, QuerySet, Source } from './queries.js';
 import { median } from './stats.js';
@@ -69,13 +62,18 @@ interface Planned {
 const shorten = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Resolves a dashboard's variables against Prometheus, in order, as a dashboard load does. */
-async function resolveVariables(prom: PrometheusServer, spec: DashboardSpec, opts: MeasureOptions): Promise<{ values: Map<string, string>; loads: VariableLoad[] }> {
+async function resolveVariables(
+  prom: PrometheusServer,
+  spec: DashboardSpec,
+  dashboard: GrafanaDashboard,
+  opts: MeasureOptions,
+): Promise<{ values: Map<string, string>; loads: VariableLoad[] }> {
   const values = new Map<string, string>();
   const loads: VariableLoad[] = [];
   const start = opts.time - opts.grafana.rangeSeconds;
-  for (const variable of dashboardVariables(spec.json)) {
+  for (const variable of dashboard.variables) {
     if (variable.type === 'datasource' || variable.type === 'adhoc' || !variable.name) continue;
-    const query = parseVariableQuery({ ...variable, query: interpolate(variable.query, values, opts.grafana.scrapeSeconds, opts.grafana) });
+    const query = optionsQuery(variable, interpolate(variableQueryText(variable), values, opts.grafana.scrapeSeconds, opts.grafana));
     let options: string[] = [];
     const times: number[] = [];
     for (let r = 0; r < opts.repeat; r++) {
@@ -100,9 +98,10 @@ async function resolveVariables(prom: PrometheusServer, spec: DashboardSpec, opt
 }
 
 async function planDashboard(prom: PrometheusServer, spec: DashboardSpec, opts: MeasureOptions): Promise<{ planned: Planned[]; loads: VariableLoad[] }> {
-  const { values, loads } = await resolveVariables(prom, spec, opts);
+  const dashboard = readDashboard(spec.json);
+  const { values, loads } = await resolveVariables(prom, spec, dashboard, opts);
   const planned: Planned[] = [];
-  for (const target of panelTargets(spec.json, opts.grafana)) {
+  for (const target of panelTargets(dashboard, opts.grafana)) {
     const expr = interpolate(target.expr, values, target.step, opts.grafana);
     const base = { source: spec.source, file: spec.file, name: target.panel, refId: target.refId, expr };
     if (target.range) planned.push({ ...base, mode: 'range', step: target.step });

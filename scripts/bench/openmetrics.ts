@@ -10,7 +10,7 @@ export interface SeriesSink {
 
 const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-export function formatLabels(labels: Labels): string {
+function formatLabels(labels: Labels): string {
   return `{${Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}`;
 }
 

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, spawnPrometheus, untilReady } from '../../mixin/tools/prometheus.js';
 
 /** Prometheus's own account of a query (`stats=all`), in milliseconds and samples. */
-export interface QueryStats {
+interface QueryStats {
   readonly execMs: number;
   readonly evalMs: number;
   readonly samples: number;
@@ -34,17 +34,6 @@ interface ApiResponse {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** The real `prometheus` binary serving a backfilled TSDB on 127.0.0.1, queried through its HTTP API. */
 export class PrometheusServer {
   private log = '';
@@ -55,36 +44,25 @@ export class PrometheusServer {
   ) {
     child.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.log += d.toString()));
+    child.on('error', (err) => (this.log += `spawn failed: ${err.message}\n`));
   }
 
   /** Starts Prometheus on `dataDir` (no scrape jobs, no rules) and waits until it is ready. */
   static async start(binary: string, dataDir: string, workDir: string): Promise<PrometheusServer> {
-    const port = await freePort();
     const config = join(workDir, 'prometheus.yml');
     writeFileSync(config, 'global: {}\n');
-    const child = spawn(
+    const { child, url } = spawnPrometheus({
       binary,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${dataDir}`,
-        // Retention counts back from the newest block, so a fixed date in the past stays queryable.
-        '--storage.tsdb.retention.time=100y',
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const server = new PrometheusServer(child, `http://127.0.0.1:${port}`);
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${server.log}`);
-      try {
-        if ((await fetch(`${server.url}/-/ready`)).ok) return server;
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      configFile: config,
+      dataDir,
+      port: await freePort(),
+      // Retention counts back from the newest block, so a fixed date in the past stays queryable.
+      flags: ['--storage.tsdb.retention.time=100y', '--log.level=warn'],
+    });
+    const server = new PrometheusServer(child, url);
+    const outcome = await untilReady(child, url, 120_000);
+    if (outcome === 'ready') return server;
+    if (outcome === 'exited') throw new Error(`prometheus exited with ${child.exitCode}:\n${server.log}`);
     await server.stop();
     throw new Error(`prometheus did not become ready:\n${server.log}`);
   }

@@ -7,7 +7,7 @@ import type { Mixin } from '../../mixin/types.js';
 export type Source = 'ours' | 'seed';
 
 /** An alerting or recording rule expression, evaluated as an instant query. */
-export interface RuleQuery {
+interface RuleQuery {
   readonly source: Source;
   readonly file: 'alerts' | 'rules';
   readonly name: string;

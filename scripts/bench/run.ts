@@ -11,7 +11,7 @@ import { writeStageFile } from './recorded.js';
 import { writeEstate } from './series.js';
 import { benchTimeline, endTime } from './timeline.js';
 
-export interface RunContext {
+interface RunContext {
   readonly promtool: string;
   readonly prometheus: string;
   /** Scratch directory; each size gets its own directory inside. */
@@ -25,7 +25,7 @@ export interface RunContext {
   readonly onServer: (server: PrometheusServer | undefined) => void;
 }
 
-export interface DataStats {
+interface DataStats {
   readonly series: number;
   readonly samples: number;
   readonly bytes: number;

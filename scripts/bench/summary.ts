@@ -69,7 +69,7 @@ export function variableMs(loads: readonly VariableLoad[], source: Source, file:
 }
 
 /** The verdicts the issue asks for, at the target size. */
-export interface Verdicts {
+interface Verdicts {
   readonly alerts: { ours: number; seed: number; pass: boolean } | undefined;
   readonly dashboards: { file: string; ours: number; seed: number; ratio: number; pass: boolean }[];
   readonly panelsOverLimit: PanelSummary[];

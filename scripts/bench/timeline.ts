@@ -18,8 +18,8 @@ export const benchTimeline: Timeline = { start: 1_705_277_100, step: 30, ticks: 
 export const endTime = (tl: Timeline): number => tl.start + (tl.ticks - 1) * tl.step;
 
 /** Scrape state of a target at each tick. */
-export const Absent = 0;
-export const Down = 1;
+const Absent = 0;
+const Down = 1;
 export const Up = 2;
 export type TargetState = Uint8Array;
 

@@ -4,12 +4,14 @@
  * `stop()` in a `finally` or `afterAll`; as a last resort every child still running when Node exits
  * is killed, so a crashed test run leaves no process behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort, spawnPrometheus, untilReady } from '../../mixin/tools/prometheus.js';
+
+export { freePort };
 
 export interface PrometheusOptions {
   /** `scrape_configs` entries, e.g. `simulator.scrapeConfigs()`. */
@@ -135,19 +137,6 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     }
     await sleep(opts.intervalMs ?? 250);
   }
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel's choice; Prometheus binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function prometheusConfig(opts: PrometheusOptions): object {
@@ -329,38 +318,25 @@ export class PrometheusServer {
 }
 
 async function launch(opts: PrometheusOptions, workDir: string, configFile: string): Promise<PrometheusServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    opts.binary ?? 'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(workDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+  const { child, url } = spawnPrometheus({
+    binary: opts.binary ?? 'prometheus',
+    configFile,
+    dataDir: join(workDir, 'data'),
+    port: await freePort(),
+    flags: [
       '--storage.tsdb.retention.time=1d',
       // Resolved alerts reach the receiver on the next evaluation; firing ones are re-sent every second.
       '--rules.alert.resend-delay=1s',
       '--log.level=info',
       ...(opts.lifecycle ? ['--web.enable-lifecycle'] : []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  });
   const server = new PrometheusServer(child, url, workDir);
-  try {
-    const outcome = await waitFor(
-      async () => {
-        if (server.hasExited) return 'exited' as const;
-        const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-        return res?.ok === true ? ('ready' as const) : undefined;
-      },
-      { timeoutMs: opts.readyTimeoutMs ?? 30_000, intervalMs: 100, what: `prometheus ready on ${url}` },
-    );
-    if (outcome === 'exited') throw new Error(`prometheus exited during start-up:\n${server.log()}`);
-  } catch (err) {
-    await server.stop().catch(() => undefined);
-    throw err;
-  }
-  return server;
+  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
+  const outcome = await untilReady(child, url, timeoutMs);
+  if (outcome === 'ready') return server;
+  await server.stop().catch(() => undefined);
+  throw new Error(outcome === 'exited' ? `prometheus exited during start-up:\n${server.log()}` : `prometheus not ready on ${url} after ${timeoutMs} ms:\n${server.log()}`);
 }
 
 /**

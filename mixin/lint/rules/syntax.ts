@@ -13,9 +13,10 @@ const rangeArgument: Readonly<Record<string, number>> = Object.fromEntries([
   ['quantile_over_time', 1] as const,
 ]);
 
+/** Parentheses, and an `@` modifier, keep the type of what they wrap (`x[1h:] @ end()` is a range). */
 function unwrapParens(node: SyntaxNode): SyntaxNode {
   let n = node;
-  while (n.name === 'ParenExpr') n = childExprs(n)[0] ?? n;
+  while (n.name === 'ParenExpr' || n.name === 'StepInvariantExpr') n = childExprs(n)[0] ?? n;
   return n;
 }
 
