@@ -1,29 +1,78 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import { PoolCapacity } from './pool-capacity.js';
 
-/** Nodes announcing each service IP, per cluster and protocol. */
-export const announcersRecord = 'cluster_protocol_ip:metallb_speaker_announced_nodes:count';
+/** Distinct announced service IPs per cluster and protocol (a handful of series). */
 export const announcedIpsRecord = 'cluster_protocol:metallb_speaker_announced_ips:count';
+/**
+ * Layer-2 IPs announced by more than one node, with the node count; plus one 0 per cluster with
+ * announcements, so a healthy cluster shows the rule evaluates (the alert keeps above 1).
+ */
+export const duplicateAnnouncersRecord = 'cluster_ip:metallb_speaker_layer2_announcers:count';
+/**
+ * Allocated LoadBalancer addresses no speaker announces: per Service and IP where
+ * kube-state-metrics reports ingress IPs in the cluster, else per cluster how many; plus a 0 per
+ * cluster running MetalLB where nothing is counted (the alert keeps above 0).
+ */
+export const notAnnouncedRecord = 'cluster_namespace_service_ip:metallb_addresses_not_announced:count';
 
 /**
- * Announcements per service IP, then distinct IPs per cluster and protocol. In BGP mode every
- * eligible speaker announces every IP, so the raw series grow with nodes x services; the
- * not-announced and duplicate-announcer alerts and the overview read one series per IP instead.
+ * Only what the alerts and the overview need, so the stored series do not grow with services:
+ * the raw announcements grow with nodes x services (in BGP mode every eligible speaker announces
+ * every IP), and a per-IP record would still store one series per service IP. The heavy join with
+ * kube-state-metrics runs here, once per evaluation, and records only the problems.
  * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
+ *
+ * "Allocated but not announced" has two sources. kube-state-metrics names each LoadBalancer
+ * ingress IP and its Service, so where it reports any, each IP is checked against the speakers'
+ * announcements (exact, and the record names the Service). Without it, the allocator's in-use
+ * count is compared with the number of distinct announced IPs: it tells how many, not which.
+ * Both are limited to clusters that run MetalLB, so other clusters' Services never count.
  */
 export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   const q = Query.forRules(cfg);
+  const cluster = q.by();
+  const announced = q.metric('metallb_speaker_announced');
+  const ingress = q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""');
+  const inUse = `sum by (${cluster}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')})`;
+  const announcedIPs = `count by (${cluster}) (group by (${q.by('ip')}) (${announced}))`;
   return {
     name: 'metallb-announcements-rules',
     rules: [
       {
-        record: announcersRecord,
-        expr: `count by (${q.by('protocol', 'ip')}) (group by (${q.by('protocol', 'ip', 'node')}) (${q.metric('metallb_speaker_announced')}))`,
+        record: announcedIpsRecord,
+        expr: `count by (${q.by('protocol')}) (group by (${q.by('protocol', 'ip')}) (${announced}))`,
       },
       {
-        record: announcedIpsRecord,
-        expr: `count by (${q.by('protocol')}) (${announcersRecord})`,
+        record: duplicateAnnouncersRecord,
+        expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1\nor\ngroup by (${cluster}) (${announced}) * 0`,
+      },
+      {
+        record: notAnnouncedRecord,
+        // With no speaker announcing anything, count() is empty, so the count side falls back
+        // to 0 announced IPs.
+        expr: [
+          `(`,
+          `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
+          `  unless on (${q.by('ip')})`,
+          `  group by (${q.by('ip')}) (${announced})`,
+          `  and on (${cluster})`,
+          `  ${inUse} > 0`,
+          `)`,
+          `or`,
+          `(`,
+          `  (`,
+          `    ${inUse}`,
+          `    - on (${cluster})`,
+          `    (${announcedIPs} or on (${cluster}) ${inUse} * 0)`,
+          `  ) > 0`,
+          `  unless on (${cluster})`,
+          `  group by (${cluster}) (${ingress})`,
+          `)`,
+          `or`,
+          `${inUse} * 0`,
+        ].join('\n'),
       },
     ],
   };

@@ -4,6 +4,7 @@ import { announcementRules } from './announcements.js';
 import { bgpRules } from './bgp.js';
 import { componentRules } from './components.js';
 import { k8sClientRules } from './k8s-client.js';
+import { layer2Rules } from './layer2.js';
 import { poolRules } from './pools.js';
 
 /**
@@ -15,5 +16,5 @@ import { poolRules } from './pools.js';
  * promtool tests evaluate the recording groups first, with `group_eval_order`).
  */
 export function recordingGroups(cfg: MixinConfig): RuleGroup<RecordingRule>[] {
-  return [poolRules(cfg), bgpRules(cfg), k8sClientRules(cfg), announcementRules(cfg), componentRules(cfg)].filter((g) => g.rules.length > 0);
+  return [poolRules(cfg), bgpRules(cfg), k8sClientRules(cfg), announcementRules(cfg), layer2Rules(cfg), componentRules(cfg)].filter((g) => g.rules.length > 0);
 }

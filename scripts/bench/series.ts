@@ -2,7 +2,7 @@ import { bgpFamilies, bgpMetricName, type BgpMode } from '../../mixin/catalogue.
 import { poolTotal, type Cluster, type Labels, type Node, type Peer, type Service, type Target } from './clusters.js';
 import type { SeriesSink } from './openmetrics.js';
 import { Random } from './random.js';
-import { counter, gauge, noisy, Up, upValues, type TargetState, type Timeline } from './timeline.js';
+import { counter, gauge, noisy, podExists, Up, upValues, type TargetState, type Timeline } from './timeline.js';
 
 /**
  * Turns the estate into series with the names, labels and types MetalLB, frr-k8s and
@@ -193,7 +193,8 @@ function familyValues(suffix: string, target: Target, session: Uint8Array, prefi
     case 'bgp_announced_prefixes_total':
       return gauge(s, (t) => (session[t] === 1 ? (prefixes[t] as number) : 0));
     case 'bgp_pending_prefixes_total':
-      return gauge(s, (t) => (session[t] === 1 ? 0 : (prefixes[t] as number)));
+      // The prefixes the speaker wants advertised, whatever the session's state: a converged session has pending == announced.
+      return gauge(s, (t) => prefixes[t] as number);
     case 'bgp_received_prefixes_total':
       return gauge(s, (t) => session[t] as number);
     case 'bgp_updates_total':
@@ -275,14 +276,39 @@ function nodeSeries(sink: SeriesSink, cluster: Cluster, node: Node, prefixes: Fl
   }
 }
 
-/** The kube-state-metrics series the mixin joins: nodes, their Ready condition and taints, LoadBalancer Services. */
+/**
+ * `kube_pod_info` of a MetalLB pod, with the same `namespace` and `pod` as the targets it runs
+ * (honorLabels: the metric's own labels win over kube-state-metrics' target labels). The owner is
+ * the pod name without its random suffix: `<daemonset>-xxxxx`, `<deployment>-<hash>-xxxxx`.
+ */
+function podInfoSeries(sink: SeriesSink, ksm: Target, pod: Target, node: Node, kind: 'DaemonSet' | 'ReplicaSet'): void {
+  const name = pod.labels.pod as string;
+  const labels = withLabels(ksm, {
+    namespace: pod.labels.namespace as string,
+    pod: name,
+    node: node.name,
+    host_ip: node.ip,
+    pod_ip: (pod.labels.instance as string).replace(/:\d+$/, ''),
+    host_network: String(kind === 'DaemonSet'),
+    created_by_kind: kind,
+    created_by_name: name.replace(/-[^-]+$/, ''),
+  });
+  sink.add('kube_pod_info', labels, gauge(ksm.state, podExists(pod.state)));
+}
+
+/** The kube-state-metrics series the mixin joins: nodes, their Ready condition and taints, MetalLB's pods, LoadBalancer Services. */
 function kubeStateSeries(sink: SeriesSink, cluster: Cluster): void {
   const ksm = cluster.kubeStateMetrics;
   sink.add('up', ksm.labels, upValues(ksm.state));
   const always = gauge(ksm.state, () => 1);
+  // The controller's pods are scheduled on the first nodes; which ones does not matter to any query.
+  cluster.controllers.forEach((controller, i) => podInfoSeries(sink, ksm, controller, cluster.nodes[i % cluster.nodes.length] as Node, 'ReplicaSet'));
   for (const node of cluster.nodes) {
     const notReady = (t: number) => node.notReadyFrom !== undefined && t >= node.notReadyFrom;
     sink.add('kube_node_info', withLabels(ksm, { node: node.name, internal_ip: node.ip }), always);
+    podInfoSeries(sink, ksm, node.speaker, node, 'DaemonSet');
+    // One pod, two targets (controller and frr-metrics containers): one kube_pod_info.
+    if (node.frrK8s) podInfoSeries(sink, ksm, node.frrK8s.controller, node, 'DaemonSet');
     for (const status of ['true', 'false', 'unknown']) {
       const value = (t: number) => (notReady(t) ? (status === 'unknown' ? 1 : 0) : status === 'true' ? 1 : 0);
       sink.add('kube_node_status_condition', withLabels(ksm, { node: node.name, condition: 'Ready', status }), gauge(ksm.state, value));

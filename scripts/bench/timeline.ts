@@ -40,6 +40,11 @@ export function upValues(state: TargetState): Float64Array {
   return Float64Array.from(state, (s) => (s === Absent ? NaN : s === Up ? 1 : 0));
 }
 
+/** 1 while the target's pod exists (up or failing its scrapes), no sample before it starts or after it is gone. */
+export function podExists(state: TargetState): (tick: number) => number {
+  return (t) => (state[t] === Absent ? NaN : 1);
+}
+
 /** A gauge the target reports while it is up. */
 export function gauge(state: TargetState, value: (tick: number) => number): Float64Array {
   const out = new Float64Array(state.length);
