@@ -59,7 +59,7 @@ describe('the packed npm package', () => {
     const [npx, ...args] = (command ?? '').split(/\s+/);
     writeFileSync(join(app, 'my.yaml'), onlyBlock(readme, 'Prometheus Operator and kube-prometheus-stack (Helm)', 'yaml', 'release'));
     const built = await run(npx ?? 'npx', ['--no-install', ...args], app);
-    expect(built.stdout).toMatch(/wrote \d+ dashboards, \d+ alerts, \d+ recording rules/);
+    expect(built.stdout).toMatch(/wrote \d+ dashboards, \d+ alert rules, \d+ recording rules/);
 
     const rule = parseYaml(readFileSync(join(app, 'metallb-mixin', 'kubernetes', 'prometheus-rule.yaml'), 'utf8')) as { metadata: { labels: Record<string, string> } };
     expect(rule.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
