@@ -4,13 +4,12 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell } from './common/layout.js';
-import { stat, table, timeseries, zeroIsGoodSteps, type Steps, type Target } from './common/panels.js';
+import { table, timeseries, zeroIsGoodSteps, type Target } from './common/panels.js';
 import { k8sClientMetric } from '../mixin/catalogue.js';
 import { componentTitles, either, hostMatcher, k8sClientComponents, oneLine, rate, records, scrapedComponents } from './common/queries.js';
+import { targetsUpStat } from './common/targets-up.js';
 import { filterVariable } from './common/variables.js';
 import { componentRecords } from '../rules/components.js';
-
-const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
 
 /**
  * "All" nodes is `.*`, which matches the empty value of a label a series lacks; a chosen address
@@ -59,16 +58,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
       {
         title: 'Targets',
         cells: [
-          ...scraped.map((c) =>
-            cell(24 / scraped.length, 4, stat({
-              title: `${componentTitles[c]} targets up`,
-              description: `Share of ${componentTitles[c]} scrape targets whose last scrape succeeded; 100% when all are up.`,
-              unit: 'percentunit',
-              steps: allUpSteps,
-              noValue: 'No targets',
-              targets: [{ expr: `sum(${q.metric('up', c)}) / count(${q.metric('up', c)})`, legend: 'Up', instant: true }],
-            })),
-          ),
+          ...scraped.map((c) => cell(24 / scraped.length, 4, targetsUpStat(q, c))),
           cell(12, 8, timeseries({
             title: 'Targets down',
             description: 'Scrape targets of each component that failed their last scrape.',

@@ -3,11 +3,10 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell, type Cell } from './common/layout.js';
-import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps, type Steps } from './common/panels.js';
+import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps } from './common/panels.js';
 import { k8sClientMetric } from '../mixin/catalogue.js';
-import { componentTitles, either, k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
-
-const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
+import { either, k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
+import { targetsUpStat } from './common/targets-up.js';
 
 /** Health of one cluster at a glance: every number here is an aggregate, whatever the cluster's size. */
 export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
@@ -22,16 +21,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
     BFD: q.bgpModes('bfd_session_up').length > 0 ? { up: q.scoped(records.bfdSessionsUp), all: q.scoped(records.bfdSessions) } : undefined,
   };
 
-  const targetStats: Cell[] = k8sClientComponents(cfg).map((c) =>
-      cell(4, 4, stat({
-        title: `${componentTitles[c]} targets up`,
-        description: `Share of ${componentTitles[c]} scrape targets whose last scrape succeeded; 100% when all are up.`,
-        unit: 'percentunit',
-        steps: allUpSteps,
-        noValue: 'No targets',
-        targets: [{ expr: `sum(${q.metric('up', c)}) / count(${q.metric('up', c)})`, legend: 'Up', instant: true }],
-      })),
-    );
+  const targetStats: Cell[] = k8sClientComponents(cfg).map((c) => cell(4, 4, targetsUpStat(q, c)));
 
   const sessionStats = (kind: 'BGP' | 'BFD'): Cell[] => {
     const recorded = sessions[kind];

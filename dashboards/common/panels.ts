@@ -40,6 +40,8 @@ export type Steps = readonly (readonly [number | null, string])[];
 export const healthySteps: Steps = [[null, 'green']];
 /** Any non-zero count is bad: down sessions, stale configs, firing alerts. */
 export const zeroIsGoodSteps: Steps = [[null, 'green'], [1, 'red']];
+/** Only 1 is good: a share of targets up, or the up/down state of a session. */
+export const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
 
 function thresholds(steps: Steps): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
@@ -153,7 +155,7 @@ const upDownMappings: dashboard.ValueMapping[] = [
 ];
 
 export function upDownTimeline(spec: PanelSpec): StateTimelineBuilder {
-  return base(new StateTimelineBuilder(), spec, [[null, 'red'], [1, 'green']])
+  return base(new StateTimelineBuilder(), spec, allUpSteps)
     .mappings(upDownMappings)
     .showValue(common.VisibilityMode.Never)
     .mergeValues(true)

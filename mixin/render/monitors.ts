@@ -3,11 +3,13 @@ import { nonEmpty, type Manifest } from './kubernetes.js';
 
 type PodSelector = keyof MixinConfig['outputs']['monitors']['podSelectors'];
 
-/** A metrics port as the pod names it; the Service and the ServiceMonitor endpoint reuse the name. */
-interface MetricsPort {
-  readonly name: string;
-  readonly port: number;
-}
+type Scheme = 'http' | 'https';
+
+/** The names the pods give their metrics ports: plain HTTP up to MetalLB 0.15, HTTPS since 0.16 and in frr-k8s. */
+const portNames: Readonly<Record<Scheme, { readonly metrics: string; readonly frrMetrics: string }>> = {
+  https: { metrics: 'metricshttps', frrMetrics: 'frrmetricshttps' },
+  http: { metrics: 'monitoring', frrMetrics: 'frrmetrics' },
+};
 
 /**
  * One headless Service and its ServiceMonitor. The Service name is the `job` label the Prometheus
@@ -17,73 +19,45 @@ interface ScrapeTarget {
   readonly service: string;
   readonly monitor: string;
   readonly pods: PodSelector;
-  readonly ports: readonly MetricsPort[];
+  /** The process's own metrics port and, where the pods run FRR, the port of FRR's metrics. */
+  readonly ports: { readonly metrics: number; readonly frrMetrics?: number };
 }
 
 interface MonitorSet {
   readonly file: string;
-  readonly scheme: 'http' | 'https';
+  readonly scheme: Scheme;
   /** Where the pods run: MetalLB's namespace or frr-k8s's. */
   readonly namespace: 'metallb' | 'frrK8s';
   readonly targets: readonly ScrapeTarget[];
 }
+
+/** MetalLB's controller and speakers: both serve their own metrics on one port, the speakers' FRR sidecar on another. */
+const metallbTargets = (metrics: number, frrMetrics: number): ScrapeTarget[] => [
+  { service: 'controller-monitor-service', monitor: 'controller-monitor', pods: 'controller', ports: { metrics } },
+  { service: 'speaker-monitor-service', monitor: 'speaker-monitor', pods: 'speaker', ports: { metrics, frrMetrics } },
+];
 
 /**
  * Ports from metallb-metrics.md §2.1. A port the pods do not declare (frr-metrics when FRR mode is
  * off) is skipped by Kubernetes for named target ports, so one speaker Service serves every mode.
  */
 const monitorSets: readonly MonitorSet[] = [
-  {
-    file: 'kubernetes/monitors/metallb-0.16.yaml',
-    scheme: 'https',
-    namespace: 'metallb',
-    targets: [
-      { service: 'controller-monitor-service', monitor: 'controller-monitor', pods: 'controller', ports: [{ name: 'metricshttps', port: 9120 }] },
-      {
-        service: 'speaker-monitor-service',
-        monitor: 'speaker-monitor',
-        pods: 'speaker',
-        ports: [
-          { name: 'metricshttps', port: 9120 },
-          { name: 'frrmetricshttps', port: 9121 },
-        ],
-      },
-    ],
-  },
+  { file: 'kubernetes/monitors/metallb-0.16.yaml', scheme: 'https', namespace: 'metallb', targets: metallbTargets(9120, 9121) },
   {
     file: 'kubernetes/monitors/frr-k8s.yaml',
     scheme: 'https',
     namespace: 'frrK8s',
-    targets: [
-      {
-        service: 'frr-k8s-metrics-service',
-        monitor: 'frr-k8s-metrics-monitor',
-        pods: 'frrK8s',
-        ports: [
-          { name: 'metricshttps', port: 9140 },
-          { name: 'frrmetricshttps', port: 9141 },
-        ],
-      },
-    ],
+    targets: [{ service: 'frr-k8s-metrics-service', monitor: 'frr-k8s-metrics-monitor', pods: 'frrK8s', ports: { metrics: 9140, frrMetrics: 9141 } }],
   },
-  {
-    file: 'kubernetes/monitors/metallb-0.15.yaml',
-    scheme: 'http',
-    namespace: 'metallb',
-    targets: [
-      { service: 'controller-monitor-service', monitor: 'controller-monitor', pods: 'controller', ports: [{ name: 'monitoring', port: 7472 }] },
-      {
-        service: 'speaker-monitor-service',
-        monitor: 'speaker-monitor',
-        pods: 'speaker',
-        ports: [
-          { name: 'monitoring', port: 7472 },
-          { name: 'frrmetrics', port: 7473 },
-        ],
-      },
-    ],
-  },
+  { file: 'kubernetes/monitors/metallb-0.15.yaml', scheme: 'http', namespace: 'metallb', targets: metallbTargets(7472, 7473) },
 ];
+
+/** The target's ports under the names its pods give them; the Service and the ServiceMonitor endpoint reuse the name. */
+function namedPorts(target: ScrapeTarget, scheme: Scheme): { readonly name: string; readonly port: number }[] {
+  const names = portNames[scheme];
+  const { metrics, frrMetrics } = target.ports;
+  return [{ name: names.metrics, port: metrics }, ...(frrMetrics === undefined ? [] : [{ name: names.frrMetrics, port: frrMetrics }])];
+}
 
 const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const discoveryRole = 'metallb-mixin-prometheus-discovery';
@@ -132,7 +106,7 @@ function metricsReaderRbac(cfg: MixinConfig): Manifest[] {
   ];
 }
 
-function service(target: ScrapeTarget, namespace: string, cfg: MixinConfig): Manifest {
+function service(target: ScrapeTarget, set: MonitorSet, namespace: string, cfg: MixinConfig): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -140,7 +114,7 @@ function service(target: ScrapeTarget, namespace: string, cfg: MixinConfig): Man
     spec: {
       clusterIP: 'None',
       selector: { ...cfg.outputs.monitors.podSelectors[target.pods] },
-      ports: target.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name })),
+      ports: namedPorts(target, set.scheme).map((p) => ({ name: p.name, port: p.port, targetPort: p.name })),
     },
   };
 }
@@ -156,7 +130,7 @@ function serviceMonitor(target: ScrapeTarget, set: MonitorSet, namespace: string
     spec: {
       selector: { matchLabels: { name: target.service } },
       namespaceSelector: { matchNames: [namespace] },
-      endpoints: target.ports.map((p) => ({ port: p.name, scheme: set.scheme, interval, honorLabels: true, ...tls })),
+      endpoints: namedPorts(target, set.scheme).map((p) => ({ port: p.name, scheme: set.scheme, interval, honorLabels: true, ...tls })),
     },
   };
 }
@@ -169,7 +143,7 @@ export function monitorManifests(cfg: MixinConfig): Map<string, Manifest[]> {
     files.set(set.file, [
       ...discoveryRbac(namespace, cfg),
       ...(set.scheme === 'https' ? metricsReaderRbac(cfg) : []),
-      ...set.targets.map((t) => service(t, namespace, cfg)),
+      ...set.targets.map((t) => service(t, set, namespace, cfg)),
       ...set.targets.map((t) => serviceMonitor(t, set, namespace, cfg)),
     ]);
   }

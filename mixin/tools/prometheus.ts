@@ -1,17 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnServer, type SpawnedServer } from './process.js';
 
-/** A free TCP port on 127.0.0.1 (the kernel's choice; the caller's server binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
+export { freePort, untilReady } from './process.js';
 
 export interface PrometheusLaunch {
   /** The `prometheus` binary. */
@@ -25,35 +14,6 @@ export interface PrometheusLaunch {
 }
 
 /** Spawns Prometheus with stdout and stderr piped; pair with `untilReady` before querying it. */
-export function spawnPrometheus(launch: PrometheusLaunch): { readonly child: ChildProcess; readonly url: string } {
-  const child = spawn(
-    launch.binary,
-    [`--config.file=${launch.configFile}`, `--storage.tsdb.path=${launch.dataDir}`, `--web.listen-address=127.0.0.1:${launch.port}`, ...launch.flags],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return { child, url: `http://127.0.0.1:${launch.port}` };
-}
-
-/**
- * Polls `<url>/-/ready` until it answers 200. Call it in the tick `child` was spawned in: a binary
- * that cannot be spawned reports so once, on an event, and then counts as exited.
- */
-export async function untilReady(child: ChildProcess, url: string, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
-  let exited = child.exitCode !== null || child.signalCode !== null;
-  const onGone = () => (exited = true);
-  child.once('exit', onGone);
-  child.once('error', onGone);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (exited) return 'exited';
-      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-      if (response?.ok) return 'ready';
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return exited ? 'exited' : 'timeout';
-  } finally {
-    child.off('exit', onGone);
-    child.off('error', onGone);
-  }
+export function spawnPrometheus(launch: PrometheusLaunch): SpawnedServer {
+  return spawnServer(launch.binary, launch.port, [`--config.file=${launch.configFile}`, `--storage.tsdb.path=${launch.dataDir}`, ...launch.flags]);
 }

@@ -2,13 +2,13 @@
  * The real `alertmanager` binary (Debian's prometheus-alertmanager, 0.25) on 127.0.0.1 with a
  * throwaway data directory and clustering off, plus a webhook sink to see what it notifies.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './prometheus.js';
+import { freePort, ServerProcess, spawnServer } from '../../mixin/tools/process.js';
 
 /** An alert as `GET /api/v2/alerts` lists it. */
 export interface AlertmanagerAlert {
@@ -24,38 +24,15 @@ function alertmanagerBinary(): string {
   return candidates.find((c) => spawnSync(c, ['--version']).status === 0) ?? 'alertmanager';
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 export class AlertmanagerServer {
-  private readonly logLines: string[] = [];
-  private readonly exited: Promise<void>;
-  private hasExited = false;
+  /** Base URL, e.g. `http://127.0.0.1:41234`: give it to Prometheus as its Alertmanager. */
+  readonly url: string;
 
   private constructor(
-    private readonly child: ChildProcess,
-    /** Base URL, e.g. `http://127.0.0.1:41234`: give it to Prometheus as its Alertmanager. */
-    readonly url: string,
+    private readonly server: ServerProcess,
     private readonly workDir: string,
   ) {
-    running.add(child);
-    const collect = (chunk: Buffer) => this.logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => {
-      const done = () => {
-        this.hasExited = true;
-        running.delete(child);
-        resolve();
-      };
-      child.once('exit', done);
-      child.once('error', (err) => {
-        this.logLines.push(`spawn failed: ${err.message}`);
-        done();
-      });
-    });
+    this.url = server.url;
   }
 
   /** Write `configYaml`, start Alertmanager on a free port and wait until it is ready. */
@@ -63,29 +40,17 @@ export class AlertmanagerServer {
     const workDir = mkdtempSync(join(tmpdir(), 'metallb-mixin-alertmanager-'));
     const configFile = join(workDir, 'alertmanager.yml');
     writeFileSync(configFile, configYaml);
-    const port = await freePort();
-    const child = spawn(
-      alertmanagerBinary(),
-      [
+    const alertmanager = new ServerProcess(
+      spawnServer(alertmanagerBinary(), await freePort(), [
         `--config.file=${configFile}`,
         `--storage.path=${join(workDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
         // An empty address turns the gossip cluster off, so no second port is bound.
         '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      ]),
     );
-    const server = new AlertmanagerServer(child, `http://127.0.0.1:${port}`, workDir);
+    const server = new AlertmanagerServer(alertmanager, workDir);
     try {
-      const outcome = await waitFor(
-        async () => {
-          if (server.hasExited) return 'exited' as const;
-          const res = await fetch(`${server.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-          return res?.ok === true ? ('ready' as const) : undefined;
-        },
-        { timeoutMs: 30_000, intervalMs: 100, what: `alertmanager ready on ${server.url}` },
-      );
-      if (outcome === 'exited') throw new Error(`alertmanager exited during start-up:\n${server.log()}`);
+      await alertmanager.ready(30_000);
     } catch (err) {
       await server.stop();
       throw err;
@@ -101,17 +66,12 @@ export class AlertmanagerServer {
   }
 
   log(): string {
-    return this.logLines.join('\n');
+    return this.server.log();
   }
 
   /** SIGTERM (SIGKILL after 5 s) and delete the data directory. Safe to call twice. */
   async stop(): Promise<void> {
-    if (!this.hasExited) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await this.server.stop();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }

@@ -2,14 +2,14 @@
  * The real `prometheus` binary (the Debian package, 2.42) on 127.0.0.1 with a throwaway TSDB, and a
  * typed client for the parts of its HTTP API the tests read. Always pair `startPrometheus` with
  * `stop()` in a `finally` or `afterAll`; as a last resort every child still running when Node exits
- * is killed, so a crashed test run leaves no process behind.
+ * is killed (see `ServerProcess`), so a crashed test run leaves no process behind.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, spawnPrometheus, untilReady } from '../../mixin/tools/prometheus.js';
+import { freePort, ServerProcess } from '../../mixin/tools/process.js';
+import { spawnPrometheus } from '../../mixin/tools/prometheus.js';
 
 export { freePort };
 
@@ -109,11 +109,6 @@ export interface WaitOptions {
   readonly what?: string;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -160,44 +155,25 @@ function prometheusConfig(opts: PrometheusOptions): object {
 
 /** A running Prometheus; see `startPrometheus`. */
 export class PrometheusServer {
-  private readonly logLines: string[] = [];
-  private exited: Promise<void>;
-  private exitCode: number | null | undefined;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
 
   constructor(
-    private readonly child: ChildProcess,
-    /** Base URL, e.g. `http://127.0.0.1:41234`. */
-    readonly url: string,
+    private readonly server: ServerProcess,
     /** Temporary directory holding `prometheus.yml` and the TSDB (removed by `stop()`). */
     readonly workDir: string,
   ) {
-    running.add(child);
-    const collect = (chunk: Buffer) => this.logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => {
-      const done = (code: number | null) => {
-        this.exitCode = code;
-        running.delete(child);
-        resolve();
-      };
-      child.once('exit', done);
-      // A binary that cannot be spawned (ENOENT) emits 'error' and never 'exit'.
-      child.once('error', (err) => {
-        this.logLines.push(`spawn failed: ${err.message}`);
-        done(null);
-      });
-    });
+    this.url = server.url;
   }
 
   /** Prometheus's own log (stdout and stderr), for printing when a test fails. */
   log(): string {
-    return this.logLines.join('\n');
+    return this.server.log();
   }
 
   /** True once the process has exited (crash or stop). */
   get hasExited(): boolean {
-    return this.exitCode !== undefined;
+    return this.server.hasExited;
   }
 
   /** GET an API path and return `data`, throwing `PrometheusApiError` on an error answer. */
@@ -307,36 +283,35 @@ export class PrometheusServer {
 
   /** Stop Prometheus (SIGTERM, then SIGKILL after 5 s) and delete its directory. Safe to call twice. */
   async stop(): Promise<void> {
-    if (!this.hasExited) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await this.server.stop();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }
 
 async function launch(opts: PrometheusOptions, workDir: string, configFile: string): Promise<PrometheusServer> {
-  const { child, url } = spawnPrometheus({
-    binary: opts.binary ?? 'prometheus',
-    configFile,
-    dataDir: join(workDir, 'data'),
-    port: await freePort(),
-    flags: [
-      '--storage.tsdb.retention.time=1d',
-      // Resolved alerts reach the receiver on the next evaluation; firing ones are re-sent every second.
-      '--rules.alert.resend-delay=1s',
-      '--log.level=info',
-      ...(opts.lifecycle ? ['--web.enable-lifecycle'] : []),
-    ],
-  });
-  const server = new PrometheusServer(child, url, workDir);
-  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-  const outcome = await untilReady(child, url, timeoutMs);
-  if (outcome === 'ready') return server;
-  await server.stop().catch(() => undefined);
-  throw new Error(outcome === 'exited' ? `prometheus exited during start-up:\n${server.log()}` : `prometheus not ready on ${url} after ${timeoutMs} ms:\n${server.log()}`);
+  const prometheus = new ServerProcess(
+    spawnPrometheus({
+      binary: opts.binary ?? 'prometheus',
+      configFile,
+      dataDir: join(workDir, 'data'),
+      port: await freePort(),
+      flags: [
+        '--storage.tsdb.retention.time=1d',
+        // Resolved alerts reach the receiver on the next evaluation; firing ones are re-sent every second.
+        '--rules.alert.resend-delay=1s',
+        '--log.level=info',
+        ...(opts.lifecycle ? ['--web.enable-lifecycle'] : []),
+      ],
+    }),
+  );
+  const server = new PrometheusServer(prometheus, workDir);
+  try {
+    await prometheus.ready(opts.readyTimeoutMs ?? 30_000);
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw err;
+  }
+  return server;
 }
 
 /**
