@@ -1,6 +1,7 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
+import { sessionProblemRecords } from '../rules/bgp.js';
 import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
 
@@ -10,12 +11,13 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const alerts: AlertDefinition[] = [];
   const session = `from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)}`;
 
-  const sessionDown = q.bgp('bgp_session_up', (s) => `${s} == 0`);
-  if (sessionDown) {
+  // The sessions down are recorded (rules/bgp.ts) for the dashboard too; the record keeps the
+  // session's labels, which the Alertmanager inhibition matches on.
+  if (q.bgp('bgp_session_up')) {
     alerts.push({
       alert: 'MetalLBBGPSessionDown',
       severity: 'critical',
-      expr: sessionDown,
+      expr: `${sessionProblemRecords.bgpDown} > 0`,
       summary: 'A MetalLB BGP session is down.',
       description: `BGP session ${session} is down: the routers no longer learn the service addresses this node announces.`,
     });

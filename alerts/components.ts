@@ -2,6 +2,7 @@ import type { MetalLBComponent } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
+import { podsOnNotReadyNodesRecord } from '../rules/components.js';
 import { inCluster, ofCluster } from './templates.js';
 
 /**
@@ -13,9 +14,9 @@ import { inCluster, ofCluster } from './templates.js';
 export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
   const notReadyNodes = `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
-  const podsOnNotReadyNodes = `(${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes})`;
   const up = (component: MetalLBComponent) => q.metric('up', component);
-  const unlessNodeNotReady = `unless on (${q.by('namespace', 'pod')})\n${podsOnNotReadyNodes}`;
+  // Recorded (rules/components.ts): both alerts read the same join of DaemonSet pods and nodes.
+  const unlessNodeNotReady = `unless on (${q.by('namespace', 'pod')})\n${podsOnNotReadyNodesRecord} > 0`;
   const target = `{{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }})${inCluster(cfg)}`;
   const { nodeMatchers } = cfg.alerts.MetalLBSpeakersMissing;
   const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));

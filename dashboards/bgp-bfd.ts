@@ -4,11 +4,16 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell, type Cell, type Section } from './common/layout.js';
 import { healthySteps, stat, timeseries, upDownTimeline, zeroIsGoodSteps, type Target } from './common/panels.js';
-import { changes, hostMatcher, increase, oneLine, required } from './common/queries.js';
+import { hostMatcher, oneLine, required } from './common/queries.js';
 import { filterVariable, type VariableBuilder } from './common/variables.js';
-import { peerRecord } from '../rules/bgp.js';
+import { peerRecord, sessionProblemRecords } from '../rules/bgp.js';
 
 const peerFilter = 'peer=~"$peer"';
+/**
+ * "All" is `.*`, which matches the empty value of a label no series has; a chosen value does not.
+ * So a selector with this matcher reads nothing until a node address is chosen.
+ */
+const hostChosen = '__host_chosen__!~"${host}"';
 const vrfFilter = 'vrf=~"$vrf"';
 const sessionLegend = '{{instance}} → {{peer}} {{vrf}}';
 const peerLegend = '{{peer}} {{vrf}}';
@@ -20,24 +25,32 @@ const peerLegend = '{{peer}} {{vrf}}';
  * and panels whose every family is missing from the enabled modes are left out.
  */
 export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
-  const matchers = [hostMatcher, peerFilter, vrfFilter];
-  const q = Query.forDashboard(cfg, { speaker: matchers, frrMetrics: matchers, frrK8s: matchers });
+  const matchers = [hostMatcher, peerFilter, vrfFilter, hostChosen];
+  const chosenHost = Query.forDashboard(cfg, { speaker: matchers, frrMetrics: matchers, frrK8s: matchers });
   const unfiltered = Query.forDashboard(cfg);
   const hasVrf = cfg.bgp.modes.some((m) => m !== 'native');
 
-  const sessionUp = required(q.bgp('bgp_session_up'), 'BGP session state');
-  const byPeer = q.by('peer', 'vrf');
+  const byPeer = unfiltered.by('peer', 'vrf');
+  const bySession = unfiltered.by('instance', 'pod', 'peer', 'vrf');
   /** A per-peer recorded series (all nodes), narrowed by the peer and VRF variables. */
-  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => `sum by (${byPeer}) (${unfiltered.scoped(peerRecord(suffix, op), peerFilter, vrfFilter)})`;
+  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => unfiltered.scoped(peerRecord(suffix, op), peerFilter, vrfFilter);
+  /** Recorded sessions in trouble (rules/bgp.ts), narrowed by every variable. */
+  const troubled = (record: string) => unfiltered.scoped(record, hostMatcher, peerFilter, vrfFilter);
+  /** The same without the per-cluster 0 the record keeps. */
+  const inTrouble = (record: string) => `${troubled(record)} > 0`;
   /**
-   * The k peers with the highest (or lowest) value anywhere in the range, for the whole range: a
-   * range query returns at most k series, and a peer does not come and go from step to step.
+   * The k series of a recorded selector with the highest (or lowest) value anywhere in the
+   * range, for the whole range: a range query returns at most k series, and a line does not come
+   * and go from step to step. The ranking reads the range once, at its end.
    */
-  const stableTop = (k: number, expr: string, pick: 'topk' | 'bottomk' = 'topk') =>
-    `${expr}\nand on (${byPeer})\n${pick}(${k}, ${pick === 'topk' ? 'max' : 'min'}_over_time((${expr})[$__range:] @ end()))`;
+  const stableTop = (k: number, selector: string, by: string, pick: 'topk' | 'bottomk' = 'topk', shown = selector) =>
+    `${shown}\nand on (${by})\n${pick}(${k}, ${pick === 'topk' ? 'max' : 'min'}_over_time(${selector}[$__range] @ end()))`;
+  /** The share of a peer's sessions that are up, for the worst peers of the range (1 when all are). */
+  const worstPeers = (family: 'bgp_session_up' | 'bfd_session_up') =>
+    `${peerSeries(family, 'sum')} == bool ${peerSeries(family, 'count')}\nand on (${byPeer})\nbottomk(25, min_over_time(${peerSeries(family, 'sum')}[$__range] @ end()) / max_over_time(${peerSeries(family, 'count')}[$__range] @ end()))`;
   /** Per-peer rate of a message counter over all nodes, for the busiest peers of the range. */
   const perPeerRate = (suffix: string, what: string) => (k: number): Target | undefined =>
-    q.bgp(suffix) === undefined ? undefined : { expr: stableTop(k, peerSeries(suffix, 'rate5m')), legend: `${peerLegend} ${what}` };
+    unfiltered.bgp(suffix) === undefined ? undefined : { expr: stableTop(k, peerSeries(suffix, 'rate5m'), byPeer), legend: `${peerLegend} ${what}` };
   const messagePanel = (title: string, description: string, targets: ((k: number) => Target | undefined)[]): Cell[] => {
     const present = targets.filter((t) => t(1) !== undefined);
     // About 50 series per panel at most, shared by its targets.
@@ -49,14 +62,14 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
   };
   /** The prefix gauges present in the enabled modes, sharing one line. */
   const prefixPanels = (panels: readonly (readonly [suffix: string, title: string, description: string])[]): Cell[] => {
-    const present = panels.filter(([suffix]) => q.bgp(suffix) !== undefined);
+    const present = panels.filter(([suffix]) => unfiltered.bgp(suffix) !== undefined);
     return present.map(([suffix, title, description]) =>
       cell(24 / present.length, 8, timeseries({
         title,
         description: `${description} All nodes (a recording rule: the node filter does not apply); the 25 peers with the most in the time range.`,
         unit: 'short',
         min: 0,
-        targets: [{ expr: stableTop(25, peerSeries(suffix, 'sum')), legend: peerLegend }],
+        targets: [{ expr: stableTop(25, peerSeries(suffix, 'sum'), byPeer), legend: peerLegend }],
       })),
     );
   };
@@ -68,6 +81,8 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
       description: 'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network).',
       query: oneLine(`label_values(${unfiltered.metric('up', 'speaker')}, instance)`),
       regex: '/^(.+?)(?::[0-9]+)?$/',
+      // Matches the empty value too: see hostChosen.
+      allValue: '.*',
     }),
     filterVariable({
       name: 'peer',
@@ -75,6 +90,9 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
       description: 'BGP peers: `IP:port` in native and FRR mode, the IP (or interface) in FRR-K8s mode.',
       query: oneLine(`query_result(count by (${unfiltered.by('peer')}) (${unfiltered.bgp('bgp_session_up')}))`),
       regex: '/peer="([^"]+)"/',
+      // Every session has a peer; "All" matching the empty value too keeps the per-cluster 0 of
+      // the recorded sessions in trouble, so a panel with none says so instead of "No data".
+      allValue: '.*',
     }),
   ];
   if (hasVrf) {
@@ -90,18 +108,18 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
     );
   }
 
-  const bfdUp = q.bgp('bfd_session_up');
+  const bfdUp = unfiltered.bgp('bfd_session_up');
   const bfdDownStat: Cell[] =
     bfdUp === undefined
       ? []
       : [
           cell(6, 4, stat({
             title: 'BFD sessions down',
-            description: 'Configured BFD sessions that are not up (FRR and FRR-K8s modes; native mode has no BFD).',
+            description: 'Configured BFD sessions of the selected nodes and peers that are not up (FRR and FRR-K8s modes; native mode has no BFD).',
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${bfdUp} == 0)`, legend: 'Down', instant: true }],
+            targets: [{ expr: `count(${inTrouble(sessionProblemRecords.bfdDown)})`, legend: 'Down', instant: true }],
           })),
         ];
   const bfdSection: Section[] =
@@ -115,15 +133,15 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
                 title: 'BFD session state by peer',
                 description: 'Worst BFD state per peer over all nodes (a recording rule: the node filter does not apply): down as soon as one node has the session down. The 25 peers in the worst state in the time range.',
                 unit: 'none',
-                targets: [{ expr: stableTop(25, `${peerSeries('bfd_session_up', 'sum')} == bool ${peerSeries('bfd_session_up', 'count')}`, 'bottomk'), legend: peerLegend }],
+                targets: [{ expr: worstPeers('bfd_session_up'), legend: peerLegend }],
               })),
               cell(12, 8, timeseries({
                 title: 'BFD session down events',
-                description: 'BFD sessions that went down, per node and peer: the 20 with the most in each interval.',
+                description: 'How often BFD sessions of the selected nodes and peers went down over 5 minutes, per node and peer (only sessions with events: a recording rule): the 20 with the most in the time range.',
                 unit: 'short',
                 min: 0,
-                bars: true,
-                targets: [{ expr: `topk(20, sum by (${q.by('instance', 'peer', 'vrf')}) (${required(q.bgp('bfd_session_down_events', increase), 'BFD down events')}))`, legend: sessionLegend }],
+                noValue: 'No BFD session went down',
+                targets: [{ expr: stableTop(20, troubled(sessionProblemRecords.bfdDownEvents), bySession, 'topk', `sum by (${bySession}) (${inTrouble(sessionProblemRecords.bfdDownEvents)})`), legend: sessionLegend }],
               })),
               ...messagePanel('BFD packets', 'BFD control and echo packets per peer.', [
                 perPeerRate('bfd_control_packet_input', 'control in'),
@@ -145,58 +163,62 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
         cells: [
           cell(6, 4, stat({
             title: 'BGP sessions',
-            description: 'Established BGP sessions, and all sessions reported (configured), over the selected nodes and peers.',
+            description: 'Established BGP sessions, and all sessions reported (configured), to the selected peers over all nodes (a recording rule: the node filter does not apply).',
             unit: 'short',
             steps: healthySteps,
             noValue: 'No sessions',
             targets: [
-              { expr: `sum(${sessionUp})`, legend: 'Up', instant: true },
-              { expr: `count(${sessionUp})`, legend: 'Configured', instant: true },
+              { expr: `sum(${peerSeries('bgp_session_up', 'sum')})`, legend: 'Up', instant: true },
+              { expr: `sum(${peerSeries('bgp_session_up', 'count')})`, legend: 'Configured', instant: true },
             ],
           })),
           cell(6, 4, stat({
             title: 'BGP sessions down',
-            description: 'Configured BGP sessions that are not established.',
+            description: 'Configured BGP sessions of the selected nodes and peers that are not established.',
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${sessionUp} == 0)`, legend: 'Down', instant: true }],
+            targets: [{ expr: `count(${inTrouble(sessionProblemRecords.bgpDown)})`, legend: 'Down', instant: true }],
           })),
           cell(6, 4, stat({
-            title: 'BGP session state changes',
-            description: 'How often any selected BGP session went up or down within the dashboard time range.',
+            title: 'Sessions that changed state',
+            description: 'BGP sessions of the selected nodes and peers that went up or down within the dashboard time range.',
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `sum(${required(q.bgp('bgp_session_up', (s) => `changes(${s}[$__range])`), 'BGP session changes')})`, legend: 'Changes', instant: true }],
+            targets: [{ expr: `count(max_over_time(${troubled(sessionProblemRecords.bgpChanges)}[$__range]) > 0)`, legend: 'Sessions', instant: true }],
           })),
           ...bfdDownStat,
           cell(24, 8, upDownTimeline({
             title: 'BGP session state by peer',
             description: 'Worst BGP state per peer over all nodes (a recording rule: the node filter does not apply): down as soon as one node has the session down. The 25 peers in the worst state in the time range.',
             unit: 'none',
-            targets: [{ expr: stableTop(25, `${peerSeries('bgp_session_up', 'sum')} == bool ${peerSeries('bgp_session_up', 'count')}`, 'bottomk'), legend: peerLegend }],
+            targets: [{ expr: worstPeers('bgp_session_up'), legend: peerLegend }],
           })),
           cell(24, 10, upDownTimeline({
             title: 'BGP session state per node and peer',
-            description: 'State of each session (node address → peer), the 50 in the worst state at each moment; choose nodes or peers above to see others.',
+            description: 'Sessions (node address → peer) that were down in the time range, while they were down (a recording rule of the sessions in trouble); choose node addresses above to see all their sessions, up or down.',
             unit: 'none',
-            targets: [{ expr: `bottomk(50, min by (${q.by('instance', 'pod', 'peer', 'vrf')}) (${sessionUp}))`, legend: sessionLegend }],
+            noValue: 'No session down',
+            targets: [{
+              expr: `min by (${bySession}) (${required(chosenHost.bgp('bgp_session_up'), 'BGP session state')})\nor\nmin by (${bySession}) (1 - (${inTrouble(sessionProblemRecords.bgpDown)}))`,
+              legend: sessionLegend,
+            }],
           })),
           cell(12, 8, timeseries({
             title: 'Established sessions per peer',
             description: 'How many nodes have their session to each peer up (all nodes: a recording rule, the node filter does not apply): the 25 peers with the fewest in the time range.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: stableTop(25, peerSeries('bgp_session_up', 'sum'), 'bottomk'), legend: peerLegend }],
+            targets: [{ expr: stableTop(25, peerSeries('bgp_session_up', 'sum'), byPeer, 'bottomk'), legend: peerLegend }],
           })),
           cell(12, 8, timeseries({
             title: 'Session state changes',
-            description: 'BGP sessions going up or down, per node and peer: the 20 with the most changes in each interval.',
+            description: 'How often BGP sessions of the selected nodes and peers went up or down over 5 minutes, per node and peer (only sessions with changes: a recording rule): the 20 with the most in the time range.',
             unit: 'short',
             min: 0,
-            bars: true,
-            targets: [{ expr: `topk(20, sum by (${q.by('instance', 'peer', 'vrf')}) (${required(q.bgp('bgp_session_up', changes), 'BGP session changes')}))`, legend: sessionLegend }],
+            noValue: 'No session changed state',
+            targets: [{ expr: stableTop(20, troubled(sessionProblemRecords.bgpChanges), bySession, 'topk', `sum by (${bySession}) (${inTrouble(sessionProblemRecords.bgpChanges)})`), legend: sessionLegend }],
           })),
         ],
       },

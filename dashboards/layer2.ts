@@ -4,11 +4,11 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell } from './common/layout.js';
 import { healthySteps, stat, table, timeseries, zeroIsGoodSteps } from './common/panels.js';
-import { oneLine, records } from './common/queries.js';
+import { hostMatcher, oneLine, records } from './common/queries.js';
 import { filterVariable } from './common/variables.js';
+import { duplicateAnnouncersRecord } from '../rules/announcements.js';
 import { layer2RateRecord, type Layer2Counter } from '../rules/layer2.js';
 
-const nodeFilter = 'node=~"$node"';
 const serviceFilter = 'service=~"$service"';
 const layer2 = 'protocol="layer2"';
 /**
@@ -16,36 +16,35 @@ const layer2 = 'protocol="layer2"';
  * `__`-prefixed labels); a chosen value does not. So a selector with these matchers returns
  * nothing until the variable narrows the selection, and the full table shows only then.
  */
-const nodeChosen = '__node_chosen__!~"${node}"';
+const hostChosen = '__host_chosen__!~"${host}"';
 const serviceChosen = '__service_chosen__!~"${service}"';
 /** Rows of the announcements table while neither variable narrows it. */
 const defaultRows = 50;
+/** The per-speaker ARP/NDP records have no `service` label to filter on. */
+const everyService = 'The service filter does not apply (the rates are per speaker, all addresses together).';
 
 /**
- * Who announces which service address, layer 2 failovers, and ARP/NDP traffic. The ARP/NDP
- * counters carry only `ip`; they are tied to the node and service variables through the
- * announcements (`and on (cluster, ip)`), which also drops the counters of addresses no longer
- * announced (MetalLB never deletes those series).
+ * Who announces which service address, layer 2 failovers, and ARP/NDP traffic. The announcements
+ * and the recorded ARP/NDP rates both carry the speaker's `instance` (the node's address: speakers
+ * use the host network), so the node filter applies to each on its own, with no join between them
+ * at every step of a range query.
  */
 export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
   const q = Query.forDashboard(cfg);
   // Layer 2 announcements only: in BGP mode every eligible speaker announces every address, so
   // the BGP series grow with nodes x services (the overview counts them through a recording rule).
-  const announced = (...extra: string[]) => q.metric('metallb_speaker_announced', undefined, layer2, nodeFilter, serviceFilter, ...extra);
+  const announced = (...extra: string[]) => q.metric('metallb_speaker_announced', undefined, layer2, hostMatcher, serviceFilter, ...extra);
+  /** A recorded ARP/NDP rate of the speakers of the selected nodes. */
+  const recorded = (counter: Layer2Counter) => q.scoped(layer2RateRecord(counter), hostMatcher);
+  /** A recorded rate over the whole range, pinned to its end: a function of it runs once, not at every step. */
+  const wholeRange = (counter: Layer2Counter) => `${recorded(counter)}[$__range] @ end()`;
   /**
-   * A recorded ARP/NDP rate (all speakers, 5 minutes), restricted to the speakers of the selected
-   * nodes (`instance`, which the announcements carry too) or to the selected addresses (`ip`).
+   * `and` this to draw only the k speakers ranking highest by `ranking` (over `wholeRange`s):
+   * a range query returns at most k series, and a line does not come and go from step to step.
    */
-  const selected = (by: 'instance' | 'ip', at = '') => `group by (${q.by(by)}) (${announced()}${at})`;
-  /**
-   * The k series of `recordedExpr` (recorded rates only) with the highest value anywhere in the
-   * range among the selected ones, drawn for the whole range: a range query returns at most k
-   * series, and a line does not come and go from step to step. The ranking is pinned to the
-   * range's end (`@ end()`), so Prometheus evaluates it once instead of at every step.
-   */
-  const stableTop = (k: number, by: 'instance' | 'ip', recordedExpr: string) =>
-    `${recordedExpr} and on (${q.by(by)}) ${selected(by)}\nand on (${q.by(by)})\ntopk(${k}, max_over_time((${recordedExpr})[$__range:] @ end()) and on (${q.by(by)}) ${selected(by, ' @ end()')})`;
-  const recorded = (counter: Layer2Counter, by: 'instance' | 'ip') => q.scoped(layer2RateRecord(counter, by));
+  const topSpeakers = (k: number, ranking: string) => `and on (${q.by('instance')})\ntopk(${k}, ${ranking})`;
+  /** Speakers by the highest rate of a counter anywhere in the range. */
+  const peakOf = (counter: Layer2Counter) => `max_over_time(${wholeRange(counter)})`;
   const rows = (...extra: string[]) => `count by (${q.by('service', 'ip', 'protocol', 'node')}) (${announced(...extra)})`;
   /** Nodes announcing each selected address: above 1 is a conflict, so conflicts sort first. */
   const announcers = `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced()}))`;
@@ -55,18 +54,19 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
     description: 'Which node announces which LoadBalancer address, layer 2 failovers, and ARP/NDP traffic of the speakers.',
     filters: [
       filterVariable({
-        name: 'node',
-        label: 'Node',
-        description: 'Nodes whose speaker announces layer 2 addresses.',
-        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('metallb_speaker_announced', undefined, layer2)}, node)`),
-        // Matches the empty value too: see nodeChosen.
+        name: 'host',
+        label: 'Node address',
+        description: 'Nodes whose speaker announces layer 2 addresses, by the address the speaker is scraped on (it uses the host network).',
+        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('metallb_speaker_announced', undefined, layer2)}, instance)`),
+        regex: '/^(.+?)(?::[0-9]+)?$/',
+        // Matches the empty value too: see hostChosen.
         allValue: '.*',
       }),
       filterVariable({
         name: 'service',
         label: 'Service',
-        description: 'LoadBalancer services (namespace/name) announced with layer 2 by the selected nodes.',
-        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('metallb_speaker_announced', undefined, layer2, nodeFilter)}, service)`),
+        description: 'LoadBalancer services (namespace/name) announced with layer 2 by the selected nodes. Filters the announcement panels only.',
+        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('metallb_speaker_announced', undefined, layer2, hostMatcher)}, service)`),
         allValue: '.*',
       }),
     ],
@@ -92,7 +92,7 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(6, 4, stat({
             title: 'Layer 2 addresses with two announcers',
-            description: 'Layer 2 addresses announced by more than one node at once: clients may reach either (MetalLBL2DuplicateAnnouncer).',
+            description: 'Layer 2 addresses announced by more than one of the selected nodes at once: clients may reach either (MetalLBL2DuplicateAnnouncer).',
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
@@ -114,7 +114,7 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
             targets: [
               {
                 expr: [
-                  rows(nodeChosen),
+                  rows(hostChosen),
                   `or`,
                   rows(serviceChosen),
                   `or`,
@@ -131,33 +131,21 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
       {
         title: 'Failovers',
         cells: [
-          cell(8, 8, timeseries({
-            title: 'New layer 2 announcements by node',
-            description: 'Layer 2 addresses a node started announcing in each interval: a failover moving addresses to it, or a new service. The 20 nodes with the most.',
-            unit: 'short',
-            min: 0,
-            bars: true,
-            targets: [
-              {
-                expr: `topk(20, count by (${q.by('node')}) (${announced()} unless on (${q.by('service', 'ip', 'node')}) ${q.metric('metallb_speaker_announced', undefined, layer2)} offset $__rate_interval))`,
-                legend: '{{node}}',
-              },
-            ],
-          })),
-          cell(8, 8, timeseries({
+          cell(12, 8, timeseries({
             title: 'Gratuitous packets by node',
-            description: 'Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker\'s address.',
+            description: `Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address. ${everyService}`,
             unit: 'pps',
             min: 0,
-            targets: [{ expr: stableTop(20, 'instance', recorded('metallb_layer2_gratuitous_sent', 'instance')), legend: '{{instance}}' }],
+            targets: [{ expr: `${recorded('metallb_layer2_gratuitous_sent')}\n${topSpeakers(20, peakOf('metallb_layer2_gratuitous_sent'))}`, legend: '{{instance}}' }],
           })),
-          cell(8, 8, timeseries({
+          cell(12, 8, timeseries({
             title: 'Addresses with two announcers',
-            description: 'Layer 2 addresses announced by more than one node, with how many; empty when healthy.',
+            description: 'Layer 2 addresses announced by more than one node, with how many; empty when healthy. All nodes and services (a recording rule: the filters do not apply).',
             unit: 'short',
             min: 0,
             steps: [[null, 'green'], [2, 'red']],
-            targets: [{ expr: `count by (${q.by('service', 'ip')}) (${announced()}) > 1`, legend: '{{service}} {{ip}}' }],
+            noValue: 'None',
+            targets: [{ expr: `${q.scoped(duplicateAnnouncersRecord)} > 1`, legend: '{{ip}}' }],
           })),
         ],
       },
@@ -166,39 +154,27 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
         cells: [
           cell(12, 8, timeseries({
             title: 'Requests and responses by node',
-            description: 'ARP/NDP requests received and responses sent by the speakers of the selected nodes, by the speaker\'s node address, over 5 minutes: the 25 busiest of the time range.',
+            description: `ARP/NDP requests received and responses sent by the speakers of the selected nodes, by the speaker's node address, over 5 minutes: the 25 with the most requests in the time range. ${everyService}`,
             unit: 'pps',
             min: 0,
             targets: [
-              { expr: stableTop(25, 'instance', recorded('metallb_layer2_requests_received', 'instance')), legend: '{{instance}} requests' },
-              { expr: stableTop(25, 'instance', recorded('metallb_layer2_responses_sent', 'instance')), legend: '{{instance}} responses' },
+              { expr: `${recorded('metallb_layer2_requests_received')}\n${topSpeakers(25, peakOf('metallb_layer2_requests_received'))}`, legend: '{{instance}} requests' },
+              { expr: `${recorded('metallb_layer2_responses_sent')}\n${topSpeakers(25, peakOf('metallb_layer2_requests_received'))}`, legend: '{{instance}} responses' },
             ],
           })),
           cell(12, 8, timeseries({
             title: 'Unanswered requests by node',
-            description: 'Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; zero when healthy.',
+            description: `Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; zero when healthy. ${everyService}`,
             unit: 'pps',
             steps: [[null, 'green']],
             targets: [
               {
-                expr: stableTop(20, 'instance', `(${q.scoped(layer2RateRecord('metallb_layer2_requests_received', 'instance'))} - ${q.scoped(layer2RateRecord('metallb_layer2_responses_sent', 'instance'))})`),
+                // Narrowed to the top speakers before subtracting, so the subtraction runs on 20
+                // series per step rather than on every speaker.
+                expr: `(\n${recorded('metallb_layer2_requests_received')}\n${topSpeakers(20, `sum_over_time(${wholeRange('metallb_layer2_requests_received')}) - sum_over_time(${wholeRange('metallb_layer2_responses_sent')})`)}\n)\n- ${recorded('metallb_layer2_responses_sent')}`,
                 legend: '{{instance}}',
               },
             ],
-          })),
-          cell(12, 8, timeseries({
-            title: 'Requests by address',
-            description: 'ARP/NDP requests received per selected address over 5 minutes: the 25 busiest of the time range.',
-            unit: 'pps',
-            min: 0,
-            targets: [{ expr: stableTop(25, 'ip', recorded('metallb_layer2_requests_received', 'ip')), legend: '{{ip}}' }],
-          })),
-          cell(12, 8, timeseries({
-            title: 'Gratuitous packets by address',
-            description: 'Gratuitous ARP/NDP packets per selected address (failovers of that address) over 5 minutes: the 25 with the most in the time range.',
-            unit: 'pps',
-            min: 0,
-            targets: [{ expr: stableTop(25, 'ip', recorded('metallb_layer2_gratuitous_sent', 'ip')), legend: '{{ip}}' }],
           })),
         ],
       },

@@ -28,21 +28,28 @@ export function peerRecord(suffix: string, op: 'sum' | 'count' | 'rate5m'): stri
 }
 
 /**
- * BGP and BFD sessions up and configured per cluster, across every enabled mode, for the
- * overview's "sessions up vs configured" at one series per cluster.
+ * Per-session problem series, with every label of the session (pod, instance, peer, vrf, job,
+ * namespace): one series per session in trouble (1 while down; the state changes or BFD down
+ * events of the last 5 minutes), plus a 0 per cluster with sessions, so a healthy cluster shows
+ * the rule evaluates (readers keep values above 0). The alerts and the dashboard's per-session
+ * panels read these: at 1,000 nodes a range query over every session costs hundreds of
+ * milliseconds per panel, while the sessions in trouble are a handful.
+ */
+export const sessionProblemRecords = {
+  bgpDown: 'cluster_pod_peer_vrf:metallb_bgp_session_up:down',
+  bgpChanges: 'cluster_pod_peer_vrf:metallb_bgp_session_up:changes5m',
+  bfdDown: 'cluster_pod_peer_vrf:metallb_bfd_session_up:down',
+  bfdDownEvents: 'cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m',
+} as const;
+
+/**
+ * BGP and BFD sessions per peer (the dashboard's peer panels), per cluster (the overview, summed
+ * from the per-peer series rather than from every session again), and the sessions in trouble.
+ * The rules of a group run in order at one timestamp, so later rules read earlier ones.
  */
 export function bgpRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   const q = Query.forRules(cfg);
   const rules: RecordingRule[] = [];
-  for (const [family, names] of Object.entries(sessionRecords)) {
-    const sessions = q.bgp(family);
-    if (!sessions) continue;
-    rules.push(
-      { record: names.up, expr: `sum by (${q.by()}) (${sessions})` },
-      { record: names.all, expr: `count by (${q.by()}) (${sessions})` },
-    );
-  }
-  // Per peer, for the BGP/BFD dashboard: a handful of peers instead of one series per node and peer.
   const byPeer = q.by('peer', 'vrf');
   for (const suffix of perPeerGauges) {
     const sessions = q.bgp(suffix);
@@ -53,6 +60,26 @@ export function bgpRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   for (const suffix of perPeerCounters) {
     const rates = q.bgp(suffix, (s) => `rate(${s}[5m])`);
     if (rates) rules.push({ record: peerRecord(suffix, 'rate5m'), expr: `sum by (${byPeer}) (${rates})` });
+  }
+  for (const [family, names] of Object.entries(sessionRecords)) {
+    if (!q.bgp(family)) continue;
+    rules.push(
+      { record: names.up, expr: `sum by (${q.by()}) (${peerRecord(family, 'sum')})` },
+      { record: names.all, expr: `sum by (${q.by()}) (${peerRecord(family, 'count')})` },
+    );
+  }
+  const p = sessionProblemRecords;
+  // The record, the family it reads, the family whose sessions it falls back on, the problem.
+  const problems: [record: string, suffix: string, sessions: keyof typeof sessionRecords, problem: (s: string) => string][] = [
+    [p.bgpDown, 'bgp_session_up', 'bgp_session_up', (s) => `(${s} == bool 0) > 0`],
+    [p.bgpChanges, 'bgp_session_up', 'bgp_session_up', (s) => `changes(${s}[5m]) > 0`],
+    [p.bfdDown, 'bfd_session_up', 'bfd_session_up', (s) => `(${s} == bool 0) > 0`],
+    [p.bfdDownEvents, 'bfd_session_down_events', 'bfd_session_up', (s) => `increase(${s}[5m]) > 0`],
+  ];
+  for (const [record, suffix, sessions, problem] of problems) {
+    const inTrouble = q.bgp(suffix, problem);
+    if (!inTrouble) continue;
+    rules.push({ record, expr: `${inTrouble}\nor\n${sessionRecords[sessions].all} * 0` });
   }
   return { name: 'metallb-bgp-rules', rules };
 }

@@ -18,6 +18,29 @@ export const componentRecords = {
 } as const;
 
 /**
+ * controller-runtime's reconcile histogram has 41 buckets (5 ms to 60 s) per controller and pod,
+ * one pod per node: the record keeps 14 of them, enough for a p99 to the nearest step of
+ * 5 ms, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s, and reads a third of the series.
+ * Prometheus 3 writes whole bucket bounds as `1.0`, Prometheus 2 as `1`.
+ */
+const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf"';
+
+/**
+ * DaemonSet pods on nodes kube-state-metrics reports not Ready (their targets are down with the
+ * node, which is the node's alert), plus a 0 per cluster running a MetalLB controller target, so a
+ * healthy cluster shows the rule evaluates. The speaker and frr-k8s alerts both exclude these pods;
+ * joining every DaemonSet pod with the node conditions once here halves that work.
+ */
+export const podsOnNotReadyNodesRecord = 'cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node';
+
+/** Pods on not-Ready nodes, by the rule above. */
+function podsOnNotReadyNodes(q: Query): RecordingRule {
+  const notReady = `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
+  const pods = `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReady})`;
+  return { record: podsOnNotReadyNodesRecord, expr: `${pods}\nor\ngroup by (${q.by()}) (${q.metric('up', 'controller')}) * 0` };
+}
+
+/**
  * Every speaker and frr-k8s pod (one per node) exposes controller-runtime's histograms, rates and
  * process metrics: summed or maxed per job here, the components dashboard reads a handful of
  * series instead of (41 buckets x) one per node. The largest pod stands for its component, so a
@@ -27,14 +50,15 @@ export function componentRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   const q = Query.forRules(cfg);
   const scraped = componentsForModes(cfg.bgp.modes);
   const clients = scraped.filter((c) => k8sClients.some((k) => k.component === c));
-  const across = (components: readonly Component[], name: string, fn: (s: string) => string = (s) => s) =>
-    `(\n  ${components.map((c) => fn(q.metric(name, c))).join('\n  or\n  ')}\n)`;
+  const across = (components: readonly Component[], name: string, fn: (s: string) => string = (s) => s, ...extra: string[]) =>
+    `(\n  ${components.map((c) => fn(q.metric(name, c, ...extra))).join('\n  or\n  ')}\n)`;
   const rate5m = (s: string) => `rate(${s}[5m])`;
   const r = componentRecords;
   return {
     name: 'metallb-components-rules',
     rules: [
-      { record: r.reconcileDuration, expr: `sum by (${q.by('job', 'controller', 'le')}) ${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate5m)}` },
+      podsOnNotReadyNodes(q),
+      { record: r.reconcileDuration, expr: `sum by (${q.by('job', 'controller', 'le')}) ${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}` },
       { record: r.reconciles, expr: `sum by (${q.by('job', 'controller', 'result')}) ${across(clients, 'controller_runtime_reconcile_total', rate5m)}` },
       { record: r.reconcileErrors, expr: `sum by (${q.by('job', 'controller')}) ${across(clients, 'controller_runtime_reconcile_errors_total', rate5m)}` },
       { record: r.apiRequests, expr: `sum by (${q.by('job', 'code')}) ${across(clients, 'rest_client_requests_total', rate5m)}` },

@@ -270,7 +270,7 @@ describe('dashboards', () => {
       // Received prefixes exist only in FRR-K8s mode; the panel reads their per-peer recording.
       expect(frrK8s).toContain('cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum');
       expect(native).not.toContain('received_prefixes');
-      expect(frrK8s).toContain('frrk8s_bfd_session_up');
+      expect(frrK8s).toContain('frrk8s_bgp_session_up');
       const custom = exprs(resolveConfig({ selectors: { speaker: 'job="my-speakers"', frrMetrics: 'job="my-frr"' } }));
       expect(custom).toContain('metallb_speaker_announced{job="my-speakers"');
       expect(custom).toContain('metallb_bgp_session_up{job="my-frr"');

@@ -49,7 +49,7 @@ const dashboardWindow = 60;
  */
 const emptyWhenHealthy: Readonly<Record<string, string>> = {
   'metallb-overview.json › Firing MetalLB alerts': 'lists the MetalLB alerts firing now (ALERTS); nothing fires in a healthy cluster',
-  'metallb-layer2.json › Addresses with two announcers': 'lists layer-2 addresses announced twice (MetalLBL2DuplicateAnnouncer); none in a healthy cluster',
+  'metallb-bgp-bfd.json › BGP session state per node and peer': 'draws the sessions that were down, and every session of the node addresses chosen; none is down in a healthy cluster and none is chosen',
   'metallb-components.json › Pods with a configuration problem': 'lists pods on a stale or missing configuration; none in a healthy cluster',
 };
 

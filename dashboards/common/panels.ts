@@ -32,6 +32,8 @@ export interface PanelSpec {
   readonly description: string;
   readonly unit: string;
   readonly targets: readonly Target[];
+  /** Text shown instead of "No data", e.g. `0` for counts of broken things that are absent when healthy. */
+  readonly noValue?: string;
 }
 
 /** Threshold steps, lowest first; the first step's value is `null` (everything below the next). */
@@ -68,11 +70,13 @@ interface CommonPanelBuilder<B> extends PanelBuilder {
   unit(unit: string): B;
   withTarget(target: cog.Builder<cog.Dataquery>): B;
   thresholds(t: cog.Builder<dashboard.ThresholdsConfig>): B;
+  noValue(text: string): B;
 }
 
 function base<B extends CommonPanelBuilder<B>>(builder: B, spec: PanelSpec, steps: Steps): B {
   builder.title(spec.title).description(spec.description).datasource(datasourceRef).unit(spec.unit).thresholds(thresholds(steps));
   spec.targets.forEach((t, i) => builder.withTarget(query(t, i)));
+  if (spec.noValue !== undefined) builder.noValue(spec.noValue);
   return builder;
 }
 
@@ -110,8 +114,6 @@ export function timeseries(spec: TimeseriesSpec): TimeseriesBuilder {
 
 export interface StatSpec extends PanelSpec {
   readonly steps: Steps;
-  /** Text shown instead of "No data", e.g. `0` for counts of broken things that are absent when healthy. */
-  readonly noValue?: string;
 }
 
 export function stat(spec: StatSpec): StatBuilder {
@@ -123,7 +125,6 @@ export function stat(spec: StatSpec): StatBuilder {
     .textMode(common.BigValueTextMode.Auto)
     .justifyMode(common.BigValueJustifyMode.Center)
     .orientation(common.VizOrientation.Auto);
-  if (spec.noValue !== undefined) b.noValue(spec.noValue);
   return b;
 }
 
