@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
-import { sessionProblemRecords } from '../rules/bgp.js';
+import { sessionChangesRecord, sessionProblemRecords } from '../rules/bgp.js';
 import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
 
@@ -26,12 +26,12 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   // The change count stays at or above the threshold for a whole window after the last change, so
   // a flap shorter than the alert's `for` still fires (config semantics keep `for` < window).
   const { bgpFlaps, bgpFlapWindow } = cfg.thresholds;
-  const flapping = q.bgp('bgp_session_up', (s) => `changes(${s}[${bgpFlapWindow}]) >= ${bgpFlaps}`);
-  if (flapping) {
+  // Recorded with the session's labels (rules/bgp.ts), which the dashboard draws too.
+  if (q.bgp('bgp_session_up')) {
     alerts.push({
       alert: 'MetalLBBGPSessionFlapping',
       severity: 'warning',
-      expr: flapping,
+      expr: `${sessionChangesRecord(cfg)} >= ${bgpFlaps}`,
       summary: 'A MetalLB BGP session is flapping.',
       description: `BGP session ${session} changed state {{ $value | humanize }} times in the last ${bgpFlapWindow}: routes to its service addresses come and go.`,
     });
@@ -41,26 +41,26 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   // BGPAdvertisements, not in the metrics. The join is on the cluster label, the only one both
   // sides have (the seed's unlabelled sum() matched nothing).
   const inUse = `sum by (${q.by()}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')}) > 0`;
-  const silent = q.bgp('bgp_announced_prefixes_total', (s, family) => `${s} == 0 and ${family('bgp_session_up')} == 1`);
+  // "Established" is "not recorded as down": the recorded sessions down are a handful, while
+  // reading every session's state again would double the cost of these alerts at scale.
+  const established = (expr: string) => `(\n${expr}\nunless\n${sessionProblemRecords.bgpDown} > 0\n)`;
+  const silent = q.bgp('bgp_announced_prefixes_total', (s) => `${s} == 0`);
   if (silent) {
     alerts.push({
       alert: 'MetalLBBGPNoPrefixesAnnounced',
       severity: 'warning',
-      expr: `${silent}\nand on (${q.by()})\n${inUse}`,
+      expr: `${established(silent)}\nand on (${q.by()})\n${inUse}`,
       summary: 'A MetalLB BGP session is up but announces no prefix.',
       description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use: check the BGPAdvertisements and their peer and node selectors.`,
     });
   }
 
-  const pending = q.bgp(
-    'bgp_pending_prefixes_total',
-    (s, family) => `(${s} != ${family('bgp_announced_prefixes_total')}) and ${family('bgp_session_up')} == 1`,
-  );
+  const pending = q.bgp('bgp_pending_prefixes_total', (s, family) => `${s} != ${family('bgp_announced_prefixes_total')}`);
   if (pending) {
     alerts.push({
       alert: 'MetalLBBGPPrefixesPending',
       severity: 'warning',
-      expr: pending,
+      expr: established(pending),
       summary: 'A MetalLB BGP session does not converge on the prefixes it should announce.',
       description: `BGP session ${session} should announce {{ $value | humanize }} prefixes but announces a different number: the peer does not accept or MetalLB does not send its updates.`,
     });

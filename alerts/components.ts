@@ -2,7 +2,7 @@ import type { MetalLBComponent } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
-import { podsOnNotReadyNodesRecord } from '../rules/components.js';
+import { podsOnNotReadyNodesRecord, speakersMissingRecord } from '../rules/components.js';
 import { inCluster, ofCluster } from './templates.js';
 
 /**
@@ -13,14 +13,10 @@ import { inCluster, ofCluster } from './templates.js';
  */
 export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
-  const notReadyNodes = `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
   const up = (component: MetalLBComponent) => q.metric('up', component);
   // Recorded (rules/components.ts): both alerts read the same join of DaemonSet pods and nodes.
   const unlessNodeNotReady = `unless on (${q.by('namespace', 'pod')})\n${podsOnNotReadyNodesRecord} > 0`;
   const target = `{{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }})${inCluster(cfg)}`;
-  const { nodeMatchers } = cfg.alerts.MetalLBSpeakersMissing;
-  const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
-  const runsMetalLB = `group by (${q.by()}) (${up('controller')} or ${up('speaker')})`;
 
   return {
     name: 'metallb-components',
@@ -45,15 +41,9 @@ export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
       {
         alert: 'MetalLBSpeakersMissing',
         severity: 'warning',
-        expr: [
-          `group by (${q.by('node')}) (${nodes})`,
-          `unless on (${q.by('node')})`,
-          `${notReadyNodes}`,
-          `unless on (${q.by('node')})`,
-          `(${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${up('speaker')})`,
-          `and on (${q.by()})`,
-          runsMetalLB,
-        ].join('\n'),
+        // Recorded (rules/components.ts), with alerts.MetalLBSpeakersMissing.nodeMatchers applied:
+        // the overview's "Nodes without a speaker" stat reads the same record.
+        expr: `${speakersMissingRecord} > 0`,
         summary: 'A node runs no MetalLB speaker.',
         description: `Node {{ $labels.node }}${inCluster(cfg)} is Ready but runs no MetalLB speaker that Prometheus scrapes: MetalLB cannot announce service addresses from it. If the speakers avoid this node on purpose, set alerts.MetalLBSpeakersMissing.nodeMatchers.`,
       },

@@ -6,7 +6,7 @@ import { cell, type Cell, type Section } from './common/layout.js';
 import { healthySteps, stat, timeseries, upDownTimeline, zeroIsGoodSteps, type Target } from './common/panels.js';
 import { hostMatcher, oneLine, required } from './common/queries.js';
 import { filterVariable, type VariableBuilder } from './common/variables.js';
-import { peerRecord, sessionProblemRecords } from '../rules/bgp.js';
+import { peerRecord, sessionChangesRecord, sessionProblemRecords } from '../rules/bgp.js';
 
 const peerFilter = 'peer=~"$peer"';
 /**
@@ -29,6 +29,8 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
   const chosenHost = Query.forDashboard(cfg, { speaker: matchers, frrMetrics: matchers, frrK8s: matchers });
   const unfiltered = Query.forDashboard(cfg);
   const hasVrf = cfg.bgp.modes.some((m) => m !== 'native');
+  const changesRecord = sessionChangesRecord(cfg);
+  const flapWindow = cfg.thresholds.bgpFlapWindow;
 
   const byPeer = unfiltered.by('peer', 'vrf');
   const bySession = unfiltered.by('instance', 'pod', 'peer', 'vrf');
@@ -186,7 +188,7 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(max_over_time(${troubled(sessionProblemRecords.bgpChanges)}[$__range]) > 0)`, legend: 'Sessions', instant: true }],
+            targets: [{ expr: `count(max_over_time(${troubled(changesRecord)}[$__range]) > 0)`, legend: 'Sessions', instant: true }],
           })),
           ...bfdDownStat,
           cell(24, 8, upDownTimeline({
@@ -214,11 +216,11 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(12, 8, timeseries({
             title: 'Session state changes',
-            description: 'How often BGP sessions of the selected nodes and peers went up or down over 5 minutes, per node and peer (only sessions with changes: a recording rule): the 20 with the most in the time range.',
+            description: `How often BGP sessions of the selected nodes and peers went up or down over ${flapWindow} (the flap window of MetalLBBGPSessionFlapping), per node and peer (only sessions with changes: a recording rule): the 20 with the most in the time range.`,
             unit: 'short',
             min: 0,
             noValue: 'No session changed state',
-            targets: [{ expr: stableTop(20, troubled(sessionProblemRecords.bgpChanges), bySession, 'topk', `sum by (${bySession}) (${inTrouble(sessionProblemRecords.bgpChanges)})`), legend: sessionLegend }],
+            targets: [{ expr: stableTop(20, troubled(changesRecord), bySession, 'topk', `sum by (${bySession}) (${inTrouble(changesRecord)})`), legend: sessionLegend }],
           })),
         ],
       },

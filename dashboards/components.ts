@@ -4,8 +4,9 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell } from './common/layout.js';
-import { table, timeseries, zeroIsGoodSteps, type Target } from './common/panels.js';
+import { colouredCells, table, timeseries, zeroIsGoodSteps, type Target } from './common/panels.js';
 import { k8sClientMetric } from '../mixin/catalogue.js';
+import { k8sClientProblemRecords } from '../rules/k8s-client.js';
 import { componentTitles, either, hostMatcher, k8sClientComponents, oneLine, rate, records, scrapedComponents } from './common/queries.js';
 import { targetsUpStat } from './common/targets-up.js';
 import { filterVariable } from './common/variables.js';
@@ -32,8 +33,14 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
   /** One target per component, legend the component's name. */
   const perComponent = (components: readonly Component[], expr: (c: Component) => string): Target[] =>
     components.map((c) => ({ expr: expr(c), legend: componentTitles[c] }));
-  const configProblem = (suffix: string, test: string, problem: string) =>
-    `label_replace(max by (${q.by('job', 'namespace', 'pod')}) (${either(clients.map((c) => `${q.metric(k8sClientMetric(c, suffix), c)} ${test}`))}), "problem", "${problem}", "", "")`;
+  /**
+   * A component's pods in one of the records the config and client-error alerts read (the pods in
+   * trouble, not every pod). The record keeps each pod's job, container and instance, so the
+   * component's selector and the node filter apply to it as to the raw series.
+   */
+  const inTrouble = (record: string, c: Component) => `${record}${q.selector(c)} > 0`;
+  const configProblem = (record: string, problem: string) =>
+    `label_replace(max by (${q.by('job', 'namespace', 'pod')}) (${either(clients.map((c) => inTrouble(record, c)))}), "problem", "${problem}", "", "")`;
   const errorRatio = cfg.thresholds.k8sUpdateErrorRatio;
   const recorded = (name: string) => q.scoped(name);
   /** The largest pod of each component while no node is chosen, else the 10 top pods of the chosen nodes (and the controller). */
@@ -85,7 +92,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             min: 0,
             steps: zeroIsGoodSteps,
-            targets: perComponent(clients, (c) => `count(${q.metric(k8sClientMetric(c, 'config_stale_bool'), c)} == 1) or vector(0)`),
+            targets: perComponent(clients, (c) => `count(${inTrouble(k8sClientProblemRecords.configStale, c)}) or vector(0)`),
           })),
           cell(12, 8, timeseries({
             title: 'Pods without a configuration',
@@ -93,16 +100,17 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             min: 0,
             steps: zeroIsGoodSteps,
-            targets: perComponent(clients, (c) => `count(${q.metric(k8sClientMetric(c, 'config_loaded_bool'), c)} == 0) or vector(0)`),
+            targets: perComponent(clients, (c) => `count(${inTrouble(k8sClientProblemRecords.configNotLoaded, c)}) or vector(0)`),
           })),
           cell(24, 6, table({
             title: 'Pods with a configuration problem',
-            description: 'Each pod running on a stale configuration or without one; empty when every pod has loaded its latest configuration.',
+            description: 'Each pod running on a stale configuration or without one (the pods the config alerts fire for, from their recording rules); empty when every pod has loaded its latest configuration.',
             unit: 'short',
+            noValue: 'No configuration problem',
             columns: [['job', 'Job'], ['namespace', 'Namespace'], ['pod', 'Pod'], ['problem', 'Problem']],
             targets: [
               {
-                expr: `${configProblem('config_stale_bool', '== 1', 'stale configuration')} or ${configProblem('config_loaded_bool', '== 0', 'configuration never loaded')}`,
+                expr: `${configProblem(k8sClientProblemRecords.configStale, 'stale configuration')} or ${configProblem(k8sClientProblemRecords.configNotLoaded, 'configuration never loaded')}`,
                 legend: '{{pod}}',
                 instant: true,
                 table: true,
@@ -123,7 +131,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(8, 8, timeseries({
             title: 'Object update error ratio',
-            description: `Share of object updates that failed over 5 minutes, per job: the quantity MetalLBK8sClientErrorsHigh watches (a recording rule, so the node filter does not apply); the dashed line is its threshold (${errorRatio * 100}%).`,
+            description: `Share of object updates that failed over 5 minutes, per job over all its pods (a recording rule, so the node filter does not apply). MetalLBK8sClientErrorsHigh watches each pod's share against the dashed line, its threshold (${errorRatio * 100}%): the pods above it are in Pods whose updates fail.`,
             unit: 'percentunit',
             min: 0,
             steps: [[null, 'green'], [errorRatio, 'red']],
@@ -136,6 +144,17 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'reqps',
             min: 0,
             targets: [{ expr: `sum by (${q.by('code')}) (${recorded(componentRecords.apiRequests)})`, legend: '{{code}}' }],
+          })),
+          cell(24, 6, table({
+            title: 'Pods whose updates fail',
+            description: `Each pod of the cluster with failed Kubernetes object updates over the last 5 minutes, and the share that failed: red above MetalLBK8sClientErrorsHigh's threshold (${errorRatio * 100}%). From the alert's recording rule, which keeps only such pods; the node filter does not apply.`,
+            unit: 'percentunit',
+            steps: [[null, 'green'], [errorRatio, 'red']],
+            noValue: 'No failed updates',
+            columns: [['job', 'Job'], ['namespace', 'Namespace'], ['pod', 'Pod'], ['Value', 'Failed updates']],
+            sortBy: 'Failed updates',
+            overrides: [['Failed updates', [colouredCells]]],
+            targets: [{ expr: `${q.scoped(k8sClientProblemRecords.updateErrorRatio)} > 0`, legend: '{{pod}}', instant: true, table: true }],
           })),
         ],
       },

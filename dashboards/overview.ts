@@ -4,17 +4,18 @@ import { Query } from '../mixin/promql/query.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell, type Cell } from './common/layout.js';
 import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps } from './common/panels.js';
-import { k8sClientMetric } from '../mixin/catalogue.js';
-import { either, k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
+import { k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
+import { k8sClientProblemRecords } from '../rules/k8s-client.js';
 import { targetsUpStat } from './common/targets-up.js';
+import { speakersMissingRecord } from '../rules/components.js';
 
 /** Health of one cluster at a glance: every number here is an aggregate, whatever the cluster's size. */
 export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
   const q = Query.forDashboard(cfg);
   const pools = poolExpressions(q, 'pool');
   const firing = q.scoped('ALERTS', 'alertname=~"MetalLB.*"', 'alertstate="firing"');
-  const configBool = (suffix: 'stale' | 'loaded', test: string) =>
-    either(k8sClientComponents(cfg).map((c) => `${q.metric(k8sClientMetric(c, `config_${suffix}_bool`), c)} ${test}`));
+  // The records the config alerts read: the pods in trouble, not every controller, speaker and frr-k8s pod.
+  const podsInTrouble = (record: string) => `count(${q.scoped(record)} > 0)`;
   // The recording rules sum sessions per cluster: one series instead of one per node and peer.
   const sessions = {
     BGP: q.bgpModes('bgp_session_up').length > 0 ? { up: q.scoped(records.bgpSessionsUp), all: q.scoped(records.bgpSessions) } : undefined,
@@ -72,7 +73,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${configBool('stale', '== 1')})`, legend: 'Stale', instant: true }],
+            targets: [{ expr: podsInTrouble(k8sClientProblemRecords.configStale), legend: 'Stale', instant: true }],
           })),
           cell(4, 4, stat({
             title: 'Pods without a configuration',
@@ -80,9 +81,18 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${configBool('loaded', '== 0')})`, legend: 'Not loaded', instant: true }],
+            targets: [{ expr: podsInTrouble(k8sClientProblemRecords.configNotLoaded), legend: 'Not loaded', instant: true }],
           })),
           ...targetStats,
+          // The record MetalLBSpeakersMissing reads: the same nodes, without joining every node and pod again.
+          cell(4, 4, stat({
+            title: 'Nodes without a speaker',
+            description: 'Ready nodes that run no MetalLB speaker Prometheus scrapes (MetalLBSpeakersMissing, with its nodeMatchers): MetalLB cannot announce service addresses from them.',
+            unit: 'short',
+            steps: zeroIsGoodSteps,
+            noValue: '0',
+            targets: [{ expr: `count(${q.scoped(speakersMissingRecord)} > 0)`, legend: 'Missing', instant: true }],
+          })),
           ...sessionStats('BGP'),
           ...sessionStats('BFD'),
           cell(4, 4, stat({

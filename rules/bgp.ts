@@ -29,18 +29,26 @@ export function peerRecord(suffix: string, op: 'sum' | 'count' | 'rate5m'): stri
 
 /**
  * Per-session problem series, with every label of the session (pod, instance, peer, vrf, job,
- * namespace): one series per session in trouble (1 while down; the state changes or BFD down
- * events of the last 5 minutes), plus a 0 per cluster with sessions, so a healthy cluster shows
+ * namespace): one series per session in trouble (1 while down; the BFD down events of the last
+ * 5 minutes; the state changes of the flap window, see `sessionChangesRecord`), plus a 0 per cluster with sessions, so a healthy cluster shows
  * the rule evaluates (readers keep values above 0). The alerts and the dashboard's per-session
  * panels read these: at 1,000 nodes a range query over every session costs hundreds of
  * milliseconds per panel, while the sessions in trouble are a handful.
  */
 export const sessionProblemRecords = {
   bgpDown: 'cluster_pod_peer_vrf:metallb_bgp_session_up:down',
-  bgpChanges: 'cluster_pod_peer_vrf:metallb_bgp_session_up:changes5m',
   bfdDown: 'cluster_pod_peer_vrf:metallb_bfd_session_up:down',
   bfdDownEvents: 'cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m',
 } as const;
+
+/**
+ * BGP state changes per session over `thresholds.bgpFlapWindow` (named after it, e.g. `changes15m`),
+ * where there were any: MetalLBBGPSessionFlapping keeps those at `thresholds.bgpFlaps` or more, and
+ * the dashboard draws them all.
+ */
+export function sessionChangesRecord(cfg: MixinConfig): string {
+  return `cluster_pod_peer_vrf:metallb_bgp_session_up:changes${cfg.thresholds.bgpFlapWindow}`;
+}
 
 /**
  * BGP and BFD sessions per peer (the dashboard's peer panels), per cluster (the overview, summed
@@ -72,7 +80,7 @@ export function bgpRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   // The record, the family it reads, the family whose sessions it falls back on, the problem.
   const problems: [record: string, suffix: string, sessions: keyof typeof sessionRecords, problem: (s: string) => string][] = [
     [p.bgpDown, 'bgp_session_up', 'bgp_session_up', (s) => `(${s} == bool 0) > 0`],
-    [p.bgpChanges, 'bgp_session_up', 'bgp_session_up', (s) => `changes(${s}[5m]) > 0`],
+    [sessionChangesRecord(cfg), 'bgp_session_up', 'bgp_session_up', (s) => `changes(${s}[${cfg.thresholds.bgpFlapWindow}]) > 0`],
     [p.bfdDown, 'bfd_session_up', 'bfd_session_up', (s) => `(${s} == bool 0) > 0`],
     [p.bfdDownEvents, 'bfd_session_down_events', 'bfd_session_up', (s) => `increase(${s}[5m]) > 0`],
   ];

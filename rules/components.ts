@@ -33,11 +33,44 @@ const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|6
  */
 export const podsOnNotReadyNodesRecord = 'cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node';
 
+const notReadyNodes = (q: Query) => `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
+
 /** Pods on not-Ready nodes, by the rule above. */
 function podsOnNotReadyNodes(q: Query): RecordingRule {
-  const notReady = `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
-  const pods = `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReady})`;
+  const pods = `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes(q)})`;
   return { record: podsOnNotReadyNodesRecord, expr: `${pods}\nor\ngroup by (${q.by()}) (${q.metric('up', 'controller')}) * 0` };
+}
+
+/**
+ * Ready nodes that run no speaker Prometheus scrapes, 1 each (labels: cluster, node), plus a 0 per
+ * cluster running MetalLB, so a healthy cluster shows the rule evaluates. The join reads every
+ * node, node condition, DaemonSet pod and speaker target: it runs once here, and both
+ * MetalLBSpeakersMissing and the overview's "Nodes without a speaker" stat read the few nodes in
+ * trouble. The record exists for that alert, so it applies the alert's
+ * `alerts.MetalLBSpeakersMissing.nodeMatchers` (nodes the speakers avoid on purpose).
+ */
+export const speakersMissingRecord = 'cluster_node:kube_node_info:metallb_speaker_missing';
+
+/**
+ * Nodes without a speaker, by the rule above. A speaker pod maps to its node through
+ * kube_pod_info (speakers run with hostNetwork, their targets carry no node); a speaker scraped
+ * but down is MetalLBSpeakerDown's, and a cluster without any MetalLB target is not checked.
+ */
+function speakersMissing(cfg: MixinConfig, q: Query): RecordingRule {
+  const { nodeMatchers } = cfg.alerts.MetalLBSpeakersMissing;
+  const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
+  const speakerPods = `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
+  const runsMetalLB = `group by (${q.by()}) (${q.metric('up', 'controller')} or ${q.metric('up', 'speaker')})`;
+  const missing = [
+    `group by (${q.by('node')}) (${nodes})`,
+    `unless on (${q.by('node')})`,
+    notReadyNodes(q),
+    `unless on (${q.by('node')})`,
+    `(${speakerPods})`,
+    `and on (${q.by()})`,
+    runsMetalLB,
+  ].join('\n');
+  return { record: speakersMissingRecord, expr: `${missing}\nor\n${runsMetalLB} * 0` };
 }
 
 /**
@@ -58,6 +91,7 @@ export function componentRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
     name: 'metallb-components-rules',
     rules: [
       podsOnNotReadyNodes(q),
+      speakersMissing(cfg, q),
       { record: r.reconcileDuration, expr: `sum by (${q.by('job', 'controller', 'le')}) ${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}` },
       { record: r.reconciles, expr: `sum by (${q.by('job', 'controller', 'result')}) ${across(clients, 'controller_runtime_reconcile_total', rate5m)}` },
       { record: r.reconcileErrors, expr: `sum by (${q.by('job', 'controller')}) ${across(clients, 'controller_runtime_reconcile_errors_total', rate5m)}` },

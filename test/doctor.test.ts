@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Component } from '../mixin/catalogue.js';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { blindItems, byCause, type CheckResult, type ItemResult } from '../mixin/doctor/blind.js';
+import { blindItems, byCause, rootCause, type CheckResult, type ItemResult } from '../mixin/doctor/blind.js';
 import { PrometheusUnreachable, type PrometheusEndpoint } from '../mixin/doctor/client.js';
 import type { Facts, ScrapeGroup } from '../mixin/doctor/discover.js';
 import { checkedItems } from '../mixin/doctor/items.js';
@@ -47,6 +47,14 @@ describe('liveness of an expression from its selectors', () => {
     expect(livenessOf('group(a) unless b == 1', { b: 'blind' })).toBe('blind');
     expect(livenessOf('a unless b', { a: 'blind' })).toBe('blind');
     expect(livenessOf('vector(1)', {})).toBe('const');
+  });
+
+  test('a `* 0` heartbeat beside a problem is constant: the record is as live as its problem part', () => {
+    expect(livenessOf('(a == bool 0) > 0 or group by (cluster) (up) * 0', { a: 'na' })).toBe('na');
+    expect(livenessOf('(a == bool 0) > 0 or group by (cluster) (up) * 0', { a: 'blind' })).toBe('blind');
+    expect(livenessOf('(a == bool 0) > 0 or group by (cluster) (up) * 0', {})).toBe('live');
+    // Only a literal 0 makes it a heartbeat: any other factor carries data.
+    expect(livenessOf('a or up * 2', { a: 'na' })).toBe('live');
   });
 
   test('absent() of a blind selector is blind (it would fire forever); not applicable wins over blind in a join', () => {
@@ -395,7 +403,7 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(blindNames(wrong, 'alert')).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBFDSessionDown']));
     const sessionDown = blindItems(wrong.check).find((i) => i.name === 'MetalLBBGPSessionDown');
     expect(sessionDown?.findings.map((f) => f.cause)).toEqual(['bgp-mode']);
-    expect(sessionDown?.findings[0]?.detail).toBe('bgp.modes has frr-k8s (frrk8s_bgp_*/frrk8s_bfd_* from the frr-k8s), which is not here; the BGP series here are mode frr-k8s-relabelled');
+    expect(rootCause(sessionDown?.findings[0]?.detail ?? '')).toBe('bgp.modes has frr-k8s (frrk8s_bgp_*/frrk8s_bfd_* from the frr-k8s), which is not here; the BGP series here are mode frr-k8s-relabelled');
     expect(wrong.recheck && blindItems(wrong.recheck)).toEqual([]);
   });
 
@@ -451,7 +459,7 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(naAlerts(result.recheck ?? result.check)).not.toContain('MetalLBBGPPrefixesPending');
     const bfd = result.check.items.find((i) => i.name === 'MetalLBBFDSessionDown');
     expect(bfd?.state).toBe('na');
-    expect(bfd?.findings.map((f) => f.detail)).toContain('only mode frr/frr-k8s/frr-k8s-relabelled emits it; the BGP series here are mode native');
+    expect(bfd?.findings.map((f) => rootCause(f.detail))).toContain('only mode frr/frr-k8s/frr-k8s-relabelled emits it; the BGP series here are mode native');
 
     // --cluster narrows every query to one cluster.
     const east = await doctorOn(s, result.fix?.config ?? defaultConfig(), 'east');
@@ -507,7 +515,7 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     const na = naAlerts(result.check);
     expect(na).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBGPNoPrefixesAnnounced', 'MetalLBBFDSessionDown', 'MetalLBSpeakersMissing']));
     const sessionDown = result.check.items.find((i) => i.name === 'MetalLBBGPSessionDown');
-    expect(sessionDown?.findings.map((f) => f.detail)).toContain('no BGP series at all: a layer 2 only cluster');
+    expect(sessionDown?.findings.map((f) => rootCause(f.detail))).toContain('no BGP series at all: a layer 2 only cluster');
     // bgp.modes stays as configured: nothing tells which mode a future BGP peer will use.
     expect(result.fix?.changes).toEqual([]);
   });

@@ -45,6 +45,11 @@ interface SelectorVerdict {
 
 const live: SelectorVerdict = { state: 'live', findings: [] };
 
+const viaRecord = (name: string) => ` (via recording rule ${name})`;
+
+/** A finding's detail without the recording rules it reached the item through: the same root cause reaches many items directly and through rules. */
+export const rootCause = (detail: string): string => detail.replace(/( \(via recording rule [^)]*\))+$/, '');
+
 function renderMatcher(m: LabelMatcher): string {
   return `${m.label}${m.op}${quote(m.value)}`;
 }
@@ -156,7 +161,7 @@ class BlindChecker {
         const results = await Promise.all((this.records.get(name) ?? []).map((r) => this.item(r)));
         const state: Liveness = results.some((r) => r.state === 'live') ? 'live' : (results[0]?.state ?? 'const');
         if (state === 'live') return live;
-        return { state, findings: results.flatMap((r) => r.findings.map((f) => ({ ...f, detail: `${f.detail} (via recording rule ${name})` }))) };
+        return { state, findings: results.flatMap((r) => r.findings.map((f) => ({ ...f, detail: `${f.detail}${viaRecord(name)}` }))) };
       })();
       this.recordCache.set(name, verdict);
     }

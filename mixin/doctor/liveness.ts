@@ -34,10 +34,12 @@ const constant: Verdict = { state: 'const', culprits: [] };
 
 function binaryOperator(node: SyntaxNode): string | undefined {
   for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'Or' || c.name === 'Unless' || c.name === 'And') return c.name;
+    if (c.name === 'Or' || c.name === 'Unless' || c.name === 'And' || c.name === 'Mul') return c.name;
   }
   return undefined;
 }
+
+const isZero = (expr: string, node: SyntaxNode | undefined) => node?.name === 'NumberDurationLiteral' && Number(expr.slice(node.from, node.to)) === 0;
 
 /**
  * Fold per-selector verdicts up the PromQL tree. `selectorState` answers for each VectorSelector
@@ -59,6 +61,10 @@ export function liveness(parsed: ParsedExpr, selectorState: (node: SyntaxNode) =
         const l = left ? visit(left) : constant;
         const r = right ? visit(right) : constant;
         const op = binaryOperator(node);
+        // `x * 0` keeps x's labels and none of its data: the per-cluster heartbeat of the
+        // problem-only records (`problems or group by (cluster) (up) * 0`). It proves the rule
+        // runs, not that the problem it records can ever be seen.
+        if (op === 'Mul' && (isZero(parsed.expr, left) || isZero(parsed.expr, right))) return constant;
         if (op === 'Or') return any([l, r]);
         // `a unless b` works without b's series where b is optional (n/a), but a blind b never
         // filters anything: `up unless up{wrong job} == 1` fires forever, the seed's bug.

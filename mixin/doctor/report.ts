@@ -1,5 +1,5 @@
 import type { Component } from '../catalogue.js';
-import { blindItems, byCause, type BlindCause, type CheckResult, type Finding, type ItemResult } from './blind.js';
+import { blindItems, byCause, rootCause, type BlindCause, type CheckResult, type Finding, type ItemResult } from './blind.js';
 import { describeComponent, type Facts, type ScrapeGroup } from './discover.js';
 import type { ItemKind } from './items.js';
 import type { DoctorResult } from './run.js';
@@ -74,9 +74,6 @@ function itemSummary(items: readonly ItemResult[]): string[] {
   }
   return lines;
 }
-
-// The same root cause reaches many items directly and through recording rules: group by it.
-const rootCause = (detail: string) => detail.replace(/( \(via recording rule [^)]*\))+$/, '');
 
 function byDetail(items: readonly ItemResult[], keep: (f: Finding) => boolean): Map<string, ItemResult[]> {
   const groups = new Map<string, ItemResult[]>();
