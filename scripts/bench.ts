@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { generate } from '../mixin/build.js';
+import { replaceSection } from '../mixin/docs/sync.js';
 import { defaultConfig } from '../mixin/config/load.js';
 import { promtoolPath } from '../mixin/tools/promtool.js';
 import { measureBuildSpeed } from './bench/buildspeed.js';
@@ -19,12 +20,14 @@ import { rateIntervalSeconds, type GrafanaSettings } from './bench/grafana.js';
 import type { PrometheusServer } from './bench/prometheus.js';
 import { ourQueries, seedQueries } from './bench/queries.js';
 import { recordingStages } from './bench/recorded.js';
-import { estateNotes, renderReport, summaryTable, type BenchReport } from './bench/report.js';
+import { estateNotes, readmeSummary, renderReport, summaryTable, type BenchReport } from './bench/report.js';
 import { runSizes, type SizeRun } from './bench/run.js';
 import { verdicts } from './bench/summary.js';
 import { benchTimeline, endTime } from './bench/timeline.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const defaultOut = 'bench/results.md';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -40,7 +43,7 @@ const program = new Command('bench')
   .option('--build-runs <n>', 'runs of each build-speed command', positiveInt, 5)
   .option('--no-build-speed', 'skip the build-speed part')
   .option('--seed <dir>', 'the seed alerts, rules and dashboard', '../shared/seed')
-  .option('--out <file>', 'where to write the report (relative to the repository)', 'bench/results.md')
+  .option('--out <file>', 'where to write the report (relative to the repository); the default one also updates the README\'s summary', defaultOut)
   .option('--work-dir <dir>', 'scratch space for the generated data', tmpdir())
   .option('--keep', 'keep the generated data and TSDB')
   .parse();
@@ -155,6 +158,13 @@ async function main(): Promise<void> {
   const outFile = resolve(repoRoot, opts.out);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, renderReport(report, estateNotes(report)));
+  // Only the canonical report feeds the README: a trial run elsewhere must not change what it quotes.
+  const summary = readmeSummary(report);
+  if (outFile === resolve(repoRoot, defaultOut) && summary) {
+    const readme = join(repoRoot, 'README.md');
+    writeFileSync(readme, replaceSection(readFileSync(readme, 'utf8'), 'bench-summary', summary, 'README.md'));
+    log('README.md: bench-summary updated');
+  }
 
   console.log(`\n${summaryTable(report)}\n`);
   const target = runs.find((r) => r.size === targetSize);

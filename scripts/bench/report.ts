@@ -111,6 +111,38 @@ function verdictSection(report: BenchReport): string {
   return lines.join('\n');
 }
 
+/**
+ * The paragraph the README quotes (between its `bench-summary` markers), from the same verdicts
+ * as results.md, so the ratios it states are those of the latest committed run.
+ */
+export function readmeSummary(report: BenchReport): string | undefined {
+  const run = report.runs.find((r) => r.size === report.targetSize);
+  if (!run) return undefined;
+  const v = verdicts(run, report.panelSeriesLimit);
+  const ratio = (ours: number, seed: number) => `${fmtRatio(ours / seed)}×`;
+  const lines: string[] = [`Latest run at ${fmtInt(report.targetSize)} nodes (${report.machine.cores} cores, ${report.date}), against the seed on the same data:`];
+  if (v.alerts) {
+    lines.push(
+      `the alert file evaluates in ${fmtMs(v.alerts.ours)} ms against the seed's ${fmtMs(v.alerts.seed)} ms (${ratio(v.alerts.ours, v.alerts.seed)}; target: no slower, ${v.alerts.pass ? 'met' : 'missed'});`,
+    );
+  }
+  const rules = summarize(run.measurement.queries, 'ours', 'rules');
+  if (rules.queries > 0) {
+    lines.push(
+      `our ${fmtInt(rules.queries)} recording rules, which carry most of that work for the alerts and dashboards, take ${fmtMs(rules.execMs)} ms per evaluation in all (slowest: ${slowestText(rules)} ms);`,
+    );
+  }
+  const dashboards = v.dashboards.map((d) => `${d.file.replace(/^metallb-|\.json$/g, '')} ${fmtRatio(d.ratio)}×${d.pass ? '' : ' (missed)'}`);
+  const allMet = v.dashboards.every((d) => d.pass);
+  lines.push(`each dashboard loads in a fraction of the seed dashboard's ${fmtMs(v.dashboards[0]?.seed ?? NaN)} ms (target at most 0.5×, ${allMet ? 'all met' : 'not all met'}): ${dashboards.join(', ')};`);
+  lines.push(
+    v.panelsOverLimit.length === 0
+      ? `no default panel returns more than ${report.panelSeriesLimit} series.`
+      : `default panels over ${report.panelSeriesLimit} series: ${v.panelsOverLimit.map((p) => `${p.file} / ${p.panel} (${fmtInt(p.series)})`).join('; ')}.`,
+  );
+  return lines.join('\n');
+}
+
 function sizeSection(run: SizeRun, report: BenchReport, detailed: boolean): string {
   const q = run.measurement.queries;
   const out: string[] = [`## ${fmtInt(run.size)} nodes`, ''];
