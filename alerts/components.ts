@@ -7,8 +7,8 @@ import { inCluster, ofCluster } from './templates.js';
 
 /**
  * Targets of the controller, the speakers and frr-k8s. Speakers and frr-k8s run one pod per node
- * with hostNetwork, so a node that kube-state-metrics reports not Ready takes its pods' targets
- * down with it: that is the node's alert, not ours. Without kube-state-metrics nothing is
+ * with hostNetwork, so a node that kube-state-metrics reports not Ready (or tainted unreachable)
+ * takes its pods' targets down with it: that is the node's alert, not ours. Without kube-state-metrics nothing is
  * excluded and the alerts that need it stay silent.
  */
 export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {

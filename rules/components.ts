@@ -33,7 +33,13 @@ const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|6
  */
 export const podsOnNotReadyNodesRecord = 'cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node';
 
-const notReadyNodes = (q: Query) => `${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0`;
+/**
+ * Nodes known to be down: Ready is not "true" (false, or unknown once the kubelet stops
+ * reporting), or the node controller's unreachable/not-ready taint is set. The taint is the
+ * signal some setups keep when they drop the condition series (neco-apps alerts on it alone).
+ */
+const notReadyNodes = (q: Query) =>
+  `(${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0 or ${q.metric('kube_node_spec_taint', undefined, 'key=~"node.kubernetes.io/(unreachable|not-ready)"')})`;
 
 /** Pods on not-Ready nodes, by the rule above. */
 function podsOnNotReadyNodes(q: Query): RecordingRule {
