@@ -11,6 +11,21 @@ export const announcedIpsRecord = 'cluster_protocol:metallb_speaker_announced_ip
  */
 export const duplicateAnnouncersRecord = 'cluster_ip:metallb_speaker_layer2_announcers:count';
 /**
+ * Services each speaker announces over BGP (desired state), per node address (`host`: the
+ * `instance` without its port, which the hostNetwork speaker, FRR sidecar and frr-k8s pods of a
+ * node share), and 0 for a scraped speaker that announces none. With
+ * `externalTrafficPolicy: Local` only nodes with local endpoints announce a Service, so the BGP
+ * sessions of the other nodes rightly announce nothing: MetalLBBGPNoPrefixesAnnounced reads this
+ * to tell them from a session that should carry prefixes.
+ */
+export const bgpServicesPerHostRecord = 'cluster_host:metallb_speaker_announced_bgp:count';
+
+/** The node address of a hostNetwork target: its `instance` without the port (kept whole when it has none). */
+export function withHost(expr: string): string {
+  return `label_replace(${expr}, "host", "$1", "instance", "(.+?)(:[0-9]+)?")`;
+}
+
+/**
  * Allocated LoadBalancer addresses no speaker announces: per Service and IP where
  * kube-state-metrics reports ingress IPs in the cluster, else per cluster how many; plus a 0 per
  * cluster running MetalLB where nothing is counted (the alert keeps above 0).
@@ -51,6 +66,10 @@ export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
       {
         record: duplicateAnnouncersRecord,
         expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1\nor\ngroup by (${cluster}) (${announcedIpsRecord}) * 0`,
+      },
+      {
+        record: bgpServicesPerHostRecord,
+        expr: `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="bgp"')})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker')}) * 0`)})`,
       },
       {
         record: notAnnouncedRecord,

@@ -197,6 +197,9 @@ async function runPhase(
     const instances = firing.filter((a) => matches(a.labels, e));
     expect(instances, `exactly one instance of ${describeExpected(e)}`).toHaveLength(1);
     const alert = instances[0] as ApiAlert;
+    // The recorder polls on its own clock: when the wait above took longer than the dwell, its
+    // last poll may predate the firing state that wait saw. Let it catch up before reading it.
+    await waitFor(() => recorder.transitions(alert.labels).at(-1) === 'firing', { what: `the recorder to see ${describeExpected(e)} firing`, timeoutMs: 5_000 });
     expect(recorder.transitions(alert.labels).slice(-2), `${describeExpected(e)} goes pending, then firing`).toEqual(['pending', 'firing']);
     assertRendered(cfg, alert.labels, alert.annotations, e);
     const sent = await waitFor(() => receiver.of(alert.labels['alertname'] ?? '', startedAt).find((r) => alertKey(r.labels) === alertKey(alert.labels)), {

@@ -16,12 +16,12 @@ export const selectorsSection = Section(
       'The MetalLB controller (allocator metrics, its k8s client). Helm: `metallb-controller-monitor-service`; kustomize: `controller-monitor-service`.',
     ),
     speaker: Matchers(
-      'job=~"metallb|speaker-monitor-service",container!="frr-metrics"',
-      'The MetalLB speaker container (announcements, layer 2, native BGP, its k8s client). Helm: `metallb`; kustomize: `speaker-monitor-service`. The container matcher keeps the FRR-mode sidecar, which shares the job, out.',
+      'job=~"metallb|speaker-monitor-service",container!~"frr-metrics|kube-rbac-proxy-frr"',
+      'The MetalLB speaker container (announcements, layer 2, native BGP, its k8s client). Helm: `metallb`; kustomize: `speaker-monitor-service`. The container matcher keeps the FRR-mode sidecar, which shares the job, out (and its kube-rbac-proxy on <= 0.15). Helm PodMonitors label the controller `job="metallb"` too: then use `job="metallb",container="speaker"` here and `job="metallb",container="controller"` for the controller, or let `metallb-mixin doctor` write them.',
     ),
     frrMetrics: Matchers(
-      'job=~"metallb|speaker-monitor-service",container="frr-metrics"',
-      'The `frr-metrics` sidecar of the speaker pod in FRR mode (deprecated in 0.16): `metallb_bgp_*`/`metallb_bfd_*` with a `vrf` label.',
+      'job=~"metallb|speaker-monitor-service",container=~"frr-metrics|kube-rbac-proxy-frr"',
+      'The `frr-metrics` sidecar of the speaker pod in FRR mode (deprecated in 0.16): `metallb_bgp_*`/`metallb_bfd_*` with a `vrf` label. On <= 0.15 with kube-rbac-proxy its endpoint belongs to the `kube-rbac-proxy-frr` container.',
     ),
     frrK8s: Matchers(
       'job=~"metallb-frr-k8s-frr-k8s-monitor-service|frr-k8s-metrics-service"',
@@ -47,7 +47,7 @@ export const bgpSection = Section(
     nativePeerMatcher: Type.String({
       default: 'peer=~".+:[0-9]+"',
       description:
-        'Extra matcher on native-mode series. MetalLB 0.15 left a stale `peer="IP"` series at 0 beside the real `IP:port` one (metallb#2806); this keeps only the real one. Set to `peer=~".+"` to disable.',
+        'Extra matcher on native-mode series. MetalLB 0.15 left a stale `peer="IP"` series at 0 beside the real `IP:port` one (metallb#2806); this keeps only the real one. An IPv6 peer is written without brackets (`fd00::1:179`), so its stale `fd00::1` looks like an address with a port: on 0.15 with IPv6 peers, name the port (`peer=~".+:179"`). Set to `peer=~".+"` to disable.',
     }),
   },
   'Which BGP/BFD metric families exist in your clusters.',
