@@ -4,15 +4,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
 import { issuesOf } from './helpers/config.js';
+import { matches, selectorMatchers } from './helpers/selectors.js';
 
 describe('config', () => {
-  it('defaults are valid and match the job labels real installs produce', () => {
+  it('defaults are valid and match the job labels real installs produce, each by its own component only', () => {
     const cfg = defaultConfig();
-    expect(cfg.selectors.controller).toContain('metallb-controller-monitor-service');
-    expect(cfg.selectors.controller).toContain('controller-monitor-service');
-    expect(cfg.selectors.speaker).toMatch(/metallb\|speaker-monitor-service/);
-    expect(cfg.selectors.frrK8s).toContain('metallb-frr-k8s-frr-k8s-monitor-service');
-    expect(cfg.selectors.frrK8s).toContain('frr-k8s-metrics-service');
+    const components = ['controller', 'speaker', 'frrMetrics', 'frrK8s'] as const;
+    // Target labels of real installs (reference: metallb-metrics.md section 2), and the component each belongs to.
+    const targets: [string, Record<string, string>, (typeof components)[number]][] = [
+      ['Helm, release metallb: controller', { job: 'metallb-controller-monitor-service', container: 'controller' }, 'controller'],
+      ['Helm, release metallb: speaker', { job: 'metallb', container: 'speaker' }, 'speaker'],
+      ['Helm, FRR mode: frr-metrics sidecar', { job: 'metallb', container: 'frr-metrics' }, 'frrMetrics'],
+      ['Helm <= 0.15 behind kube-rbac-proxy: speaker', { job: 'metallb', container: 'kube-rbac-proxy' }, 'speaker'],
+      ['Helm <= 0.15 behind kube-rbac-proxy: frr-metrics', { job: 'metallb', container: 'kube-rbac-proxy-frr' }, 'frrMetrics'],
+      ['Helm, release metallb: frr-k8s subchart', { job: 'metallb-frr-k8s-frr-k8s-monitor-service', container: 'frr-metrics' }, 'frrK8s'],
+      ['Helm, release lb: controller', { job: 'lb-metallb-controller-monitor-service', container: 'controller' }, 'controller'],
+      ['Helm, release lb: frr-k8s subchart', { job: 'lb-frr-k8s-frr-k8s-monitor-service', container: 'controller' }, 'frrK8s'],
+      ['kustomize: controller', { job: 'controller-monitor-service', container: 'controller' }, 'controller'],
+      ['kustomize: speaker', { job: 'speaker-monitor-service', container: 'speaker' }, 'speaker'],
+      ['kustomize: FRR sidecar', { job: 'speaker-monitor-service', container: 'frr-metrics' }, 'frrMetrics'],
+      ['kustomize: frr-k8s', { job: 'frr-k8s-metrics-service', container: 'frr-metrics' }, 'frrK8s'],
+    ];
+    for (const [what, labels, component] of targets) {
+      expect(components.filter((c) => matches(selectorMatchers(cfg, c), labels)), what).toEqual([component]);
+    }
+    // The job regexes are anchored: names that merely contain a MetalLB job belong to nobody.
+    for (const job of ['controller-monitor-service-old', 'xmetallb', 'frr-k8s-monitor-service-legacy']) {
+      expect(components.filter((c) => matches(selectorMatchers(cfg, c), { job, container: 'controller' })), job).toEqual([]);
+    }
     expect(cfg.bgp.modes).toEqual(['native', 'frr', 'frr-k8s', 'frr-k8s-relabelled']);
   });
 

@@ -7,12 +7,11 @@ import { generate } from '../mixin/build.js';
 import type { Component } from '../mixin/catalogue.js';
 import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import type { LabelMatcher } from '../mixin/promql/inspect.js';
-import { selectorsOf } from '../mixin/promql/inspect.js';
 import { parsePromQL } from '../mixin/promql/parse.js';
 import { formatNames, outputFormats } from '../mixin/render/formats.js';
 import { parseManifests, type K8sObject } from './helpers/manifests.js';
 import { onlyBlock } from './helpers/markdown.js';
+import { matches, selectorMatchers } from './helpers/selectors.js';
 import { repoRoot, runCli, snapshotTree, tempDir } from './helpers/cli.js';
 import { alertsSection } from '../mixin/config/sections/alerts.js';
 import { runbookURL } from '../mixin/passes/alerts.js';
@@ -157,24 +156,6 @@ const podPorts: Record<string, Record<string, { port: number; scheme: 'http' | '
     frrmetricshttps: { port: 9141, scheme: 'https', container: 'frr-metrics', component: 'frrK8s' },
   },
 };
-
-function matches(matchers: readonly LabelMatcher[], labels: Record<string, string>): boolean {
-  return matchers.every((m) => {
-    const v = labels[m.label] ?? '';
-    switch (m.op) {
-      case '=':
-        return v === m.value;
-      case '!=':
-        return v !== m.value;
-      case '=~':
-        return new RegExp(`^(?:${m.value})$`).test(v);
-      case '!~':
-        return !new RegExp(`^(?:${m.value})$`).test(v);
-    }
-  });
-}
-
-const selectorMatchers = (cfg: MixinConfig, component: Component): readonly LabelMatcher[] => selectorsOf(`{${cfg.selectors[component]}}`)[0]?.matchers ?? [];
 
 interface ScrapedEndpoint {
   file: string;

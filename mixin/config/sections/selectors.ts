@@ -12,8 +12,8 @@ const Matchers = (defaultValue: string, description: string) =>
 export const selectorsSection = Section(
   {
     controller: Matchers(
-      'job=~"metallb-controller-monitor-service|controller-monitor-service"',
-      'The MetalLB controller (allocator metrics, its k8s client). Helm: `metallb-controller-monitor-service`; kustomize: `controller-monitor-service`.',
+      'job=~"(.+-)?controller-monitor-service"',
+      'The MetalLB controller (allocator metrics, its k8s client). Helm: `<fullname>-controller-monitor-service`, i.e. `metallb-controller-monitor-service` for a release named `metallb` (`lb-metallb-...` for a release `lb`); kustomize: `controller-monitor-service`.',
     ),
     speaker: Matchers(
       'job=~"metallb|speaker-monitor-service",container!~"frr-metrics|kube-rbac-proxy-frr"',
@@ -24,8 +24,8 @@ export const selectorsSection = Section(
       'The `frr-metrics` sidecar of the speaker pod in FRR mode (deprecated in 0.16): `metallb_bgp_*`/`metallb_bfd_*` with a `vrf` label. On <= 0.15 with kube-rbac-proxy its endpoint belongs to the `kube-rbac-proxy-frr` container.',
     ),
     frrK8s: Matchers(
-      'job=~"metallb-frr-k8s-frr-k8s-monitor-service|frr-k8s-metrics-service"',
-      'The frr-k8s DaemonSet (MetalLB >= 0.16 default BGP mode): `frrk8s_*` metrics, or `metallb_*` when relabelled. Helm subchart: `metallb-frr-k8s-frr-k8s-monitor-service`; kustomize: `frr-k8s-metrics-service`.',
+      'job=~"(.+-)?frr-k8s-monitor-service|frr-k8s-metrics-service"',
+      'The frr-k8s DaemonSet (MetalLB >= 0.16 default BGP mode): `frrk8s_*` metrics, or `metallb_*` when relabelled. Helm subchart: `<release>-frr-k8s-frr-k8s-monitor-service`, i.e. `metallb-frr-k8s-frr-k8s-monitor-service` for a release named `metallb`; kustomize: `frr-k8s-metrics-service`.',
     ),
     kubeStateMetrics: Matchers(
       'job="kube-state-metrics"',
