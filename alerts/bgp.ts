@@ -2,7 +2,7 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { sessionChangesRecord, sessionProblemRecords } from '../rules/bgp.js';
-import { bgpServicesPerHostRecord, withHost } from '../rules/announcements.js';
+import { bgpIdleHostsRecord, withHost } from '../rules/announcements.js';
 import { PoolCapacity } from '../rules/pool-capacity.js';
 import { inCluster } from './templates.js';
 
@@ -47,17 +47,16 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const established = (expr: string) => `(\n${expr}\nunless\n${sessionProblemRecords.bgpDown} > 0\n)`;
   const silent = q.bgp('bgp_announced_prefixes_total', (s) => `${s} == 0`);
   // A node whose speaker announces no BGP Service while others in its cluster do (the Services
-  // are `externalTrafficPolicy: Local` with no endpoint there) has nothing to send. Where no
-  // speaker reports BGP announcements at all, nothing is excused: that is the fault to report.
-  const nothingToAnnounce = `${bgpServicesPerHostRecord} == 0\nand on (${q.by()})\nsum by (${q.by()}) (${bgpServicesPerHostRecord}) > 0`;
+  // are `externalTrafficPolicy: Local` with no endpoint there) has nothing to send (recorded in
+  // rules/announcements.ts, which explains why nothing is excused where no speaker announces).
   if (silent) {
     alerts.push({
       alert: 'MetalLBBGPNoPrefixesAnnounced',
       severity: 'warning',
       // `host` joins the session to its node's speaker and is dropped again, so the alert keeps the session's labels.
-      expr: `max without (host) (\n${withHost(established(silent))}\nunless on (${q.by('host')})\n(${nothingToAnnounce})\n)\nand on (${q.by()})\n${inUse}`,
+      expr: `max without (host) (\n${withHost(established(silent))}\nunless on (${q.by('host')})\n${bgpIdleHostsRecord}\n)\nand on (${q.by()})\n${inUse}`,
       summary: 'A MetalLB BGP session is up but announces no prefix.',
-      description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use and this node has BGP Services to announce: check the BGPAdvertisements and their peer and node selectors.`,
+      description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use: check the BGPAdvertisements and their peer and node selectors.`,
     });
   }
 

@@ -19,6 +19,13 @@ export const duplicateAnnouncersRecord = 'cluster_ip:metallb_speaker_layer2_anno
  * to tell them from a session that should carry prefixes.
  */
 export const bgpServicesPerHostRecord = 'cluster_host:metallb_speaker_announced_bgp:count';
+/**
+ * The node addresses of the record above with nothing to announce over BGP (1 each) in clusters
+ * where some speaker does announce: what MetalLBBGPNoPrefixesAnnounced excuses. Where no speaker
+ * reports a BGP announcement at all, no node is excused, since that is the fault the alert is
+ * for. Recorded so the alert reads the few idle nodes, not every speaker twice.
+ */
+export const bgpIdleHostsRecord = 'cluster_host:metallb_speaker_announced_bgp:idle';
 
 /** The node address of a hostNetwork target: its `instance` without the port (kept whole when it has none). */
 export function withHost(expr: string): string {
@@ -70,6 +77,10 @@ export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
       {
         record: bgpServicesPerHostRecord,
         expr: `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="bgp"')})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker')}) * 0`)})`,
+      },
+      {
+        record: bgpIdleHostsRecord,
+        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0`,
       },
       {
         record: notAnnouncedRecord,
