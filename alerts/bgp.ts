@@ -54,7 +54,7 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
       alert: 'MetalLBBGPNoPrefixesAnnounced',
       severity: 'warning',
       // `host` joins the session to its node's speaker and is dropped again, so the alert keeps the session's labels.
-      expr: `max without (host) (\n${withHost(established(silent))}\nunless on (${q.by('host')})\n${bgpIdleHostsRecord}\n)\nand on (${q.by()})\n${inUse}`,
+      expr: `max without (host) (\n${withHost(established(silent))}\nunless on (${q.by('host')})\n${bgpIdleHostsRecord} > 0\n)\nand on (${q.by()})\n${inUse}`,
       summary: 'A MetalLB BGP session is up but announces no prefix.',
       description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use: check the BGPAdvertisements and their peer and node selectors.`,
     });

@@ -23,7 +23,8 @@ export const bgpServicesPerHostRecord = 'cluster_host:metallb_speaker_announced_
  * The node addresses of the record above with nothing to announce over BGP (1 each) in clusters
  * where some speaker does announce: what MetalLBBGPNoPrefixesAnnounced excuses. Where no speaker
  * reports a BGP announcement at all, no node is excused, since that is the fault the alert is
- * for. Recorded so the alert reads the few idle nodes, not every speaker twice.
+ * for. Plus a 0 per cluster with speakers, so a healthy cluster shows the rule evaluates (the
+ * alert keeps values above 0). Recorded so the alert reads the few idle nodes, not every speaker twice.
  */
 export const bgpIdleHostsRecord = 'cluster_host:metallb_speaker_announced_bgp:idle';
 
@@ -80,7 +81,7 @@ export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
       },
       {
         record: bgpIdleHostsRecord,
-        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0`,
+        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0\nor\ngroup by (${cluster}) (${bgpServicesPerHostRecord}) * 0`,
       },
       {
         record: notAnnouncedRecord,
