@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { bgpModes, metallbComponents, type Component } from '../catalogue.js';
 import { defaultConfig, resolveConfig } from '../config/load.js';
 import type { MixinConfig } from '../config/schema.js';
-import { selectorsOf, type LabelMatcher } from '../promql/inspect.js';
+import { matcherAccepts, selectorsOf, type LabelMatcher } from '../promql/inspect.js';
 import { describeComponent, groupsOf, type Facts, type ScrapeGroup } from './discover.js';
 import { oneOf } from './promql.js';
 
@@ -28,17 +28,7 @@ export interface ConfigFix {
 function matches(m: LabelMatcher, labels: Readonly<Record<string, string>>): boolean {
   // Labels the group does not record cannot be judged from here: assume the matcher lets them through.
   const value = labels[m.label];
-  if (value === undefined) return true;
-  switch (m.op) {
-    case '=':
-      return value === m.value;
-    case '!=':
-      return value !== m.value;
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(value);
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(value);
-  }
+  return value === undefined || matcherAccepts(m, value);
 }
 
 function accepts(selectorText: string, labels: Readonly<Record<string, string>>): boolean {

@@ -19,6 +19,20 @@ export interface VectorSelectorInfo {
   readonly node: SyntaxNode;
 }
 
+/** Whether a label value passes a matcher, as Prometheus decides it (regexes anchored; a missing label is the empty value). */
+export function matcherAccepts(m: LabelMatcher, value: string): boolean {
+  switch (m.op) {
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    case '=~':
+      return new RegExp(`^(?:${m.value})$`).test(value);
+    case '!~':
+      return !new RegExp(`^(?:${m.value})$`).test(value);
+  }
+}
+
 /** The value of a PromQL string literal ("…", '…' or `…`). */
 export function stringLiteralValue(raw: string): string {
   if (raw.startsWith('`') || !raw.includes('\\')) return raw.slice(1, -1);
