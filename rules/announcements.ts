@@ -73,7 +73,7 @@ export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
       },
       {
         record: duplicateAnnouncersRecord,
-        expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1\nor\ngroup by (${cluster}) (${announcedIpsRecord}) * 0`,
+        expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1\nor\n${q.zeroPerCluster(announcedIpsRecord)}`,
       },
       {
         record: bgpServicesPerHostRecord,
@@ -81,7 +81,7 @@ export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
       },
       {
         record: bgpIdleHostsRecord,
-        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0\nor\ngroup by (${cluster}) (${bgpServicesPerHostRecord}) * 0`,
+        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0\nor\n${q.zeroPerCluster(bgpServicesPerHostRecord)}`,
       },
       {
         record: notAnnouncedRecord,

@@ -44,7 +44,7 @@ const notReadyNodes = (q: Query) =>
 /** Pods on not-Ready nodes, by the rule above. */
 function podsOnNotReadyNodes(q: Query): RecordingRule {
   const pods = `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes(q)})`;
-  return { record: podsOnNotReadyNodesRecord, expr: `${pods}\nor\ngroup by (${q.by()}) (${q.metric('up', 'controller')}) * 0` };
+  return { record: podsOnNotReadyNodesRecord, expr: `${pods}\nor\n${q.zeroPerCluster(q.metric('up', 'controller'))}` };
 }
 
 /**

@@ -35,7 +35,7 @@ export const k8sClientProblemRecords = {
 export function k8sClientRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
   const q = Query.forRules(cfg);
   const anyOf = (parts: readonly string[]) => `(\n  ${parts.join('\n  or\n  ')}\n)`;
-  const orZeroPerCluster = `\nor\ngroup by (${q.by()}) (${q.metric('up', 'controller')}) * 0`;
+  const orZeroPerCluster = `\nor\n${q.zeroPerCluster(q.metric('up', 'controller'))}`;
   const podsWhere = (gauge: string, value: 0 | 1) =>
     anyOf(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
   const podRatios = anyOf(

@@ -51,6 +51,15 @@ export class Query {
     return [this.cfg.clusterLabel, ...labels.filter((l) => l !== this.cfg.clusterLabel)].join(', ');
   }
 
+  /**
+   * `group by (cluster) (expr) * 0`: the 0 per cluster that problem-only records add, so a healthy
+   * cluster shows the rule evaluates (their readers keep values above 0, and the doctor counts
+   * this part as constant, not as a sign the problem can be seen).
+   */
+  zeroPerCluster(expr: string): string {
+    return `group by (${this.by()}) (${expr}) * 0`;
+  }
+
   /** `{<component selector>, <scope>, <filters>, <extra>}` */
   selector(component: Component, ...extra: string[]): string {
     const parts = [this.cfg.selectors[component], ...this.scopeMatchers, ...(this.filters[component] ?? []), ...extra];
