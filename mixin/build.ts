@@ -1,9 +1,8 @@
-import { rmSync } from 'node:fs';
 import { assembleMixin } from './assemble.js';
 import type { MixinConfig } from './config/schema.js';
 import { checkMixin } from './lint/check.js';
 import type { Finding } from './lint/findings.js';
-import { promote, stagingDir, writeTree } from './output.js';
+import { replaceOutDir } from './output/replace.js';
 import { renderOutputs } from './render/index.js';
 import type { Mixin } from './types.js';
 
@@ -37,8 +36,8 @@ export interface BuildReport {
 
 /**
  * Generate, validate everything, and only then replace `outDir`: every expression is linted
- * in-process and checked by promtool (rule files and dashboard queries), files go to a staging
- * directory beside it, and a rename puts them in place. Any failure leaves `outDir` exactly as it was.
+ * in-process and checked by promtool (rule files and dashboard queries), then `replaceOutDir` swaps
+ * the files in, refusing any folder it did not write. Any failure leaves `outDir` exactly as it was.
  */
 export function buildTo(cfg: MixinConfig, outDir: string, opts: { requirePromtool?: boolean } = {}): BuildReport {
   return buildMixinTo(assembleMixin(cfg), cfg, outDir, opts);
@@ -52,13 +51,7 @@ export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opt
   if (!check.promtoolChecked && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
   const rejected = check.promtool;
   if (rejected.length > 0) throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
-  const staged = stagingDir(outDir);
-  try {
-    writeTree(staged, files);
-    promote(staged, outDir);
-  } finally {
-    rmSync(staged, { recursive: true, force: true });
-  }
+  replaceOutDir(outDir, files);
   return { mixin, files, promtoolChecked: check.promtoolChecked };
 }
 

@@ -6,7 +6,8 @@ import { configFrom } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { formatFinding } from '../mixin/lint/findings.js';
 import { checkMixin } from '../mixin/lint/check.js';
-import { compareTree } from '../mixin/output.js';
+import { OutDirError } from '../mixin/output/errors.js';
+import { compareTree } from '../mixin/output/tree.js';
 import { registerDoctor } from './doctor.js';
 import { defaultFormats, formatNames, outputFormats, type OutputFormat } from '../mixin/render/formats.js';
 
@@ -96,10 +97,17 @@ try {
     for (const f of err.findings) console.error(formatFinding(f));
     console.error(`metallb-mixin: ${err.message}`);
     process.exitCode = 1;
+  } else if (err instanceof OutDirError) {
+    console.error(`metallb-mixin: ${err.message}`);
+    process.exitCode = 1;
   } else if (err instanceof Error && 'exitCode' in err && typeof err.exitCode === 'number') {
     // commander already printed help or the usage error.
     process.exitCode = err.exitCode;
   } else {
-    throw err;
+    // A stack trace tells a user nothing they can act on; it stays one variable away for a bug report.
+    console.error(`metallb-mixin: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env['METALLB_MIXIN_DEBUG']) console.error(err);
+    else console.error('metallb-mixin: set METALLB_MIXIN_DEBUG=1 to see where it happened, and please report it');
+    process.exitCode = 70;
   }
 }

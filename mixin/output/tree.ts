@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { markerFile } from './marker.js';
 
-/** Write every file under a fresh directory. */
+/** Write every file below `dir`, creating folders as needed. */
 export function writeTree(dir: string, files: ReadonlyMap<string, string>): void {
   for (const [path, content] of files) {
     const target = join(dir, path);
@@ -10,33 +11,8 @@ export function writeTree(dir: string, files: ReadonlyMap<string, string>): void
   }
 }
 
-/** A temporary directory beside `outDir`, on the same filesystem so the final rename is atomic. */
-export function stagingDir(outDir: string): string {
-  const abs = resolve(outDir);
-  const dir = join(dirname(abs), `${basename(abs)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/**
- * Replace `outDir` by `staged` with two renames, so a reader never sees a half-written out/ and a
- * failed build never touches it.
- */
-export function promote(staged: string, outDir: string): void {
-  const abs = resolve(outDir);
-  const old = `${abs}.old-${process.pid}-${Date.now()}`;
-  const hadOld = existsSync(abs);
-  if (hadOld) renameSync(abs, old);
-  try {
-    renameSync(staged, abs);
-  } catch (err) {
-    if (hadOld) renameSync(old, abs);
-    throw err;
-  }
-  if (hadOld) rmSync(old, { recursive: true, force: true });
-}
-
-function listFiles(dir: string): string[] {
+/** Every regular file below `dir`, relative to it and sorted; the ownership marker is not one of them. */
+export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
@@ -47,7 +23,7 @@ function listFiles(dir: string): string[] {
     }
   };
   walk(dir);
-  return out.sort();
+  return out.filter((f) => f !== markerFile).sort();
 }
 
 export interface TreeDifference {
