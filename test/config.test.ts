@@ -59,15 +59,17 @@ describe('config', () => {
 
   it('rejects wrong types and malformed durations', () => {
     expect(issuesOf({ showMultiCluster: 'yes' })).toEqual(['showMultiCluster: must be boolean']);
-    expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '5 minutes' } } })[0]).toMatch(/^alerts\.MetalLBBGPSessionDown\.for: must match/);
+    expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '5 minutes' } } })[0]).toMatch(/^alerts\.MetalLBBGPSessionDown\.for: not a Prometheus duration/);
     expect(issuesOf({ clusterLabel: 'my-cluster' })[0]).toMatch(/^clusterLabel: must match/);
-    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })[0]).toMatch(/^pools\.exclude\.0: \(unclosed: not a valid regular expression/);
+    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })[0]).toMatch(/^pools\.exclude\.0: \(unclosed: not a valid RE2 regular expression/);
   });
 
   it('rejects regexes Prometheus (RE2) would refuse, in pools and selectors', () => {
-    expect(issuesOf({ pools: { exclude: ['(?=full)'] } })).toEqual(['pools.exclude.0: (?=full): lookahead and lookbehind are not supported by Prometheus (RE2)']);
-    expect(issuesOf({ pools: { exclude: ['(a)\\1'] } })).toEqual(['pools.exclude.0: (a)\\1: backreferences are not supported by Prometheus (RE2)']);
-    expect(issuesOf({ selectors: { speaker: 'job=~"(?!x)speaker"' } })).toEqual(['selectors.speaker: job=~"(?!x)speaker": lookahead and lookbehind are not supported by Prometheus (RE2)']);
+    expect(issuesOf({ pools: { exclude: ['(?=full)'] } })).toEqual(["pools.exclude.0: (?=full): not a valid RE2 regular expression (Prometheus's syntax): invalid or unsupported Perl syntax: `(?=`"]);
+    expect(issuesOf({ pools: { exclude: ['(a)\\1'] } })).toEqual(["pools.exclude.0: (a)\\1: not a valid RE2 regular expression (Prometheus's syntax): invalid escape sequence: `\\1`"]);
+    expect(issuesOf({ selectors: { speaker: 'job=~"(?!x)speaker"' } })).toEqual([
+      "selectors.speaker: job=~\"(?!x)speaker\": not a valid RE2 regular expression (Prometheus's syntax): invalid or unsupported Perl syntax: `(?!`",
+    ]);
     expect(issuesOf({ pools: { exclude: ['static-.*', 'lab[0-9]+'] } })).toEqual([]);
   });
 
