@@ -24,7 +24,7 @@ local dashboards = {
     if std.objectHas(rule, 'alert') then
       rule {
         labels+: config.alertLabels,
-        annotations+: { runbook_url: config.runbookURLPattern % std.asciiLower(rule.alert) },
+        annotations+: { runbook_url: std.strReplace(config.runbookURLPattern, '%s', std.asciiLower(rule.alert)) },
       }
     else rule,
 

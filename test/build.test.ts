@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { generate } from '../mixin/build.js';
 import { resolveConfig } from '../mixin/config/load.js';
+import { writeTree } from '../mixin/output/tree.js';
 import { copyOfOut, repoRoot, runCli, snapshotTree, tempDir } from './helpers/cli.js';
 
 describe('build', () => {
@@ -77,5 +80,69 @@ describe('build', () => {
     expect(alerts.every((r) => r.labels['team'] === 'network')).toBe(true);
     const disabled = resolveConfig({ alerts: { MetalLBBGPSessionDown: { enabled: false } } });
     expect(generate(disabled).mixin.prometheusAlerts.groups.flatMap((g) => g.rules).map((r) => r.alert)).not.toContain('MetalLBBGPSessionDown');
+  });
+});
+
+describe('build output for config values with a second meaning', () => {
+  type Alert = { alert: string; labels: Record<string, string>; annotations: Record<string, string> };
+  const alertsOf = (yaml: string): Alert[] => (parseYaml(yaml) as { groups: { rules: Alert[] }[] }).groups.flatMap((g) => g.rules);
+
+  it('a runbook pattern with other % signs works in the YAML and in mixin.libsonnet (real jsonnet)', () => {
+    const cfg = resolveConfig({ runbookURLPattern: 'https://wiki.example.com/My%20Page/%s' });
+    const { files } = generate(cfg);
+    const yamlAlerts = alertsOf(files.get('prometheus_alerts.yaml') ?? '');
+    expect(yamlAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe('https://wiki.example.com/My%20Page/metallbbgpsessiondown');
+    const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-runbook-'));
+    try {
+      writeTree(dir, files);
+      const run = spawnSync('jsonnet', ['-J', dir, '-e', '[r for g in (import "mixin.libsonnet").prometheusAlerts.groups for r in g.rules]'], { encoding: 'utf8' });
+      expect(run.error, 'jsonnet must be installed (scripts/ensure-tools.sh)').toBeUndefined();
+      expect(run.status, run.stderr).toBe(0);
+      const jsonnetAlerts = JSON.parse(run.stdout) as Alert[];
+      expect(jsonnetAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe('https://wiki.example.com/My%20Page/metallbbgpsessiondown');
+      expect(jsonnetAlerts.map((a) => a.annotations['runbook_url'])).toEqual(yamlAlerts.map((a) => a.annotations['runbook_url']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('label values YAML 1.1 reads as booleans or numbers are written quoted, so kubectl reads strings', () => {
+    const values = { a: 'yes', b: 'no', c: 'on', d: 'off', e: 'true', f: '1', g: 'y', h: 'N', i: '010' };
+    const cfg = resolveConfig({ outputs: { monitors: { labels: values }, dashboardConfigMaps: { labels: { grafana_dashboard: 'yes' } } } });
+    const { files } = generate(cfg);
+    const monitors = parseAllDocuments(files.get('kubernetes/monitors/metallb-0.16.yaml') ?? '', { version: '1.1' }).map((d) => d.toJS() as { kind: string; metadata: { labels?: unknown } });
+    const serviceMonitor = monitors.find((o) => o.kind === 'ServiceMonitor');
+    expect(serviceMonitor?.metadata.labels).toEqual({ a: 'yes', b: 'no', c: 'on', d: 'off', e: 'true', f: '1', g: 'y', h: 'N', i: '010' });
+    const configMap = parseYaml(files.get('kubernetes/dashboards/metallb-overview.yaml') ?? '', { version: '1.1' }) as { metadata: { labels: unknown } };
+    expect(configMap.metadata.labels).toEqual({ grafana_dashboard: 'yes' });
+    expect(files.get('kubernetes/dashboards/metallb-overview.yaml')).toContain('grafana_dashboard: "yes"');
+  });
+
+  it('two configs that differ only in the order of map keys give byte-identical files', () => {
+    const a = resolveConfig({
+      alertLabels: { team: 'network', tier: 'infra' },
+      outputs: {
+        monitors: { labels: { release: 'kps', team: 'network' }, podSelectors: { speaker: { 'app.kubernetes.io/name': 'metallb', 'app.kubernetes.io/component': 'speaker' } } },
+        dashboardConfigMaps: { annotations: { grafana_folder: 'MetalLB', owner: 'network' } },
+      },
+    });
+    const b = resolveConfig({
+      outputs: {
+        dashboardConfigMaps: { annotations: { owner: 'network', grafana_folder: 'MetalLB' } },
+        monitors: { podSelectors: { speaker: { 'app.kubernetes.io/component': 'speaker', 'app.kubernetes.io/name': 'metallb' } }, labels: { team: 'network', release: 'kps' } },
+      },
+      alertLabels: { tier: 'infra', team: 'network' },
+    });
+    const filesA = generate(a).files;
+    const filesB = generate(b).files;
+    expect([...filesA.keys()]).toEqual([...filesB.keys()]);
+    for (const [path, content] of filesA) expect(filesB.get(path), path).toBe(content);
+  });
+
+  it('a severity override applies to a single-severity alert and keeps the others as they were', () => {
+    const cfg = resolveConfig({ alerts: { MetalLBBGPSessionDown: { severity: 'warning' } } });
+    const alerts = alertsOf(generate(cfg).files.get('prometheus_alerts.yaml') ?? '');
+    expect(alerts.filter((a) => a.alert === 'MetalLBBGPSessionDown').map((a) => a.labels['severity'])).toEqual(['warning']);
+    expect(alerts.filter((a) => a.alert === 'MetalLBAddressPoolUsageHigh').map((a) => a.labels['severity'])).toEqual(['warning', 'critical']);
   });
 });

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type MixinConfig } from './schema.js';
 import { checkConfigSemantics } from './semantics.js';
+import { checkRenderedConfig } from './rendered.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { readBounded } from './read.js';
+import { durationPattern } from './sections/common.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
 const validateSchema = ajv.compile<MixinConfig>(configSchema);
@@ -22,6 +25,9 @@ function describe(e: ErrorObject): ConfigIssue {
     case 'required':
       return { path: join(String(e.params['missingProperty'])), message: 'is required' };
     case 'pattern':
+      if (e.params['pattern'] === durationPattern) {
+        return { path: at, message: 'not a Prometheus duration: a number and a unit (ms, s, m, h, d, w, y), units from the largest down, each at most once, e.g. 1h30m' };
+      }
       return { path: at, message: `must match ${String(e.params['pattern'])}` };
     default:
       return { path: at, message: e.message ?? e.keyword };
@@ -29,8 +35,24 @@ function describe(e: ErrorObject): ConfigIssue {
 }
 
 /**
+ * Copy `value` with the keys of every free-form map (labels, annotations, uid overrides) sorted,
+ * so the order a user wrote them in never changes the output.
+ */
+function sortMaps(schema: TSchema, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  if (schema['patternProperties']) {
+    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+  }
+  const properties = schema['properties'] as Record<string, TSchema> | undefined;
+  if (!properties) return value;
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, properties[k] ? sortMaps(properties[k], v) : v]));
+}
+
+/**
  * Complete a partial config with the defaults and validate it: schema first (types, unknown keys,
- * ranges), then the rules a schema cannot say (warning below critical, selectors that parse).
+ * ranges), then the rules a schema cannot say (warning below critical, selectors that parse),
+ * then what shows only in the rules it renders (labels they already use, dashboard uids).
  */
 export function resolveConfig(overrides: unknown, source = 'config'): MixinConfig {
   if (overrides === null || overrides === undefined) overrides = {};
@@ -48,17 +70,17 @@ export function resolveConfig(overrides: unknown, source = 'config'): MixinConfi
   }
   const semanticIssues = checkConfigSemantics(candidate);
   if (semanticIssues.length > 0) throw new ConfigError(source, semanticIssues);
-  return candidate;
+  const cfg = sortMaps(configSchema, candidate) as MixinConfig;
+  const renderedIssues = checkRenderedConfig(cfg);
+  if (renderedIssues.length > 0) throw new ConfigError(source, renderedIssues);
+  return cfg;
 }
 
 /** Read a YAML or JSON config file and resolve it. */
 export function loadConfigFile(file: string): MixinConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(err as Error).message}` }]);
-  }
+  const read = readBounded(file);
+  if ('error' in read) throw new ConfigError(file, [{ path: '', message: read.error }]);
+  const { text } = read;
   const isJson = extname(file) === '.json';
   let data: unknown;
   try {

@@ -53,7 +53,8 @@ export function renderConfigTable(): string {
   for (const r of plain) lines.push(`| \`${r.path}\` | ${r.type} | ${cell(r.defaultValue)} | ${cell(r.description)} |`);
   for (const [alert, settings] of alertRows) {
     const defaults = settings.filter((s) => s.defaultValue).map((s) => `${s.path.split('.').pop()}: ${s.defaultValue}`).join(', ');
-    lines.push(`| \`alerts.${alert}\` | {enabled, for, severity} | ${cell(defaults)} | Settings of ${alert}; \`severity\` overrides the alert's own. |`);
+    const severity = settings.find((s) => s.path.endsWith('.severity'))?.description || "`severity` overrides the alert's own.";
+    lines.push(`| \`alerts.${alert}\` | {enabled, for, severity} | ${cell(defaults)} | Settings of ${alert}; ${cell(severity)} |`);
   }
   return lines.join('\n');
 }

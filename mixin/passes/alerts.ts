@@ -1,5 +1,16 @@
 import type { MixinConfig } from '../config/schema.js';
-import type { AlertGroupDefinition, AlertRule, RuleGroup } from '../types.js';
+import type { AlertGroupDefinition, AlertRule, RuleGroup, Severity } from '../types.js';
+
+/**
+ * The severities of each alert that is defined more than once, one rule per threshold
+ * (MetalLBAddressPoolUsageHigh: warning and critical). A `severity` override would make those rules
+ * identical, so the config refuses it for them.
+ */
+export function alertsWithSeveralSeverities(groups: readonly AlertGroupDefinition[]): Map<string, Severity[]> {
+  const severities = new Map<string, Set<Severity>>();
+  for (const def of groups.flatMap((g) => g.alerts)) severities.set(def.alert, (severities.get(def.alert) ?? new Set()).add(def.severity));
+  return new Map([...severities].filter(([, s]) => s.size > 1).map(([alert, s]) => [alert, [...s]]));
+}
 
 /** The runbook anchor of an alert: the pattern with the lower-cased name, as GitHub anchors headings. */
 export function runbookURL(cfg: MixinConfig, alert: string): string {

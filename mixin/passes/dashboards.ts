@@ -7,7 +7,8 @@ function dashboardName(file: string): string {
   return file.replace(/\.json$/, '').replace(/^metallb-/, '');
 }
 
-function dashboardUid(cfg: MixinConfig, file: string): string {
+/** The uid a dashboard file gets: its override, else the prefix and its name. */
+export function dashboardUid(cfg: MixinConfig, file: string): string {
   return cfg.dashboards.uids[file] ?? `${cfg.dashboards.uidPrefix}${dashboardName(file)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parsePromQL, type ParsedExpr } from './parse.js';
+import { re2FullMatch } from './regex.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -27,9 +28,9 @@ export function matcherAccepts(m: LabelMatcher, value: string): boolean {
     case '!=':
       return value !== m.value;
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(value);
+      return re2FullMatch(m.value, value);
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(value);
+      return !re2FullMatch(m.value, value);
   }
 }
 

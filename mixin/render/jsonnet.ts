@@ -13,7 +13,9 @@ const str = (s: string) => JSON.stringify(s);
  * The jsonnet entry point kube-prometheus and mixtool vendor. It wraps the generated JSON
  * (not YAML: Debian's jsonnet 0.18 aborts in std.parseYaml on quoted multi-line strings) and
  * re-applies the structural settings from `_config`, so a jsonnet user's `_config+::` override
- * of the runbook pattern, alert labels, dashboard tags, refresh or timezone takes effect.
+ * of the runbook pattern, alert labels, dashboard tags, refresh or timezone takes effect. The
+ * runbook pattern is filled by replacing `%s`, not with jsonnet's `%` operator, which fails on any
+ * other `%` (a `%20` in a wiki URL).
  */
 export function renderMixinLibsonnet(mixin: Mixin, cfg: MixinConfig): string {
   const dashboards = Object.keys(mixin.grafanaDashboards)
@@ -41,7 +43,7 @@ ${dashboards}
     if std.objectHas(rule, 'alert') then
       rule {
         labels+: config.alertLabels,
-        annotations+: { runbook_url: config.runbookURLPattern % std.asciiLower(rule.alert) },
+        annotations+: { runbook_url: std.strReplace(config.runbookURLPattern, '%s', std.asciiLower(rule.alert)) },
       }
     else rule,
 

@@ -3,15 +3,15 @@ import { Duration, Section } from './common.js';
 
 const Severity = Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]);
 
-const alertSettingsFields = (defaultFor: string) => ({
+const alertSettingsFields = (defaultFor: string, severityDescription?: string) => ({
   enabled: Type.Boolean({ default: true, description: 'Emit this alert.' }),
   for: Duration(defaultFor, 'How long the condition must hold before the alert fires.'),
-  severity: Type.Optional(Severity),
+  severity: Type.Optional(severityDescription ? Type.Union(Severity.anyOf, { description: severityDescription }) : Severity),
 });
 
 /** Per-alert knobs; `for` defaults live here so that every `for:` in the output comes from config. */
-const AlertSettings = (defaultFor: string) =>
-  Section(alertSettingsFields(defaultFor), `Settings of this alert (default \`for\`: ${defaultFor}).`);
+const AlertSettings = (defaultFor: string, severityDescription?: string) =>
+  Section(alertSettingsFields(defaultFor, severityDescription), `Settings of this alert (default \`for\`: ${defaultFor}).`);
 
 const Percent = (defaultValue: number, description: string) =>
   Type.Number({ exclusiveMinimum: 0, maximum: 100, default: defaultValue, description });
@@ -62,7 +62,10 @@ export const poolsSection = Section(
 export const alertsSection = Section(
   {
     MetalLBAddressPoolExhausted: AlertSettings('5m'),
-    MetalLBAddressPoolUsageHigh: AlertSettings('15m'),
+    MetalLBAddressPoolUsageHigh: AlertSettings(
+      '15m',
+      '`severity` is refused: the alert fires as warning above `thresholds.poolUsage.warning` and as critical above `thresholds.poolUsage.critical`, and one severity would make the two rules identical. Move a threshold instead (`critical: 100` never fires).',
+    ),
     MetalLBAddressPoolHeadroomLow: AlertSettings('15m'),
     MetalLBConfigStale: AlertSettings('5m'),
     MetalLBConfigNotLoaded: AlertSettings('5m'),

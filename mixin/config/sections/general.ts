@@ -5,7 +5,7 @@ export const generalProperties = {
     pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$',
     default: 'cluster',
     description:
-      'The label that tells clusters apart. Every aggregation and join keeps it, so one Prometheus can watch many clusters; where it is absent it costs nothing.',
+      'The label that tells clusters apart. Every aggregation and join keeps it, so one Prometheus can watch many clusters; where it is absent it costs nothing. A label the rules use for something else (`job`, `instance`, `pod`, `node`, `peer`, `pool`, …) is refused.',
   }),
   showMultiCluster: Type.Boolean({
     default: false,
@@ -14,10 +14,11 @@ export const generalProperties = {
   runbookURLPattern: Type.String({
     pattern: '%s',
     default: 'https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#%s',
-    description: "Where each alert's `runbook_url` points; `%s` becomes the lower-cased alert name.",
+    description: "Where each alert's `runbook_url` points; `%s` (exactly once) becomes the lower-cased alert name. Any other `%` is kept as written (`%20` in a wiki URL).",
   }),
   alertLabels: Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), Type.String(), {
     default: {},
-    description: 'Labels added to every alert, e.g. `{team: network}` for routing.',
+    description:
+      'Labels added to every alert, e.g. `{team: network}` for routing. Labels the alerts already carry or use (the cluster label, `pool`, `peer`, `instance`, `severity`, `alertname`, …) are refused, and so are values that change at every evaluation (`{{ $value }}`, `humanize`), which would keep `for` from ever completing.',
   }),
 };

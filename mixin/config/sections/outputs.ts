@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { LabelMap, Section } from './common.js';
+import { durationPattern, KubernetesMap, Section } from './common.js';
 import { outputFormats, defaultFormats } from '../../render/formats.js';
 
 /** A Kubernetes object name or namespace: a DNS label (RFC 1123), as `kubectl` enforces it. */
@@ -26,7 +26,7 @@ export const outputsSection = Section(
       {
         name: DnsLabel('metallb-mixin-rules', 'Name of the PrometheusRule.'),
         namespace: DnsLabel('monitoring', 'Namespace of the PrometheusRule.'),
-        labels: LabelMap(
+        labels: KubernetesMap(
           'Labels of the PrometheusRule. The defaults are those kube-prometheus gives its own rules; kube-prometheus-stack selects rules by `release: <its release name>`, add it here.',
           { prometheus: 'k8s', role: 'alert-rules' },
         ),
@@ -36,17 +36,17 @@ export const outputsSection = Section(
     dashboardConfigMaps: Section(
       {
         namespace: DnsLabel('monitoring', "Namespace of the ConfigMaps: the one Grafana's dashboard sidecar watches."),
-        labels: LabelMap('Labels of each ConfigMap; the Grafana sidecar of kube-prometheus-stack loads ConfigMaps labelled `grafana_dashboard: "1"`.', {
+        labels: KubernetesMap('Labels of each ConfigMap; the Grafana sidecar of kube-prometheus-stack loads ConfigMaps labelled `grafana_dashboard: "1"`.', {
           grafana_dashboard: '1',
         }),
-        annotations: LabelMap('Annotations of each ConfigMap, e.g. `grafana_folder: MetalLB` when the sidecar has `folderAnnotation: grafana_folder`.'),
+        annotations: KubernetesMap('Annotations of each ConfigMap, e.g. `grafana_folder: MetalLB` when the sidecar has `folderAnnotation: grafana_folder`.'),
       },
       'One ConfigMap per dashboard for the Grafana sidecar (format `prometheus-operator`).',
     ),
     grafanaOperator: Section(
       {
         namespace: DnsLabel('monitoring', 'Namespace of the GrafanaDashboard resources.'),
-        instanceSelector: LabelMap('`spec.instanceSelector.matchLabels`: the labels of the Grafana resources that import the dashboards.', {
+        instanceSelector: KubernetesMap('`spec.instanceSelector.matchLabels`: the labels of the Grafana resources that import the dashboards.', {
           dashboards: 'grafana',
         }),
         folder: Type.String({ minLength: 1, default: 'MetalLB', description: 'Grafana folder the dashboards are imported into.' }),
@@ -64,19 +64,19 @@ export const outputsSection = Section(
           'metallb-system',
           'Namespace of the frr-k8s DaemonSet: `metallb-system` when the MetalLB chart installs it, `frr-k8s-system` for a standalone install.',
         ),
-        labels: LabelMap('Labels of the ServiceMonitors, e.g. `release: kube-prometheus-stack` for the Helm stack.'),
-        interval: Type.String({ pattern: '^([0-9]+(ms|s|m|h))+$', default: '30s', description: 'Scrape interval of every endpoint.' }),
+        labels: KubernetesMap('Labels of the ServiceMonitors, e.g. `release: kube-prometheus-stack` for the Helm stack.'),
+        interval: Type.String({ pattern: durationPattern, default: '30s', description: 'Scrape interval of every endpoint.' }),
         podSelectors: Section(
           {
-            controller: LabelMap('Labels of the controller pod (Helm chart defaults; kustomize: `app: metallb, component: controller`).', {
+            controller: KubernetesMap('Labels of the controller pod (Helm chart defaults; kustomize: `app: metallb, component: controller`).', {
               'app.kubernetes.io/name': 'metallb',
               'app.kubernetes.io/component': 'controller',
             }),
-            speaker: LabelMap('Labels of the speaker pods (Helm chart defaults; kustomize: `app: metallb, component: speaker`).', {
+            speaker: KubernetesMap('Labels of the speaker pods (Helm chart defaults; kustomize: `app: metallb, component: speaker`).', {
               'app.kubernetes.io/name': 'metallb',
               'app.kubernetes.io/component': 'speaker',
             }),
-            frrK8s: LabelMap('Labels of the frr-k8s pods (Helm chart defaults; kustomize: `app: frr-k8s, component: frr-k8s`).', {
+            frrK8s: KubernetesMap('Labels of the frr-k8s pods (Helm chart defaults; kustomize: `app: frr-k8s, component: frr-k8s`).', {
               'app.kubernetes.io/name': 'frr-k8s',
               'app.kubernetes.io/component': 'frr-k8s',
             }),
