@@ -310,7 +310,8 @@ describe('--format and --help', () => {
     const run = runCli(['build', '--out', out, '--format', ...formats]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const written = [...snapshotTree(out).keys()];
+    // The marker by which a later build knows the folder as its own belongs to every format.
+    const written = [...snapshotTree(out).keys()].filter((p) => p !== '.metallb-mixin-files');
     expect(written.length).toBeGreaterThan(0);
     for (const path of written) expect(path).toMatch(pattern);
   });
