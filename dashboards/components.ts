@@ -2,6 +2,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Component } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
+import { percentText } from '../alerts/templates.js';
 import { buildDashboard } from './common/dashboard.js';
 import { cell } from './common/layout.js';
 import { colouredCells, table, timeseries, zeroIsGoodSteps, type Target } from './common/panels.js';
@@ -131,7 +132,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(8, 8, timeseries({
             title: 'Object update error ratio',
-            description: `Share of object updates that failed over 5 minutes, per job over all its pods (a recording rule, so the node filter does not apply). MetalLBK8sClientErrorsHigh watches each pod's share against the dashed line, its threshold (${errorRatio * 100}%): the pods above it are in Pods whose updates fail.`,
+            description: `Share of object updates that failed over 5 minutes, per job over all its pods (a recording rule, so the node filter does not apply). MetalLBK8sClientErrorsHigh watches each pod's share against the dashed line, its threshold (${percentText(errorRatio)}): the pods above it are in Pods whose updates fail.`,
             unit: 'percentunit',
             min: 0,
             steps: [[null, 'green'], [errorRatio, 'red']],
@@ -147,7 +148,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           })),
           cell(24, 6, table({
             title: 'Pods whose updates fail',
-            description: `The 20 pods of the cluster with the largest share of failed Kubernetes object updates over the last 5 minutes: red above MetalLBK8sClientErrorsHigh's threshold (${errorRatio * 100}%). From the alert's recording rule, which keeps only pods with failures; the node filter does not apply.`,
+            description: `The 20 pods of the cluster with the largest share of failed Kubernetes object updates over the last 5 minutes: red above MetalLBK8sClientErrorsHigh's threshold (${percentText(errorRatio)}). From the alert's recording rule, which keeps only pods with failures; the node filter does not apply.`,
             unit: 'percentunit',
             steps: [[null, 'green'], [errorRatio, 'red']],
             noValue: 'No failed updates',

@@ -9,6 +9,9 @@ import { checkMixin } from '../mixin/lint/check.js';
 import { OutDirError } from '../mixin/output/errors.js';
 import { compareTree } from '../mixin/output/tree.js';
 import { registerDoctor } from './doctor.js';
+import { renderConfigOverride } from '../mixin/jsonnet/config-object.js';
+import { buildOnlyFields } from '../mixin/jsonnet/fields.js';
+import { toYaml } from '../mixin/render/yaml.js';
 import { defaultFormats, formatNames, outputFormats, type OutputFormat } from '../mixin/render/formats.js';
 
 const program = new Command('metallb-mixin')
@@ -83,6 +86,21 @@ program
     } else {
       console.log(`lint: no findings (${check.expressions} expressions parsed and linted in ${check.lintMs} ms; promtool check rules ${check.promtoolChecked ? 'passed' : 'skipped: promtool not found'})`);
     }
+  });
+
+program
+  .command('config')
+  .description('print the whole config that --config resolves to (defaults filled in), as YAML or as the jsonnet _config+:: object')
+  .addOption(configOption())
+  .option('--jsonnet', 'print the _config+:: object that gives out/mixin.libsonnet the same mixin as build --config')
+  .action((opts: { config?: string; jsonnet?: boolean }) => {
+    const cfg = config(opts.config);
+    if (!opts.jsonnet) {
+      process.stdout.write(toYaml(cfg));
+      return;
+    }
+    const fixed = buildOnlyFields.map((f) => `// ${f.path} is a build option (${f.why}): build out/ with --config for it.`).join('\n');
+    process.stdout.write(`// _config for out/mixin.libsonnet, from ${opts.config ?? 'the defaults'}.\n${fixed}\n${renderConfigOverride(cfg)}`);
   });
 
 registerDoctor(program);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { committedOut } from './helpers/cli.js';
@@ -12,6 +13,7 @@ function jsonnet(code: string): unknown {
 }
 
 const readJson = (p: string): unknown => JSON.parse(readFileSync(join(committedOut, p), 'utf8'));
+const readYaml = (p: string): unknown => parseYaml(readFileSync(join(committedOut, p), 'utf8'));
 
 describe('mixin.libsonnet with Debian jsonnet', () => {
   it('exposes the hidden fields kube-prometheus looks for', () => {
@@ -19,9 +21,9 @@ describe('mixin.libsonnet with Debian jsonnet', () => {
     expect(fields).toEqual([true, true, true, true]);
   });
 
-  it('evaluates to the same alerts, rules and dashboards as the generated files', () => {
-    expect(jsonnet('(import "mixin.libsonnet").prometheusAlerts')).toEqual(readJson('jsonnet/prometheus_alerts.json'));
-    expect(jsonnet('(import "mixin.libsonnet").prometheusRules')).toEqual(readJson('jsonnet/prometheus_rules.json'));
+  it('evaluates to the same alerts, rules and dashboards as the plain Prometheus and Grafana files', () => {
+    expect(jsonnet('(import "mixin.libsonnet").prometheusAlerts')).toEqual(readYaml('prometheus_alerts.yaml'));
+    expect(jsonnet('(import "mixin.libsonnet").prometheusRules')).toEqual(readYaml('prometheus_rules.yaml'));
     const dashboards = jsonnet('(import "mixin.libsonnet").grafanaDashboards') as Record<string, unknown>;
     for (const [file, dashboard] of Object.entries(dashboards)) {
       expect(dashboard).toEqual(readJson(`dashboards/${file}`));

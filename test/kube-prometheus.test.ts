@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRule, RecordingRule, RuleFile } from '../mixin/types.js';
 import { repoRoot, runCli, tempDir } from './helpers/cli.js';
@@ -54,10 +54,29 @@ function vendorTree(): { vendor: string; out: string } {
 describe('the kube-prometheus snippet of the README, with Debian jsonnet', () => {
   let evaluated: Evaluated;
   let out: string;
+  /** A build with the settings of the snippet's `_config+::`, written as the YAML config a CLI user would. */
+  let sameAsSnippet: string;
 
   beforeAll(() => {
     const tree = vendorTree();
     out = tree.out;
+    const cfg = join(dirname(out), 'same-as-snippet.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'selectors:',
+        '  speaker: job="metallb-speaker",container!="frr-metrics"',
+        'thresholds:',
+        '  poolUsage: { warning: 80 }',
+        'alertLabels: { team: network }',
+        'alerts:',
+        '  MetalLBBGPSessionDown: { for: 1m }',
+        '',
+      ].join('\n'),
+    );
+    sameAsSnippet = join(dirname(out), 'same-as-snippet');
+    const build = runCli(['build', '--config', cfg, '--out', sameAsSnippet, '--format', 'prometheus', 'dashboards']);
+    expect(build.status, build.stderr).toBe(0);
     const snippet = join(dirname(tree.vendor), 'example.jsonnet');
     writeFileSync(snippet, onlyBlock(readme, section, 'jsonnet'));
     const run = spawnSync('jsonnet', ['-J', tree.vendor, snippet], { encoding: 'utf8' });
@@ -66,22 +85,30 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
     evaluated = JSON.parse(run.stdout) as Evaluated;
   });
 
-  const ruleFile = <R>(file: string) => parseYaml(readFileSync(join(out, file), 'utf8')) as RuleFile<R>;
+  const ruleFile = <R>(dir: string, file: string) => parseYaml(readFileSync(join(dir, file), 'utf8')) as RuleFile<R>;
 
-  it('emits one PrometheusRule with the alert groups then the recording groups, and the snippet override applied', () => {
+  it('emits one PrometheusRule with the alert groups then the recording groups of build --config with the same settings', () => {
     const rule = evaluated['metallb-prometheus-rules'];
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.kind).toBe('PrometheusRule');
     expect(rule.metadata).toEqual({ name: 'metallb', namespace: 'monitoring', labels: { prometheus: 'k8s' } });
-    const alerts = ruleFile<AlertRule>('prometheus_alerts.yaml');
-    const records = ruleFile<RecordingRule>('prometheus_rules.yaml');
+    const alerts = ruleFile<AlertRule>(sameAsSnippet, 'prometheus_alerts.yaml');
+    const records = ruleFile<RecordingRule>(sameAsSnippet, 'prometheus_rules.yaml');
     expect(alerts.groups.length).toBeGreaterThan(0);
-    // The snippet's `_config+:: { alertLabels: { team: 'network' } }` reaches every alert.
-    const withTeam = alerts.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, team: 'network' } })) }));
-    expect(rule.spec.groups).toEqual([...withTeam, ...records.groups]);
+    expect(rule.spec.groups).toEqual([...alerts.groups, ...records.groups]);
+    const speakerDown = alerts.groups.flatMap((g) => g.rules).find((r) => r.alert === 'MetalLBBGPSessionDown');
+    expect(speakerDown?.for).toBe('1m');
+    expect(speakerDown?.labels['team']).toBe('network');
   });
 
-  it("puts every dashboard in kube-prometheus's Grafana, one ConfigMap each, equal to out/dashboards", () => {
+  it('the PrometheusRule it emits passes promtool check rules', () => {
+    const file = join(dirname(out), 'emitted-rules.yaml');
+    writeFileSync(file, stringifyYaml({ groups: evaluated['metallb-prometheus-rules'].spec.groups }));
+    const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  it("puts every dashboard in kube-prometheus's Grafana, one ConfigMap each, equal to the dashboards of build --config", () => {
     const dir = join(out, 'dashboards');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
     expect(files.length).toBeGreaterThan(0);
@@ -94,7 +121,7 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
       expect(cm, file).toBeDefined();
       expect(cm?.metadata.namespace).toBe('monitoring');
       expect(Object.keys(cm?.data ?? {})).toEqual([file]);
-      expect(JSON.parse(cm?.data[file] ?? 'null')).toEqual(JSON.parse(readFileSync(join(out, 'dashboards', file), 'utf8')));
+      expect(JSON.parse(cm?.data[file] ?? 'null')).toEqual(JSON.parse(readFileSync(join(sameAsSnippet, 'dashboards', file), 'utf8')));
     }
   });
 });

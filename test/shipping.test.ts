@@ -304,7 +304,7 @@ describe('--format and --help', () => {
     [['prometheus'], /^prometheus_(alerts|rules)\.yaml$/],
     [['monitors'], /^kubernetes\/monitors\/[a-z0-9.-]+\.yaml$/],
     [['alertmanager'], /^alertmanager\//],
-    [['jsonnet'], /^(mixin\.libsonnet|jsonnetfile\.json|jsonnet\/.*\.json|dashboards\/.*\.json)$/],
+    [['jsonnet'], /^(mixin\.libsonnet|jsonnetfile\.json|jsonnet\/(lib|alerts|rules|dashboards\/metallb-[a-z0-9-]+)\.libsonnet)$/],
   ])('--format %j writes only its files', (formats, pattern) => {
     const out = join(tempDir('format'), 'out');
     const run = runCli(['build', '--out', out, '--format', ...formats]);

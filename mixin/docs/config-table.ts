@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { configSchema } from '../config/schema.js';
+import { buildOnlyFields, substitutedFields, wrapperFields } from '../jsonnet/fields.js';
 
 interface Row {
   readonly path: string;
@@ -35,6 +36,15 @@ function rows(schema: TSchema, prefix: string, out: Row[]): void {
   }
 }
 
+const jsonnetNames = new Map([...substitutedFields, ...wrapperFields].map((f) => [f.path.join('.'), f.name]));
+
+/** The row's name in `_config` of mixin.libsonnet, or why jsonnet cannot set it. */
+function jsonnetName(path: string): string {
+  const name = jsonnetNames.get(path);
+  if (name) return `\`${name}\``;
+  return buildOnlyFields.some((f) => path === f.path || path.startsWith(`${f.path}.`)) ? 'build option' : '';
+}
+
 /**
  * The README's config reference, generated from the schema so it cannot drift from what the
  * validator accepts. Per-alert settings are folded into one row per alert.
@@ -49,12 +59,13 @@ export function renderConfigTable(): string {
     if (m?.[1]) alertRows.set(m[1], [...(alertRows.get(m[1]) ?? []), r]);
     else plain.push(r);
   }
-  const lines = ['| key | type | default | meaning |', '|---|---|---|---|'];
-  for (const r of plain) lines.push(`| \`${r.path}\` | ${r.type} | ${cell(r.defaultValue)} | ${cell(r.description)} |`);
+  const lines = ['| key | jsonnet `_config` | type | default | meaning |', '|---|---|---|---|---|'];
+  for (const r of plain) lines.push(`| \`${r.path}\` | ${jsonnetName(r.path)} | ${r.type} | ${cell(r.defaultValue)} | ${cell(r.description)} |`);
   for (const [alert, settings] of alertRows) {
     const defaults = settings.filter((s) => s.defaultValue).map((s) => `${s.path.split('.').pop()}: ${s.defaultValue}`).join(', ');
     const severity = settings.find((s) => s.path.endsWith('.severity'))?.description || "`severity` overrides the alert's own.";
-    lines.push(`| \`alerts.${alert}\` | {enabled, for, severity} | ${cell(defaults)} | Settings of ${alert}; ${cell(severity)} |`);
+    const fields = settings.map((s) => s.path.split('.').pop()).join(', ');
+    lines.push(`| \`alerts.${alert}\` | \`alerts.${alert}\` | {${fields}} | ${cell(defaults)} | Settings of ${alert}; ${cell(severity)} |`);
   }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../config/schema.js';
 import type { Mixin } from '../types.js';
 import { shippingFiles } from './shipping.js';
-import { jsonnetRuleFiles, renderJsonnetfile, renderMixinLibsonnet } from './jsonnet.js';
+import { jsonnetFiles } from './jsonnet.js';
 import { generatedHeader as header, toJson, toYaml } from './yaml.js';
 
 /**
@@ -16,15 +16,11 @@ export function renderOutputs(mixin: Mixin, cfg: MixinConfig): Map<string, strin
     files.set('prometheus_alerts.yaml', header + toYaml(mixin.prometheusAlerts));
     files.set('prometheus_rules.yaml', header + toYaml(mixin.prometheusRules));
   }
-  // mixin.libsonnet imports the dashboard files, so jsonnet brings them along.
-  if (formats.has('dashboards') || formats.has('jsonnet')) {
+  if (formats.has('dashboards')) {
     for (const [file, json] of dashboardJson) files.set(`dashboards/${file}`, json);
   }
   if (formats.has('jsonnet')) {
-    files.set(jsonnetRuleFiles.alerts, toJson(mixin.prometheusAlerts));
-    files.set(jsonnetRuleFiles.rules, toJson(mixin.prometheusRules));
-    files.set('mixin.libsonnet', renderMixinLibsonnet(mixin, cfg));
-    files.set('jsonnetfile.json', renderJsonnetfile());
+    for (const [path, content] of jsonnetFiles(cfg)) files.set(path, content);
   }
   for (const [path, content] of shippingFiles(mixin, cfg, dashboardJson)) files.set(path, content);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
