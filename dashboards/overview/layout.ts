@@ -1,32 +1,21 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MixinConfig } from '../mixin/config/schema.js';
-import { Query } from '../mixin/promql/query.js';
-import { buildDashboard } from './common/dashboard.js';
-import { cell, type Cell } from './common/layout.js';
-import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps } from './common/panels.js';
-import { k8sClientComponents, poolExpressions, poolUsageSteps, records } from './common/queries.js';
-import { k8sClientProblemRecords } from '../rules/k8s-client.js';
-import { targetsUpStat } from './common/targets-up.js';
-import { speakersMissingRecord } from '../rules/components.js';
+import type { MixinConfig } from '../../mixin/config/schema.js';
+import { buildDashboard } from '../common/dashboard.js';
+import { cell, type Cell } from '../common/layout.js';
+import { barGauge, healthySteps, stat, table, timeseries, zeroIsGoodSteps } from '../common/panels.js';
+import { k8sClientComponents, poolUsageSteps } from '../common/queries.js';
+import { targetsUpStat } from '../common/targets-up.js';
+import { overviewQueries } from './queries.js';
 
 /** Health of one cluster at a glance: every number here is an aggregate, whatever the cluster's size. */
 export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
-  const q = Query.forDashboard(cfg);
-  const pools = poolExpressions(q, 'pool');
-  const firing = q.scoped('ALERTS', 'alertname=~"MetalLB.*"', 'alertstate="firing"');
-  // The records the config alerts read: the pods in trouble, not every controller, speaker and frr-k8s pod.
-  const podsInTrouble = (record: string) => `count(${q.scoped(record)} > 0)`;
-  // The recording rules sum sessions per cluster: one series instead of one per node and peer.
-  const sessions = {
-    BGP: q.bgpModes('bgp_session_up').length > 0 ? { up: q.scoped(records.bgpSessionsUp), all: q.scoped(records.bgpSessions) } : undefined,
-    BFD: q.bgpModes('bfd_session_up').length > 0 ? { up: q.scoped(records.bfdSessionsUp), all: q.scoped(records.bfdSessions) } : undefined,
-  };
+  const queries = overviewQueries(cfg);
 
-  const targetStats: Cell[] = k8sClientComponents(cfg).map((c) => cell(4, 4, targetsUpStat(q, c)));
+  const targetStats: Cell[] = k8sClientComponents(cfg).map((c) => cell(4, 4, targetsUpStat(c, queries.targetsUp(c))));
 
   const sessionStats = (kind: 'BGP' | 'BFD'): Cell[] => {
-    const recorded = sessions[kind];
-    return recorded === undefined
+    const counts = queries.sessions[kind];
+    return counts === undefined
       ? []
       : [
           cell(4, 4, stat({
@@ -36,8 +25,8 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             steps: healthySteps,
             noValue: 'No sessions',
             targets: [
-              { expr: `sum(${recorded.up})`, legend: 'Up', instant: true },
-              { expr: `sum(${recorded.all})`, legend: 'Configured', instant: true },
+              { expr: counts.up, legend: 'Up', instant: true },
+              { expr: counts.configured, legend: 'Configured', instant: true },
             ],
           })),
           cell(4, 4, stat({
@@ -46,7 +35,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `sum(${recorded.all} - ${recorded.up})`, legend: 'Down', instant: true }],
+            targets: [{ expr: counts.down, legend: 'Down', instant: true }],
           })),
         ];
   };
@@ -65,7 +54,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${firing})`, legend: 'Firing', instant: true }],
+            targets: [{ expr: queries.firingAlerts, legend: 'Firing', instant: true }],
           })),
           cell(4, 4, stat({
             title: 'Pods on a stale configuration',
@@ -73,7 +62,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: podsInTrouble(k8sClientProblemRecords.configStale), legend: 'Stale', instant: true }],
+            targets: [{ expr: queries.podsOnStaleConfig, legend: 'Stale', instant: true }],
           })),
           cell(4, 4, stat({
             title: 'Pods without a configuration',
@@ -81,17 +70,16 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: podsInTrouble(k8sClientProblemRecords.configNotLoaded), legend: 'Not loaded', instant: true }],
+            targets: [{ expr: queries.podsWithoutConfig, legend: 'Not loaded', instant: true }],
           })),
           ...targetStats,
-          // The record MetalLBSpeakersMissing reads: the same nodes, without joining every node and pod again.
           cell(4, 4, stat({
             title: 'Nodes without a speaker',
             description: 'Ready nodes that run no MetalLB speaker Prometheus scrapes (MetalLBSpeakersMissing, with its nodeMatchers): MetalLB cannot announce service addresses from them.',
             unit: 'short',
             steps: zeroIsGoodSteps,
             noValue: '0',
-            targets: [{ expr: `count(${q.scoped(speakersMissingRecord)} > 0)`, legend: 'Missing', instant: true }],
+            targets: [{ expr: queries.nodesWithoutSpeaker, legend: 'Missing', instant: true }],
           })),
           ...sessionStats('BGP'),
           ...sessionStats('BFD'),
@@ -101,7 +89,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             steps: healthySteps,
             noValue: '0',
-            targets: [{ expr: `sum by (${q.by('protocol')}) (${q.scoped(records.announcedIps)})`, legend: '{{protocol}}', instant: true }],
+            targets: [{ expr: queries.addressesAnnounced, legend: '{{protocol}}', instant: true }],
           })),
         ],
       },
@@ -115,28 +103,28 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             min: 0,
             max: 100,
             steps: poolUsageSteps(cfg),
-            targets: [{ expr: `topk(20, ${pools.usagePercent})`, legend: '{{pool}}', instant: true }],
+            targets: [{ expr: queries.fullestPools, legend: '{{pool}}', instant: true }],
           })),
           cell(4, 8, stat({
             title: 'Usage of all pools',
             description: 'Addresses in use over usable addresses, summed over the pools with a countable capacity.',
             unit: 'percent',
             steps: poolUsageSteps(cfg),
-            targets: [{ expr: `100 * sum(${pools.inUse} and ${pools.capacity}) / sum(${q.scoped(records.clusterCapacity)})`, legend: 'Usage', instant: true }],
+            targets: [{ expr: queries.usageOfAllPools, legend: 'Usage', instant: true }],
           })),
           cell(4, 8, stat({
             title: 'Addresses in use',
             description: 'LoadBalancer addresses assigned from all pools.',
             unit: 'short',
             steps: healthySteps,
-            targets: [{ expr: `sum(${q.scoped(records.clusterInUse)})`, legend: 'In use', instant: true }],
+            targets: [{ expr: queries.addressesInUse, legend: 'In use', instant: true }],
           })),
           cell(4, 8, stat({
             title: 'Usable addresses',
             description: 'Addresses the pools can assign, summed over pools with a countable capacity (an IPv6 /64 is left out).',
             unit: 'short',
             steps: healthySteps,
-            targets: [{ expr: `sum(${q.scoped(records.clusterCapacity)})`, legend: 'Usable', instant: true }],
+            targets: [{ expr: queries.usableAddresses, legend: 'Usable', instant: true }],
           })),
         ],
       },
@@ -149,7 +137,7 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'short',
             columns: [['alertname', 'Alert'], ['severity', 'Severity'], ['Value', 'Firing']],
             sortBy: 'Firing',
-            targets: [{ expr: `count by (${q.by('alertname', 'severity')}) (${firing})`, legend: '{{alertname}}', instant: true, table: true }],
+            targets: [{ expr: queries.firingByAlert, legend: '{{alertname}}', instant: true, table: true }],
           })),
           cell(12, 8, timeseries({
             title: 'Sessions down',
@@ -158,8 +146,8 @@ export function overviewDashboard(cfg: MixinConfig): dashboard.Dashboard {
             steps: zeroIsGoodSteps,
             min: 0,
             targets: (['BGP', 'BFD'] as const).flatMap((kind) => {
-              const recorded = sessions[kind];
-              return recorded === undefined ? [] : [{ expr: `sum(${recorded.all} - ${recorded.up})`, legend: kind }];
+              const counts = queries.sessions[kind];
+              return counts === undefined ? [] : [{ expr: counts.down, legend: kind }];
             }),
           })),
         ],

@@ -1,23 +1,18 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MixinConfig } from '../mixin/config/schema.js';
-import { Query } from '../mixin/promql/query.js';
-import { buildDashboard } from './common/dashboard.js';
-import { cell } from './common/layout.js';
-import { barGauge, colouredCells, healthySteps, stat, table, timeseries, type Steps } from './common/panels.js';
-import { oneLine, poolExpressions, poolUsageSteps } from './common/queries.js';
-import { filterVariable } from './common/variables.js';
-
-const poolFilter = 'pool=~"$pool"';
+import type { MixinConfig } from '../../mixin/config/schema.js';
+import { buildDashboard } from '../common/dashboard.js';
+import { cell } from '../common/layout.js';
+import { barGauge, colouredCells, healthySteps, stat, table, timeseries, type Steps } from '../common/panels.js';
+import { poolUsageSteps } from '../common/queries.js';
+import { filterVariable } from '../common/variables.js';
+import { addressPoolsQueries } from './queries.js';
 
 /** Capacity and usage of every address pool, with the thresholds of the pool alerts. */
 export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
-  const q = Query.forDashboard(cfg);
-  const pools = poolExpressions(q, 'pool', poolFilter);
+  const queries = addressPoolsQueries(cfg);
+  const { pools, families } = queries;
   const usageSteps = poolUsageSteps(cfg);
   const headroomSteps: Steps = [[null, 'red'], [cfg.thresholds.poolFreeAddresses, 'green']];
-  const v4 = poolExpressions(q, 'family', poolFilter, 'family="ipv4"');
-  const v6 = poolExpressions(q, 'family', poolFilter, 'family="ipv6"');
-  const families = poolExpressions(q, 'family', poolFilter);
   const thresholdsText = `Orange from ${cfg.thresholds.poolUsage.warning}%, red from ${cfg.thresholds.poolUsage.critical}%, as MetalLBAddressPoolUsageHigh.`;
 
   return buildDashboard(cfg, {
@@ -28,7 +23,7 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
         name: 'pool',
         label: 'Pool',
         description: 'IPAddressPools to show.',
-        query: oneLine(`label_values(${Query.forDashboard(cfg).metric('metallb_allocator_addresses_total')}, pool)`),
+        query: queries.variables.pool,
       }),
     ],
     sections: [
@@ -40,28 +35,28 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             description: 'LoadBalancer addresses assigned from the selected pools.',
             unit: 'short',
             steps: healthySteps,
-            targets: [{ expr: `sum(${pools.inUse})`, legend: 'In use', instant: true }],
+            targets: [{ expr: queries.addressesInUse, legend: 'In use', instant: true }],
           })),
           cell(6, 4, stat({
             title: 'Usable addresses',
             description: 'Addresses the selected pools can assign; pools with uncountable capacity (an IPv6 /64) are left out.',
             unit: 'short',
             steps: healthySteps,
-            targets: [{ expr: `sum(${pools.capacity})`, legend: 'Usable', instant: true }],
+            targets: [{ expr: queries.usableAddresses, legend: 'Usable', instant: true }],
           })),
           cell(6, 4, stat({
             title: 'Fewest free addresses',
             description: `Free addresses of the selected pool closest to running out. Red below ${cfg.thresholds.poolFreeAddresses}, as MetalLBAddressPoolHeadroomLow.`,
             unit: 'short',
             steps: headroomSteps,
-            targets: [{ expr: `min(${pools.free})`, legend: 'Free', instant: true }],
+            targets: [{ expr: queries.fewestFree, legend: 'Free', instant: true }],
           })),
           cell(6, 4, stat({
             title: 'Highest pool usage',
             description: `Usage of the fullest selected pool. ${thresholdsText}`,
             unit: 'percent',
             steps: usageSteps,
-            targets: [{ expr: `max(${pools.usagePercent})`, legend: 'Usage', instant: true }],
+            targets: [{ expr: queries.highestUsage, legend: 'Usage', instant: true }],
           })),
           cell(14, 10, table({
             title: 'Pools by usage',
@@ -85,7 +80,7 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             min: 0,
             max: 100,
             steps: usageSteps,
-            targets: [{ expr: `topk(30, ${pools.usagePercent})`, legend: '{{pool}}', instant: true }],
+            targets: [{ expr: queries.fullest(30), legend: '{{pool}}', instant: true }],
           })),
         ],
       },
@@ -100,7 +95,7 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             max: 100,
             steps: usageSteps,
             showThresholds: true,
-            targets: [{ expr: `topk(20, ${pools.usagePercent})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.fullest(20), legend: '{{pool}}' }],
           })),
           cell(12, 8, timeseries({
             title: 'Free addresses by pool',
@@ -109,21 +104,21 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             min: 0,
             steps: headroomSteps,
             showThresholds: true,
-            targets: [{ expr: `bottomk(20, ${pools.free})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.leastFree(20), legend: '{{pool}}' }],
           })),
           cell(12, 8, timeseries({
             title: 'Addresses in use by pool',
             description: 'Assigned addresses of the 20 selected pools with the most.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `topk(20, ${pools.inUse})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.mostInUse(20), legend: '{{pool}}' }],
           })),
           cell(12, 8, timeseries({
             title: 'Usable addresses by pool',
             description: 'Capacity of the 20 largest selected pools; it changes when a pool is edited.',
             unit: 'short',
             min: 0,
-            targets: [{ expr: `topk(20, ${pools.capacity})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.largest(20), legend: '{{pool}}' }],
           })),
         ],
       },
@@ -138,7 +133,7 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             max: 100,
             steps: usageSteps,
             showThresholds: true,
-            targets: [{ expr: `topk(20, ${v4.usagePercent})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.fullestIpv4(20), legend: '{{pool}}' }],
           })),
           cell(12, 8, timeseries({
             title: 'IPv6 usage by pool',
@@ -148,7 +143,7 @@ export function addressPoolsDashboard(cfg: MixinConfig): dashboard.Dashboard {
             max: 100,
             steps: usageSteps,
             showThresholds: true,
-            targets: [{ expr: `topk(20, ${v6.usagePercent})`, legend: '{{pool}}' }],
+            targets: [{ expr: queries.fullestIpv6(20), legend: '{{pool}}' }],
           })),
           cell(24, 8, table({
             title: 'Addresses per IP family',
