@@ -30,7 +30,8 @@ export function bgpBfdQueries(cfg: MixinConfig) {
   /** The same without the per-cluster 0 the record keeps. */
   const inTrouble = (record: string) => `${troubled(record)} > 0`;
   /** The k sessions in trouble with the highest value in the range, summed per session. */
-  const mostTroubled = (k: number, record: string) => stableTopk(k, troubled(record), bySession, 'topk', `sum by (${bySession}) (${inTrouble(record)})`);
+  const mostTroubled = (k: number, record: string) =>
+    stableTopk(k, troubled(record), bySession, 'topk', `sum by (${bySession}) (${inTrouble(record)})`);
 
   return {
     /** Whether an enabled BGP mode emits this family. */
@@ -54,7 +55,13 @@ export function bgpBfdQueries(cfg: MixinConfig) {
     /** The share of each peer's sessions that are up, for the 25 worst peers of the range (1 when all are). */
     worstPeers: (family: SessionFamily): string => {
       const [up, all] = [peerSeries(family, 'sum'), peerSeries(family, 'count')];
-      return keepRanked(`${up} == bool ${all}`, byPeer, 'bottomk', 25, `min_over_time(${overRange(up)}) / max_over_time(${overRange(all)})`);
+      return keepRanked(
+        `${up} == bool ${all}`,
+        byPeer,
+        'bottomk',
+        25,
+        `min_over_time(${overRange(up)}) / max_over_time(${overRange(all)})`,
+      );
     },
     /** Every session of the chosen nodes, or else the sessions in trouble while they are (1 up, 0 down). */
     sessionState: `min by (${bySession}) (${required(chosenHosts.bgp('bgp_session_up'), 'BGP session state')})\nor\nmin by (${bySession}) (1 - (${inTrouble(sessionProblemRecords.bgpDown)}))`,

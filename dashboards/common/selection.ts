@@ -28,4 +28,3 @@ export const stableTopk = (k: number, selector: string, on: string, pick: 'topk'
  * everything once values are chosen: panels read per-pod or per-session series only then.
  */
 export const chosen = (variable: string): string => `__${variable}_chosen__!~"\${${variable}}"`;
-

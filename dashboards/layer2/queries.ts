@@ -41,7 +41,13 @@ export function layer2Queries(cfg: MixinConfig) {
      * chosen (see `chosen`), else the first `rows`, addresses with two announcers first.
      */
     whoAnnouncesWhat: (defaultRows: number): string =>
-      [rows(chosen('host')), `or`, rows(chosen('service')), `or`, `topk(${defaultRows}, ${rows()} * on (${q.by('ip')}) group_left () ${announcers})`].join('\n'),
+      [
+        rows(chosen('host')),
+        `or`,
+        rows(chosen('service')),
+        `or`,
+        `topk(${defaultRows}, ${rows()} * on (${q.by('ip')}) group_left () ${announcers})`,
+      ].join('\n'),
     /** All addresses of the cluster with more than one announcer (a recording rule). */
     duplicateAnnouncers: `${q.scoped(duplicateAnnouncersRecord)} > 1`,
     /** The k speakers with the highest rate of a counter anywhere in the range. */
