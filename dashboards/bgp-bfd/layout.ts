@@ -3,7 +3,7 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import { buildDashboard } from '../common/dashboard.js';
 import { cell, type Cell, type Section } from '../common/layout.js';
 import { healthySteps, stat, timeseries, upDownTimeline, zeroIsGoodSteps } from '../common/panels.js';
-import { filterVariable, type VariableBuilder } from '../common/variables.js';
+import { filterVariable, hostVariable, type VariableBuilder } from '../common/variables.js';
 import { bgpBfdQueries } from './queries.js';
 
 const sessionLegend = '{{instance}} → {{peer}} {{vrf}}';
@@ -54,15 +54,10 @@ export function bgpBfdDashboard(cfg: MixinConfig): dashboard.Dashboard {
   };
 
   const filters: VariableBuilder[] = [
-    filterVariable({
-      name: 'host',
-      label: 'Node address',
-      description: 'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network).',
-      query: queries.variables.host,
-      regex: '/^(.+?)(?::[0-9]+)?$/',
-      // Matches the empty value too: see `chosen`.
-      allValue: '.*',
-    }),
+    hostVariable(
+      'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network).',
+      queries.variables.host,
+    ),
     filterVariable({
       name: 'peer',
       label: 'Peer',

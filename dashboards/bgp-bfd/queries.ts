@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
 import { hostMatcher, oneLine, required } from '../common/queries.js';
-import { chosen, keepRanked, overRange, stableTopk } from '../common/selection.js';
+import { chosen, keepRanked, overRange, speakerAddresses, stableTopk } from '../common/selection.js';
 import { peerRecord, sessionChangesRecord, sessionProblemRecords } from '../../rules/bgp.js';
 
 const peerFilter = 'peer=~"$peer"';
@@ -39,7 +39,7 @@ export function bgpBfdQueries(cfg: MixinConfig) {
     /** FRR names VRFs; native mode has none. */
     hasVrf: cfg.bgp.modes.some((m) => m !== 'native'),
     variables: {
-      host: oneLine(`label_values(${unfiltered.metric('up', 'speaker')}, instance)`),
+      host: speakerAddresses(unfiltered),
       peer: oneLine(`query_result(count by (${unfiltered.by('peer')}) (${unfiltered.bgp('bgp_session_up')}))`),
       vrf: oneLine(`query_result(count by (${unfiltered.by('vrf')}) (${unfiltered.bgp('bgp_session_up')}))`),
     },

@@ -1,3 +1,6 @@
+import type { Query } from '../../mixin/promql/query.js';
+import { oneLine } from './queries.js';
+
 /**
  * How the dashboards keep a panel small: rank series once over the whole time range (stable
  * top-k), and read per-pod or per-session series only once a variable narrows the selection.
@@ -28,3 +31,6 @@ export const stableTopk = (k: number, selector: string, on: string, pick: 'topk'
  * everything once values are chosen: panels read per-pod or per-session series only then.
  */
 export const chosen = (variable: string): string => `__${variable}_chosen__!~"\${${variable}}"`;
+
+/** The addresses the speakers are scraped on (one per node), for the `host` variable. */
+export const speakerAddresses = (q: Query): string => oneLine(`label_values(${q.metric('up', 'speaker')}, instance)`);

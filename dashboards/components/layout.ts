@@ -6,7 +6,7 @@ import { cell } from '../common/layout.js';
 import { colouredCells, table, timeseries, zeroIsGoodSteps, type Target } from '../common/panels.js';
 import { componentTitles, k8sClientComponents, scrapedComponents } from '../common/queries.js';
 import { targetsUpStat } from '../common/targets-up.js';
-import { filterVariable } from '../common/variables.js';
+import { hostVariable } from '../common/variables.js';
 import { componentsQueries } from './queries.js';
 
 /** One target per component, legend the component's name. */
@@ -28,16 +28,10 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
     title: 'Components',
     description: 'MetalLB controller, speakers and frr-k8s: targets, configuration, Kubernetes API, reconciliation and resources.',
     filters: [
-      filterVariable({
-        name: 'host',
-        label: 'Node address',
-        description:
-          'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network). The controller is not filtered.',
-        query: queries.variables.host,
-        regex: '/^(.+?)(?::[0-9]+)?$/',
-        // Matches the empty value too: see the components queries.
-        allValue: '.*',
-      }),
+      hostVariable(
+        'Nodes, by the address their speaker and frr-k8s pods are scraped on (they use the host network). The controller is not filtered.',
+        queries.variables.host,
+      ),
     ],
     sections: [
       {

@@ -2,8 +2,8 @@ import type { Component } from '../../mixin/catalogue.js';
 import { k8sClientMetric } from '../../mixin/catalogue.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
-import { either, hostMatcher, k8sClientComponents, oneLine, rate, records, scrapedComponents } from '../common/queries.js';
-import { chosen } from '../common/selection.js';
+import { either, hostMatcher, k8sClientComponents, rate, records, scrapedComponents } from '../common/queries.js';
+import { chosen, speakerAddresses } from '../common/selection.js';
 import { targetsUpShare } from '../common/targets-up.js';
 import { k8sClientProblemRecords } from '../../rules/k8s-client.js';
 import { componentRecords } from '../../rules/components.js';
@@ -40,7 +40,7 @@ export function componentsQueries(cfg: MixinConfig) {
 
   return {
     variables: {
-      host: oneLine(`label_values(${Query.forDashboard(cfg).metric('up', 'speaker')}, instance)`),
+      host: speakerAddresses(Query.forDashboard(cfg)),
     },
     targetsUp: (c: Component): string => targetsUpShare(q, c),
     targetsDown: (c: Component): string => `count(${q.metric('up', c)} == 0) or vector(0)`,

@@ -3,7 +3,7 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import { buildDashboard } from '../common/dashboard.js';
 import { cell } from '../common/layout.js';
 import { healthySteps, stat, table, timeseries, zeroIsGoodSteps } from '../common/panels.js';
-import { filterVariable } from '../common/variables.js';
+import { filterVariable, hostVariable } from '../common/variables.js';
 import { layer2Queries } from './queries.js';
 
 /** Rows of the announcements table while neither variable narrows it. */
@@ -19,16 +19,10 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
     title: 'Layer 2 and announcements',
     description: 'Which node announces which LoadBalancer address, layer 2 failovers, and ARP/NDP traffic of the speakers.',
     filters: [
-      filterVariable({
-        name: 'host',
-        label: 'Node address',
-        description:
-          'Nodes whose speaker announces layer 2 addresses, by the address the speaker is scraped on (it uses the host network).',
-        query: queries.variables.host,
-        regex: '/^(.+?)(?::[0-9]+)?$/',
-        // Matches the empty value too: see `chosen`.
-        allValue: '.*',
-      }),
+      hostVariable(
+        'Nodes whose speaker announces layer 2 addresses, by the address the speaker is scraped on (it uses the host network).',
+        queries.variables.host,
+      ),
       filterVariable({
         name: 'service',
         label: 'Service',
