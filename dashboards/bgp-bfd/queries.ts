@@ -55,16 +55,14 @@ export function bgpBfdQueries(cfg: MixinConfig) {
     /** The share of each peer's sessions that are up, for the 25 worst peers of the range (1 when all are). */
     worstPeers: (family: SessionFamily): string => {
       const [up, all] = [peerSeries(family, 'sum'), peerSeries(family, 'count')];
-      return keepRanked(
-        `${up} == bool ${all}`,
-        byPeer,
-        'bottomk',
-        25,
-        `min_over_time(${overRange(up)}) / max_over_time(${overRange(all)})`,
-      );
+      return keepRanked(`${up} == bool ${all}`, byPeer, `bottomk(25, min_over_time(${overRange(up)}) / max_over_time(${overRange(all)}))`);
     },
     /** Every session of the chosen nodes, or else the sessions in trouble while they are (1 up, 0 down). */
-    sessionState: `min by (${bySession}) (${required(chosenHosts.bgp('bgp_session_up'), 'BGP session state')})\nor\nmin by (${bySession}) (1 - (${inTrouble(sessionProblemRecords.bgpDown)}))`,
+    sessionState: [
+      `min by (${bySession}) (${required(chosenHosts.bgp('bgp_session_up'), 'BGP session state')})`,
+      'or',
+      `min by (${bySession}) (1 - (${inTrouble(sessionProblemRecords.bgpDown)}))`,
+    ].join('\n'),
     /** Nodes with their session to each peer up: the 25 peers with the fewest in the range. */
     fewestEstablished: stableTopk(25, peerSeries('bgp_session_up', 'sum'), byPeer, 'bottomk'),
     /** State changes per session over the flap window: the 20 with the most in the range. */

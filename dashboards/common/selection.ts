@@ -10,12 +10,11 @@ import { oneLine } from './queries.js';
 export const overRange = (selector: string): string => `${selector}[$__range] @ end()`;
 
 /**
- * `shown`, kept to the k series (matched `on` these labels) that rank highest (`topk`) or lowest
- * (`bottomk`) by `ranking`. With a ranking over `overRange`, a range query returns at most k series
- * and a line does not come and go from step to step.
+ * `shown`, kept to the series (matched `on` these labels) that `ranked` keeps, a `topk` or
+ * `bottomk`. With a ranking over `overRange`, a range query returns at most k series and a line
+ * does not come and go from step to step.
  */
-export const keepRanked = (shown: string, on: string, pick: 'topk' | 'bottomk', k: number, ranking: string): string =>
-  `${shown}\nand on (${on})\n${pick}(${k}, ${ranking})`;
+export const keepRanked = (shown: string, on: string, ranked: string): string => `${shown}\nand on (${on})\n${ranked}`;
 
 /**
  * The k series of a selector with the highest (`topk`: their peak) or lowest (`bottomk`: their
@@ -23,7 +22,7 @@ export const keepRanked = (shown: string, on: string, pick: 'topk' | 'bottomk', 
  * it is not the selector itself (e.g. a sum of it without the per-cluster 0).
  */
 export const stableTopk = (k: number, selector: string, on: string, pick: 'topk' | 'bottomk' = 'topk', shown = selector): string =>
-  keepRanked(shown, on, pick, k, `${pick === 'topk' ? 'max' : 'min'}_over_time(${overRange(selector)})`);
+  keepRanked(shown, on, `${pick}(${k}, ${pick === 'topk' ? 'max' : 'min'}_over_time(${overRange(selector)}))`);
 
 /**
  * A matcher on a label no stored series has (Prometheus drops `__`-prefixed labels), so it reads

@@ -53,12 +53,12 @@ export function layer2Queries(cfg: MixinConfig) {
     /** The k speakers with the highest rate of a counter anywhere in the range. */
     busiest: (k: number, counter: Layer2Counter): string => stableTopk(k, recorded(counter), bySpeaker),
     /** Responses of the k speakers with the most requests in the range (the speakers `busiest` requests show). */
-    responsesOfBusiest: (k: number): string => keepRanked(responses, bySpeaker, 'topk', k, `max_over_time(${overRange(requests)})`),
+    responsesOfBusiest: (k: number): string => keepRanked(responses, bySpeaker, `topk(${k}, max_over_time(${overRange(requests)}))`),
     /**
      * Requests minus responses of the k speakers with the most unanswered in the range: narrowed to
      * them before subtracting, so the subtraction runs on k series per step rather than on every speaker.
      */
     unanswered: (k: number): string =>
-      `(\n${keepRanked(requests, bySpeaker, 'topk', k, `sum_over_time(${overRange(requests)}) - sum_over_time(${overRange(responses)})`)}\n)\n- ${responses}`,
+      `(\n${keepRanked(requests, bySpeaker, `topk(${k}, sum_over_time(${overRange(requests)}) - sum_over_time(${overRange(responses)}))`)}\n)\n- ${responses}`,
   };
 }
