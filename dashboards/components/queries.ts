@@ -1,5 +1,4 @@
-import type { Component } from '../../mixin/catalogue.js';
-import { k8sClientMetric } from '../../mixin/catalogue.js';
+import { k8sClientMetric, type Component } from '../../mixin/catalogue.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
 import { either, hostMatcher, k8sClientComponents, rate, records, scrapedComponents } from '../common/queries.js';
@@ -36,7 +35,11 @@ export function componentsQueries(cfg: MixinConfig) {
     `label_replace(max by (${q.by('job', 'namespace', 'pod')}) (${either(clients.map((c) => inTrouble(record, c)))}), "problem", "${problem}", "", "")`;
   /** The largest pod of each component while no node is chosen, else the 10 top pods of the chosen nodes (and the controller). */
   const perPod = (record: string, name: string, fn: (s: string) => string = (s) => s) =>
-    `max by (${q.by('job', 'container')}) (${q.scoped(record, noHostChosen)})\nor\ntopk(10, sum by (${q.by('job', 'pod', 'container')}) (${either(scraped.map((c) => fn(q.metric(name, c, hostChosen))))}))`;
+    [
+      `max by (${q.by('job', 'container')}) (${q.scoped(record, noHostChosen)})`,
+      'or',
+      `topk(10, sum by (${q.by('job', 'pod', 'container')}) (${either(scraped.map((c) => fn(q.metric(name, c, hostChosen))))}))`,
+    ].join('\n');
 
   return {
     variables: {
