@@ -1,10 +1,10 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { addressPoolsDashboard } from './address-pools.js';
-import { bgpBfdDashboard } from './bgp-bfd.js';
-import { componentsDashboard } from './components.js';
-import { layer2Dashboard } from './layer2.js';
-import { overviewDashboard } from './overview.js';
+import { addressPoolsDashboard } from './address-pools/layout.js';
+import { bgpBfdDashboard } from './bgp-bfd/layout.js';
+import { componentsDashboard } from './components/layout.js';
+import { layer2Dashboard } from './layer2/layout.js';
+import { overviewDashboard } from './overview/layout.js';
 
 /**
  * Every dashboard, by file name, as the SDK builds it. Each call makes fresh builders (the SDK's

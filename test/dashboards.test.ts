@@ -366,7 +366,7 @@ describe('dashboards', () => {
     });
 
     it('rejects a uid override for a dashboard that does not exist', () => {
-      expect(() => generate(resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } }))).toThrow(/dashboards.uids: no dashboard named metallb-nope.json/);
+      expect(() => resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } })).toThrow(/dashboards\.uids\.metallb-nope\.json: no such dashboard/);
     });
 
     it('pool panels use the alert thresholds', () => {

@@ -3,7 +3,7 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import { layOut, type Section } from './layout.js';
 import { clusterVariable, datasourceVariable, type VariableBuilder } from './variables.js';
 
-export interface DashboardSpec {
+export interface DashboardLayout {
   /** Without the title prefix, which the dashboards pass adds. */
   readonly title: string;
   readonly description: string;
@@ -16,7 +16,7 @@ export interface DashboardSpec {
  * A dashboard from fresh builders: what all dashboards share (uid, tags, links, refresh, ids)
  * is applied afterwards by the dashboards pass, from the config.
  */
-export function buildDashboard(cfg: MixinConfig, spec: DashboardSpec): dashboard.Dashboard {
+export function buildDashboard(cfg: MixinConfig, spec: DashboardLayout): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(spec.title)
     .description(spec.description)
     .tooltip(dashboard.DashboardCursorSync.Crosshair)

@@ -10,7 +10,15 @@ export interface Cell {
   readonly h: number;
 }
 
-export const cell = (w: number, h: number, panel: PanelBuilder): Cell => ({ panel, w, h });
+/**
+ * A panel of `w` x `h` grid units: `cell(6, 4, stat, { title, … })`, or a built panel. The panel
+ * kind and its spec are separate arguments so the spec, the long part, formats as a block.
+ */
+export function cell(w: number, h: number, panel: PanelBuilder): Cell;
+export function cell<S>(w: number, h: number, kind: (spec: S) => PanelBuilder, spec: NoInfer<S>): Cell;
+export function cell<S>(w: number, h: number, panel: PanelBuilder | ((spec: S) => PanelBuilder), spec?: S): Cell {
+  return { panel: typeof panel === 'function' ? panel(spec as S) : panel, w, h };
+}
 
 /** An expanded row and the panels below it. */
 export interface Section {

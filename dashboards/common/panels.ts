@@ -41,9 +41,15 @@ export type Steps = readonly (readonly [number | null, string])[];
 
 export const healthySteps: Steps = [[null, 'green']];
 /** Any non-zero count is bad: down sessions, stale configs, firing alerts. */
-export const zeroIsGoodSteps: Steps = [[null, 'green'], [1, 'red']];
+export const zeroIsGoodSteps: Steps = [
+  [null, 'green'],
+  [1, 'red'],
+];
 /** Only 1 is good: a share of targets up, or the up/down state of a session. */
-export const allUpSteps: Steps = [[null, 'red'], [1, 'green']];
+export const allUpSteps: Steps = [
+  [null, 'red'],
+  [1, 'green'],
+];
 
 function thresholds(steps: Steps): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
@@ -162,7 +168,12 @@ export function upDownTimeline(spec: PanelSpec): StateTimelineBuilder {
     .mergeValues(true)
     .rowHeight(0.9)
     .fillOpacity(80)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(false).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(false)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    );
 }
 
 export interface TableSpec extends PanelSpec {

@@ -64,3 +64,12 @@ export function filterVariable(spec: FilterSpec): VariableBuilder {
   if (spec.regex) b.regex(spec.regex);
   return b;
 }
+
+/**
+ * `host`: nodes by the address their host-network pods (speaker, FRR sidecar, frr-k8s) are scraped
+ * on, the `instance` without its port, as `hostMatcher` reads it back. "All" is `.*`, which also
+ * matches the empty value of a label a series lacks: see `chosen`.
+ */
+export function hostVariable(description: string, query: string): VariableBuilder {
+  return filterVariable({ name: 'host', label: 'Node address', description, query, regex: '/^(.+?)(?::[0-9]+)?$/', allValue: '.*' });
+}

@@ -1,0 +1,64 @@
+import type { MixinConfig } from '../../mixin/config/schema.js';
+import { Query } from '../../mixin/promql/query.js';
+import { hostMatcher, oneLine, records } from '../common/queries.js';
+import { chosen, keepRanked, overRange, stableTopk } from '../common/selection.js';
+import { duplicateAnnouncersRecord } from '../../rules/announcements.js';
+import { layer2RateRecord, type Layer2Counter } from '../../rules/layer2.js';
+
+const serviceFilter = 'service=~"$service"';
+const layer2 = 'protocol="layer2"';
+
+/**
+ * The queries of the layer 2 dashboard. The announcements and the recorded ARP/NDP rates both
+ * carry the speaker's `instance` (the node's address: speakers use the host network), so the node
+ * filter applies to each on its own, with no join between them at every step of a range query.
+ */
+export function layer2Queries(cfg: MixinConfig) {
+  const q = Query.forDashboard(cfg);
+  const bySpeaker = q.by('instance');
+  // Layer 2 announcements only: in BGP mode every eligible speaker announces every address, so
+  // the BGP series grow with nodes x services (the overview counts them through a recording rule).
+  const announced = (...extra: string[]) => q.metric('metallb_speaker_announced', undefined, layer2, hostMatcher, serviceFilter, ...extra);
+  /** A recorded ARP/NDP rate of the speakers of the selected nodes. */
+  const recorded = (counter: Layer2Counter) => q.scoped(layer2RateRecord(counter), hostMatcher);
+  const rows = (...extra: string[]) => `count by (${q.by('service', 'ip', 'protocol', 'node')}) (${announced(...extra)})`;
+  /** Nodes announcing each selected address: above 1 is a conflict. */
+  const announcers = `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced()}))`;
+  const [requests, responses] = [recorded('metallb_layer2_requests_received'), recorded('metallb_layer2_responses_sent')];
+
+  return {
+    variables: {
+      host: oneLine(`label_values(${q.metric('metallb_speaker_announced', undefined, layer2)}, instance)`),
+      service: oneLine(`label_values(${q.metric('metallb_speaker_announced', undefined, layer2, hostMatcher)}, service)`),
+    },
+    /** All addresses of the cluster, per protocol, whatever the filters (a recording rule). */
+    addressesAnnounced: `sum by (${q.by('protocol')}) (${q.scoped(records.announcedIps)})`,
+    layer2Addresses: `count(count by (${q.by('ip')}) (${announced()}))`,
+    addressesWithTwoAnnouncers: `count(count by (${q.by('ip')}) (${announced()}) > 1)`,
+    announcingNodes: `count(count by (${q.by('node')}) (${announced()}))`,
+    /**
+     * One row per selected address and announcing node: every row once a node or service is
+     * chosen (see `chosen`), else the first `rows`, addresses with two announcers first.
+     */
+    whoAnnouncesWhat: (defaultRows: number): string =>
+      [
+        rows(chosen('host')),
+        `or`,
+        rows(chosen('service')),
+        `or`,
+        `topk(${defaultRows}, ${rows()} * on (${q.by('ip')}) group_left () ${announcers})`,
+      ].join('\n'),
+    /** All addresses of the cluster with more than one announcer (a recording rule). */
+    duplicateAnnouncers: `${q.scoped(duplicateAnnouncersRecord)} > 1`,
+    /** The k speakers with the highest rate of a counter anywhere in the range. */
+    busiest: (k: number, counter: Layer2Counter): string => stableTopk(k, recorded(counter), bySpeaker),
+    /** Responses of the k speakers with the most requests in the range (the speakers `busiest` requests show). */
+    responsesOfBusiest: (k: number): string => keepRanked(responses, bySpeaker, `topk(${k}, max_over_time(${overRange(requests)}))`),
+    /**
+     * Requests minus responses of the k speakers with the most unanswered in the range: narrowed to
+     * them before subtracting, so the subtraction runs on k series per step rather than on every speaker.
+     */
+    unanswered: (k: number): string =>
+      `(\n${keepRanked(requests, bySpeaker, `topk(${k}, sum_over_time(${overRange(requests)}) - sum_over_time(${overRange(responses)}))`)}\n)\n- ${responses}`,
+  };
+}
