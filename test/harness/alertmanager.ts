@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ServerProcess, spawnServer } from '../../mixin/tools/process.js';
+import { freePort, ServerProcess, spawnServer } from './process.js';
 
 /** An alert as `GET /api/v2/alerts` lists it. */
 export interface AlertmanagerAlert {
