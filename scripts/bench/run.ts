@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingRule } from '../../mixin/types.js';
 import { backfillOpenMetrics, backfillRules } from './backfill.js';
-import { buildEstate, type Cluster, type ClusterPlan } from './clusters.js';
+import { buildEstate, type BenchCluster, type ClusterPlan } from './clusters.js';
 import { startPrometheus, type PrometheusServer } from '../../test/harness/prometheus.js';
 import { measure, type Measurement, type MeasureOptions } from './measure.js';
-import { OpenMetricsParts } from './openmetrics.js';
+import { OpenMetricsParts } from '../../test/sim/openmetrics.js';
 import type { QuerySet } from './queries.js';
 import { writeStageFile } from './recorded.js';
-import { writeEstate } from './series.js';
+import { writeEstate } from '../../test/sim/series.js';
 import { benchTimeline, endTime } from './timeline.js';
 
 interface RunContext {
@@ -69,7 +69,7 @@ interface Prepared {
   readonly size: number;
   readonly dir: string;
   readonly tsdb: string;
-  readonly clusters: readonly Cluster[];
+  readonly clusters: readonly BenchCluster[];
   readonly stats: Pick<DataStats, 'series' | 'samples' | 'bytes' | 'generateSeconds' | 'backfillSeconds'>;
 }
 
