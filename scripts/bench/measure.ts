@@ -8,8 +8,8 @@ import type { DashboardQueries, QuerySet, Source } from './queries.js';
 import { median } from './stats.js';
 import { timedQuery, timedRangeQuery, type TimedResult } from './timed-query.js';
 
-/** One query as sent, with the median of its repeated runs. */
-export interface Measured {
+/** One query the bench sends. */
+interface Query {
   readonly source: Source;
   /** `alerts`, `rules`, or the dashboard file. */
   readonly file: string;
@@ -18,6 +18,10 @@ export interface Measured {
   readonly refId?: string;
   readonly mode: 'instant' | 'range';
   readonly expr: string;
+}
+
+/** One query as sent, with the median of its repeated runs. */
+export interface Measured extends Query {
   /** Prometheus's own execution time (`stats.timings.execTotalTime`), median, ms. */
   readonly execMs: number;
   /** The client's wall time for the request, median, ms. */
@@ -53,13 +57,8 @@ export interface MeasureOptions {
   readonly clusterVariable: string;
 }
 
-interface Planned {
-  readonly source: Source;
-  readonly file: string;
-  readonly name: string;
-  readonly refId?: string;
-  readonly mode: 'instant' | 'range';
-  readonly expr: string;
+interface Planned extends Query {
+  /** Range queries: Grafana's step, seconds. */
   readonly step?: number;
 }
 
