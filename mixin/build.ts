@@ -1,7 +1,7 @@
 import { assembleMixin } from './assemble.js';
 import type { MixinConfig } from './config/schema.js';
 import { checkMixin } from './lint/check.js';
-import type { Finding } from './lint/findings.js';
+import type { LintFinding } from './lint/findings.js';
 import { replaceOutDir } from './output/replace.js';
 import { renderOutputs } from './render/index.js';
 import type { Mixin } from './types.js';
@@ -20,7 +20,7 @@ export function generate(cfg: MixinConfig): Generated {
 export class BuildError extends Error {
   constructor(
     message: string,
-    readonly findings: readonly Finding[] = [],
+    readonly findings: readonly LintFinding[] = [],
   ) {
     super(message);
     this.name = 'BuildError';

@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../config/schema.js';
-import { promtoolPath } from '../tools/promtool.js';
+import { promtoolPath } from './promtool.js';
 import type { Mixin } from '../types.js';
-import type { Finding } from './findings.js';
+import type { LintFinding } from './findings.js';
 import { lintMixin } from './index.js';
 import { promtoolFindings } from './promtool-check.js';
 import { collectTargets } from './targets.js';
@@ -9,9 +9,9 @@ import { collectTargets } from './targets.js';
 /** What the in-process lint and promtool say about a mixin. */
 export interface MixinCheck {
   /** Findings of the in-process lint rules. */
-  readonly lint: readonly Finding[];
+  readonly lint: readonly LintFinding[];
   /** Expressions promtool rejects; empty when it did not run. */
-  readonly promtool: readonly Finding[];
+  readonly promtool: readonly LintFinding[];
   /** False when promtool is not installed, or was not run because the lint already failed. */
   readonly promtoolChecked: boolean;
   /** Expressions parsed and linted. */

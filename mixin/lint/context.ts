@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../config/schema.js';
 import { componentMatchers, type ComponentMatchers } from '../promql/components.js';
 import type { Mixin } from '../types.js';
-import type { Finding } from './findings.js';
+import type { LintFinding } from './findings.js';
 import { analyseLabels, type LabelSet } from './labels.js';
 import type { LintTarget } from './targets.js';
 
@@ -16,7 +16,7 @@ export interface LintContext {
 /** A lint rule over one parsed expression. */
 export interface ExprRule {
   readonly ids: readonly string[];
-  check(target: LintTarget, ctx: LintContext): Finding[];
+  check(target: LintTarget, ctx: LintContext): LintFinding[];
 }
 
 /** The context for one lint run; `targets` are the mixin's parsed expressions (collectTargets). */
@@ -38,5 +38,5 @@ export function lintContext(cfg: MixinConfig, targets: readonly LintTarget[]): L
 /** A lint rule over the mixin as a whole (rule groups, alert metadata, dashboard structure). */
 export interface MixinRule {
   readonly ids: readonly string[];
-  check(mixin: Mixin, ctx: LintContext): Finding[];
+  check(mixin: Mixin, ctx: LintContext): LintFinding[];
 }

@@ -1,5 +1,5 @@
 /** One lint finding, located well enough to fix without searching. */
-export interface Finding {
+export interface LintFinding {
   /** The output file the expression ends up in, e.g. `prometheus_alerts.yaml` or `dashboards/metallb-overview.json`. */
   readonly file: string;
   /** The alert, recording rule, or `dashboard title / panel title` it belongs to. */
@@ -11,7 +11,7 @@ export interface Finding {
   readonly excerpt?: string;
 }
 
-export function formatFinding(f: Finding): string {
+export function formatFinding(f: LintFinding): string {
   const head = `${f.file}: ${f.where}: [${f.rule}] ${f.message}`;
   return f.excerpt ? `${head}\n${f.excerpt.replace(/^/gm, '    ')}` : head;
 }

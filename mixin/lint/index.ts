@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../config/schema.js';
 import type { Mixin } from '../types.js';
 import { lintContext, type ExprRule, type MixinRule } from './context.js';
-import type { Finding } from './findings.js';
+import type { LintFinding } from './findings.js';
 import { absentRule } from './rules/absent.js';
 import { clusterRule } from './rules/cluster.js';
 import { conventionsRule } from './rules/conventions.js';
@@ -35,9 +35,9 @@ export const ruleIds: readonly string[] = [syntaxRule, ...exprRules, ...mixinRul
  * Run every in-process lint rule over the mixin; an empty list means it is clean. `targets` are
  * its parsed expressions, for a caller that also hands them to promtool.
  */
-export function lintMixin(mixin: Mixin, cfg: MixinConfig, targets: readonly LintTarget[] = collectTargets(mixin)): Finding[] {
+export function lintMixin(mixin: Mixin, cfg: MixinConfig, targets: readonly LintTarget[] = collectTargets(mixin)): LintFinding[] {
   const ctx = lintContext(cfg, targets);
-  const findings: Finding[] = [];
+  const findings: LintFinding[] = [];
   for (const target of targets) {
     const syntax = syntaxRule.check(target, ctx);
     findings.push(...syntax);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markSpan } from '../promql/parse.js';
 import { toYaml } from '../render/yaml.js';
-import { checkRules } from '../tools/promtool.js';
+import { checkRules } from './promtool.js';
 import type { Mixin } from '../types.js';
-import type { Finding } from './findings.js';
+import type { LintFinding } from './findings.js';
 import { alertsFile, collectTargets, isDashboardTarget, rulesFile, type LintTarget } from './targets.js';
 
 /** The file promtool sees the dashboard queries in; it never reaches out/. */
@@ -62,8 +62,8 @@ function locate(mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>, file: s
 }
 
 /** promtool's complaints, each turned into a finding at the expression it is about. */
-function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>): Finding[] {
-  const findings: Finding[] = [];
+function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>): LintFinding[] {
+  const findings: LintFinding[] = [];
   for (const line of output.split('\n')) {
     const m = errorLine.exec(line.trim());
     if (!m) continue;
@@ -82,7 +82,7 @@ function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap
  * rendered here rather than taken from out/, so they are checked whichever output formats the
  * config selects. Output promtool gives that we cannot place is reported as it is.
  */
-export function promtoolFindings(mixin: Mixin, promtool: string, targets: readonly LintTarget[] = collectTargets(mixin)): Finding[] {
+export function promtoolFindings(mixin: Mixin, promtool: string, targets: readonly LintTarget[] = collectTargets(mixin)): LintFinding[] {
   const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-promtool-'));
   try {
     const paths: string[] = [];

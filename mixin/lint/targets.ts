@@ -1,6 +1,6 @@
 import { markSpan, parsePromQL, type ParsedExpr } from '../promql/parse.js';
 import type { AlertRule, Mixin, RecordingRule } from '../types.js';
-import type { Finding } from './findings.js';
+import type { LintFinding } from './findings.js';
 import { expandPlaceholders } from '../grafana/expand.js';
 import { readDashboard, type GrafanaVariable } from '../grafana/model.js';
 import { dashboardQueries } from './grafana/dashboard.js';
@@ -33,7 +33,7 @@ export function isDashboardTarget(t: LintTarget): boolean {
 }
 
 /** A finding on `from..to` of the parsed expression, marked in the source text. */
-export function findingAt(t: LintTarget, rule: string, message: string, from: number, to: number): Finding {
+export function findingAt(t: LintTarget, rule: string, message: string, from: number, to: number): LintFinding {
   return { file: t.file, where: t.where, rule, message, excerpt: markSpan(t.source, t.toSource(from), t.toSource(to)) };
 }
 

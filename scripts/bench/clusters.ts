@@ -1,16 +1,24 @@
-import { componentsForModes, type BgpMode } from '../../mixin/catalogue.js';
-import { Random } from './random.js';
-import { targetState, Up, type TargetState, type Timeline } from './timeline.js';
+import { podName, targetLabels, type Install as SimInstall } from '../../test/sim/install.js';
+import { maxInt64, type Cluster, type Node, type Peer, type Pool, type Service, type Target } from '../../test/sim/model.js';
+import { Random } from '../../test/sim/random.js';
+import { targetState, Up, type Timeline } from '../../test/sim/timeline.js';
 
 /**
- * The synthetic estate: clusters, their nodes, BGP peers, pools and services, and the faults that
- * happen during the window. Only the shape lives here; `series.ts` turns it into samples.
+ * The bench's estate: clusters, their nodes, BGP peers, pools and services, and the faults that
+ * happen during the window, as the simulator's model (`test/sim/model.ts`); the simulator's
+ * series generator turns it into samples.
  */
 
 /** How MetalLB was installed, which decides the job, endpoint and port labels of its targets. */
 type Install = 'helm-0.16' | 'helm-0.15' | 'kustomize-0.16';
 /** Where BGP series come from: frr-k8s (`frrk8s_*`, 0.16 default), the speaker (`metallb_bgp_*`), or no BGP. */
-type BgpBackend = Extract<BgpMode, 'frr-k8s' | 'native'> | 'none';
+type BgpBackend = 'frr-k8s' | 'native' | 'none';
+
+const installs: Readonly<Record<Install, SimInstall>> = {
+  'helm-0.16': { style: 'helm', version: '0.16' },
+  'helm-0.15': { style: 'helm', version: '0.15' },
+  'kustomize-0.16': { style: 'kustomize', version: '0.16' },
+};
 
 export interface ClusterPlan {
   readonly name: string;
@@ -37,74 +45,10 @@ function clusterPlans(size: number): ClusterPlan[] {
   ];
 }
 
-export type Labels = Readonly<Record<string, string>>;
-
-export interface Target {
-  readonly labels: Labels;
-  readonly state: TargetState;
-}
-
-export interface Peer {
-  /** The `peer` label value: `IP:port` in native mode, the neighbour IP in frr-k8s. */
-  readonly peer: string;
-  /** FRR's VRF; undefined in native mode, which has no `vrf` label. */
-  readonly vrf: string | undefined;
-  readonly bfd: boolean;
-  /** 1 while the session is established (before the target's own state is applied). */
-  readonly established: Uint8Array;
-}
-
-export interface Node {
-  readonly name: string;
-  readonly ip: string;
-  readonly speaker: Target;
-  /** frr-k8s pod: the controller container (9140) and the frr-metrics container (9141). */
-  readonly frrK8s?: { readonly controller: Target; readonly metrics: Target };
-  readonly peers: readonly Peer[];
-  /** kube-state-metrics Ready condition: false from this tick on (the node became unreachable). */
-  readonly notReadyFrom?: number;
-  /** The speaker runs on a stale config from this tick on. */
-  readonly staleConfigFrom?: number;
-  /** Ticks where this speaker's k8s updates fail often. */
-  readonly errorBurst?: readonly [number, number];
-}
-
-interface Pool {
-  readonly name: string;
-  readonly protocol: 'layer2' | 'bgp';
-  /** Usable addresses per family as MetalLB reports them (an IPv6 /64 reports MaxInt64). */
-  readonly v4: number;
-  readonly v6: number;
-  /** An IPv6 /64 listed before an IPv4 range: MetalLB's sum overflows to a negative total (metallb#3140). */
-  readonly overflow: boolean;
-  /** Addresses in use per family at each tick. */
-  readonly inUse: (tick: number) => { v4: number; v6: number };
-}
-
-export interface Service {
-  readonly namespace: string;
-  readonly name: string;
-  readonly pool: string;
-  readonly protocol: 'layer2' | 'bgp';
-  readonly ips: readonly string[];
-  /** Nodes that announce it at a tick (a layer-2 service: the elected node; BGP: every announcing node). */
-  readonly announcers: (tick: number) => readonly Node[];
-  /** Layer 2 only: the nodes that may own the IP (elected, then its failover). */
-  readonly l2Candidates?: readonly Node[];
-}
-
-export interface Cluster {
+/** A cluster of the bench: the model's cluster, with the plan it was built from. */
+export interface BenchCluster extends Cluster {
   readonly plan: ClusterPlan;
-  readonly nodes: readonly Node[];
-  /** Controller pods; during the rollout two overlap. */
-  readonly controllers: readonly Target[];
-  readonly kubeStateMetrics: Target;
-  readonly pools: readonly Pool[];
-  readonly services: readonly Service[];
 }
-
-/** MetalLB reports a CIDR with at least 62 host bits as MaxInt64. */
-const maxInt64 = 9_223_372_036_854_775_807;
 
 /** When the faults happen, in ticks of the timeline (30 s each). */
 export const faultSchedule = {
@@ -123,43 +67,10 @@ export const faultSchedule = {
 
 const namespaces = ['shop', 'payments', 'search', 'ingress', 'data', 'ml', 'auth', 'media', 'iot', 'billing'];
 const nodesPerRack = 40;
-
-interface Ports {
-  readonly port: number;
-  readonly endpoint: string;
-}
-
-function targetLabels(plan: ClusterPlan, component: 'speaker' | 'controller', pod: string, ip: string): Labels {
-  const ports: Ports = plan.install === 'helm-0.15' ? { port: 7472, endpoint: 'metrics' } : { port: 9120, endpoint: 'metricshttps' };
-  const kustomize = plan.install === 'kustomize-0.16';
-  const job =
-    component === 'speaker' ? (kustomize ? 'speaker-monitor-service' : 'metallb') : kustomize ? 'controller-monitor-service' : 'metallb-controller-monitor-service';
-  const service = kustomize ? `${component}-monitor-service` : `metallb-${component}-monitor-service`;
-  return {
-    cluster: plan.name,
-    job,
-    namespace: 'metallb-system',
-    service,
-    endpoint: ports.endpoint,
-    pod,
-    container: component,
-    instance: `${ip}:${ports.port}`,
-  };
-}
-
-function frrK8sLabels(plan: ClusterPlan, pod: string, ip: string, container: 'controller' | 'frr-metrics'): Labels {
-  const metrics = container === 'frr-metrics';
-  return {
-    cluster: plan.name,
-    job: 'metallb-frr-k8s-frr-k8s-monitor-service',
-    namespace: 'metallb-system',
-    service: 'metallb-frr-k8s-frr-k8s-monitor-service',
-    endpoint: metrics ? 'frrmetricshttps' : 'metricshttps',
-    pod,
-    container,
-    instance: `${ip}:${metrics ? 9141 : 9140}`,
-  };
-}
+const unreachableTaints = [
+  { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+];
 
 /** Sessions that go down and up every few scrapes in the last half hour. */
 function flapping(tl: Timeline, rng: Random): Uint8Array {
@@ -206,7 +117,8 @@ function pickFaults(count: number, rng: Random): NodeFaults {
 }
 
 function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random): Node[] {
-  const runsFrrK8s = componentsForModes(plan.bgp === 'none' ? [] : [plan.bgp]).includes('frrK8s');
+  const runsFrrK8s = plan.bgp === 'frr-k8s';
+  const install = installs[plan.install];
   const faults = pickFaults(plan.nodes, rng);
   const { notReadyFrom } = faultSchedule;
   const nodes: Node[] = [];
@@ -220,17 +132,22 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
     const unreachable = faults.notReady === i;
     const tail: [number, number] = [notReadyFrom, tl.ticks - 1];
     const speakerDowns = [...(faults.speakerRestarts.has(i) ? [restartWindow(rng)] : []), ...(unreachable ? [tail] : [])];
-    const speakerPod = `${plan.install.startsWith('kustomize') ? 'speaker' : 'metallb-speaker'}-${rng.suffix(5)}`;
-    const speaker: Target = { labels: targetLabels(plan, 'speaker', speakerPod, ip), state: targetState(tl, { downs: speakerDowns }) };
+    const speakerPod = podName(install.style, 'speaker', rng.suffix(5));
+    const speaker: Target = {
+      labels: targetLabels(install, 'speaker', speakerPod, ip, plan.name),
+      state: targetState(tl, { downs: speakerDowns }),
+      ...(faults.stale === i ? { staleConfig: (t: number) => t >= faultSchedule.staleConfigFrom } : {}),
+      ...(faults.errorBurst === i ? { updateErrors: (t: number) => t >= faultSchedule.errorBurst[0] && t <= faultSchedule.errorBurst[1] } : {}),
+    };
 
     let frrK8s: Node['frrK8s'];
     if (runsFrrK8s) {
-      const pod = `metallb-frr-k8s-${rng.suffix(5)}`;
+      const pod = podName(install.style, 'frrK8s', rng.suffix(5));
       const downs = [...(faults.frrRestarts.has(i) ? [restartWindow(rng)] : []), ...(unreachable ? [tail] : [])];
       const state = targetState(tl, { downs });
       frrK8s = {
-        controller: { labels: frrK8sLabels(plan, pod, ip, 'controller'), state },
-        metrics: { labels: frrK8sLabels(plan, pod, ip, 'frr-metrics'), state },
+        controller: { labels: targetLabels(install, 'frrK8sController', pod, ip, plan.name), state },
+        metrics: { labels: targetLabels(install, 'frrK8sMetrics', pod, ip, plan.name), state },
       };
     }
 
@@ -240,10 +157,10 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
       const torIps = [`10.${index}.${rack}.253`, `10.${index}.${rack}.254`];
       torIps.forEach((tor, k) => {
         const session = peerFlaps.has(i) && k === 0 ? flapping(tl, rng) : peerDown === i && k === 1 ? established(tl, faultSchedule.sessionDownFrom) : established(tl);
-        peers.push({ peer: native ? `${tor}:179` : tor, vrf: native ? undefined : 'default', bfd: !native, established: session });
+        peers.push({ address: tor, port: 179, vrf: 'default', bfd: !native, established: session });
       });
       // Every tenth rack also peers with the storage fabric in its own VRF.
-      if (!native && rack % 10 === 3) peers.push({ peer: `172.16.${rack}.1`, vrf: 'storage', bfd: false, established: established(tl) });
+      if (!native && rack % 10 === 3) peers.push({ address: `172.16.${rack}.1`, port: 179, vrf: 'storage', bfd: false, established: established(tl) });
     }
 
     nodes.push({
@@ -252,9 +169,13 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
       speaker,
       ...(frrK8s ? { frrK8s } : {}),
       peers,
-      ...(unreachable ? { notReadyFrom } : {}),
-      ...(faults.stale === i ? { staleConfigFrom: faultSchedule.staleConfigFrom } : {}),
-      ...(faults.errorBurst === i ? { errorBurst: faultSchedule.errorBurst } : {}),
+      // An unreachable node turns NotReady and gets the unreachable taints.
+      ...(unreachable
+        ? {
+            ready: (t: number) => t < notReadyFrom,
+            taints: (t: number) => (t >= notReadyFrom ? unreachableTaints : []),
+          }
+        : {}),
     });
   }
   return nodes;
@@ -262,12 +183,12 @@ function buildNodes(plan: ClusterPlan, index: number, tl: Timeline, rng: Random)
 
 /** The controller Deployment rolls out: old and new pod report the same pools for a while. */
 function buildControllers(plan: ClusterPlan, index: number, tl: Timeline, rng: Random): Target[] {
-  const base = plan.install.startsWith('kustomize') ? 'controller' : 'metallb-controller';
-  const oldPod = `${base}-${rng.suffix(10)}-${rng.suffix(5)}`;
-  const newPod = `${base}-${rng.suffix(10)}-${rng.suffix(5)}`;
+  const install = installs[plan.install];
+  const oldPod = podName(install.style, 'controller', `${rng.suffix(10)}-${rng.suffix(5)}`);
+  const newPod = podName(install.style, 'controller', `${rng.suffix(10)}-${rng.suffix(5)}`);
   return [
-    { labels: targetLabels(plan, 'controller', oldPod, `100.64.${index}.17`), state: targetState(tl, { to: faultSchedule.rollout.oldUntil }) },
-    { labels: targetLabels(plan, 'controller', newPod, `100.64.${index}.42`), state: targetState(tl, { from: faultSchedule.rollout.newFrom }) },
+    { labels: targetLabels(install, 'controller', oldPod, `100.64.${index}.17`, plan.name), state: targetState(tl, { to: faultSchedule.rollout.oldUntil }) },
+    { labels: targetLabels(install, 'controller', newPod, `100.64.${index}.42`, plan.name), state: targetState(tl, { from: faultSchedule.rollout.newFrom }) },
   ];
 }
 
@@ -311,18 +232,11 @@ function buildPool(spec: PoolSpec, services: number, tl: Timeline): Pool {
   const start = spec.filling ? Math.floor(v4Used * 0.93) : v4Used;
   return {
     name: spec.name,
-    protocol: spec.protocol,
     v4,
     v6,
     overflow: spec.overflow ?? false,
     inUse: (tick) => ({ v4: Math.round(start + ((v4Used - start) * tick) / (tl.ticks - 1)), v6: v6Used }),
   };
-}
-
-/** `addresses_total` as MetalLB's allocator reports it: saturated at MaxInt64, or overflowed negative. */
-export function poolTotal(pool: Pool): number {
-  if (pool.overflow) return -(maxInt64 - pool.v4);
-  return pool.v6 === maxInt64 ? maxInt64 : pool.v4 + pool.v6;
 }
 
 function ipOf(clusterIndex: number, poolIndex: number, n: number, family: 'v4' | 'v6'): string {
@@ -352,7 +266,7 @@ function buildServices(plan: ClusterPlan, index: number, nodes: readonly Node[],
     for (let n = 0; n < count; n++) {
       const ips = spec.family === 'dual' ? [ipOf(index, poolIndex, n, 'v4'), ipOf(index, poolIndex, n, 'v6')] : [ipOf(index, poolIndex, n, spec.family)];
       const namespace = rng.pick(namespaces);
-      const name = `${namespace}/svc-${serial++}`;
+      const name = `svc-${serial++}`;
       if (spec.protocol === 'layer2') {
         const [home, backup] = rng.sample(nodes, 2) as [Node, Node];
         const candidates = [home, backup];
@@ -376,7 +290,7 @@ function buildServices(plan: ClusterPlan, index: number, nodes: readonly Node[],
     const poolIndex = specs.findIndex((s) => s.name === 'default');
     for (let k = 0; k < 3; k++) {
       services.push({
-        namespace: 'ingress', name: `ingress/ingress-nginx-${k}`, pool: 'default', protocol: 'bgp',
+        namespace: 'ingress', name: `ingress-nginx-${k}`, pool: 'default', protocol: 'bgp',
         ips: [ipOf(index, poolIndex, 60_000 + k, 'v4')],
         announcers: (t) => nodes.filter((node) => alive(node, t)),
       });
@@ -385,20 +299,17 @@ function buildServices(plan: ClusterPlan, index: number, nodes: readonly Node[],
   return { pools, services };
 }
 
-export function buildEstate(size: number, tl: Timeline): Cluster[] {
+export function buildEstate(size: number, tl: Timeline): BenchCluster[] {
   return clusterPlans(size).map((plan, index) => {
     const rng = new Random(`${plan.name}/${size}`);
     const nodes = buildNodes(plan, index, tl, rng);
     const controllers = buildControllers(plan, index, tl, rng);
     const { pools, services } = buildServices(plan, index, nodes, tl, rng);
+    const install = installs[plan.install];
     const kubeStateMetrics: Target = {
-      labels: {
-        cluster: plan.name, job: 'kube-state-metrics', namespace: 'monitoring', service: 'kube-state-metrics',
-        endpoint: 'http-metrics', pod: `kube-state-metrics-${rng.suffix(10)}-${rng.suffix(5)}`,
-        container: 'kube-state-metrics', instance: `100.64.${index}.90:8080`,
-      },
+      labels: targetLabels(install, 'kubeStateMetrics', `kube-state-metrics-${rng.suffix(10)}-${rng.suffix(5)}`, `100.64.${index}.90`, plan.name),
       state: targetState(tl),
     };
-    return { plan, nodes, controllers, kubeStateMetrics, pools, services };
+    return { name: plan.name, install, bgp: plan.bgp, plan, nodes, controllers, kubeStateMetrics, pools, services, occasionalErrors: true };
   });
 }

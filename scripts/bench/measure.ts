@@ -1,11 +1,15 @@
-import { readDashboard, type GrafanaDashboard } from '../../mixin/grafana/model.js';
-import { filterOptions, interpolate, optionsQuery, panelTargets, variableQueryText, variableText, type GrafanaSettings } from './grafana.js';
-import type { PrometheusServer, QueryResult } from './prometheus.js';
-import type { DashboardSpec, QuerySet, Source } from './queries.js';
+import { expandResolved } from '../../mixin/grafana/expand.js';
+import { readDashboard } from '../../mixin/grafana/model.js';
+import type { VectorSample } from '../../test/harness/prometheus-api.js';
+import type { PrometheusServer } from '../../test/harness/prometheus.js';
+import { resolvableVariables, resolveVariable, variableMap, type VariableOptionsSource, type VariableValue } from '../../test/harness/variables.js';
+import { builtinVariables, panelTargets, type GrafanaSettings } from './grafana.js';
+import type { DashboardQueries, QuerySet, Source } from './queries.js';
 import { median } from './stats.js';
+import { timedQuery, timedRangeQuery, type TimedResult } from './timed-query.js';
 
-/** One query as sent, with the median of its repeated runs. */
-export interface Measured {
+/** One query the bench sends. */
+interface Query {
   readonly source: Source;
   /** `alerts`, `rules`, or the dashboard file. */
   readonly file: string;
@@ -14,6 +18,10 @@ export interface Measured {
   readonly refId?: string;
   readonly mode: 'instant' | 'range';
   readonly expr: string;
+}
+
+/** One query as sent, with the median of its repeated runs. */
+export interface Measured extends Query {
   /** Prometheus's own execution time (`stats.timings.execTotalTime`), median, ms. */
   readonly execMs: number;
   /** The client's wall time for the request, median, ms. */
@@ -49,60 +57,67 @@ export interface MeasureOptions {
   readonly clusterVariable: string;
 }
 
-interface Planned {
-  readonly source: Source;
-  readonly file: string;
-  readonly name: string;
-  readonly refId?: string;
-  readonly mode: 'instant' | 'range';
-  readonly expr: string;
+interface Planned extends Query {
+  /** Range queries: Grafana's step, seconds. */
   readonly step?: number;
 }
 
 const shorten = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Resolves a dashboard's variables against Prometheus, in order, as a dashboard load does. */
-async function resolveVariables(
-  prom: PrometheusServer,
-  spec: DashboardSpec,
-  dashboard: GrafanaDashboard,
-  opts: MeasureOptions,
-): Promise<{ values: Map<string, string>; loads: VariableLoad[] }> {
-  const values = new Map<string, string>();
-  const loads: VariableLoad[] = [];
-  const start = opts.time - opts.grafana.rangeSeconds;
-  for (const variable of dashboard.variables) {
-    if (variable.type === 'datasource' || variable.type === 'adhoc' || !variable.name) continue;
-    const query = optionsQuery(variable, interpolate(variableQueryText(variable), values, opts.grafana.scrapeSeconds, opts.grafana));
-    let options: string[] = [];
-    const times: number[] = [];
-    for (let r = 0; r < opts.repeat; r++) {
-      if (query.kind === 'labelValues') {
-        const res = await prom.labelValues(query.label, query.match, start, opts.time);
-        options = res.values;
-        times.push(res.clientMs);
-      } else if (query.kind === 'queryResult') {
-        const res = await prom.queryResultLines(query.expr, opts.time);
-        options = res.lines;
-        times.push(res.clientMs);
-      } else {
-        options = [...query.values];
-      }
+/**
+ * Asks Prometheus for a variable's options `repeat` times, as the queries are, and keeps the
+ * median wall time of the lookups since the last `take()`.
+ */
+class TimedOptions implements VariableOptionsSource {
+  private times: number[] = [];
+
+  constructor(
+    private readonly prom: PrometheusServer,
+    private readonly repeat: number,
+  ) {}
+
+  private async timed<T>(ask: () => Promise<T>): Promise<T> {
+    let answer: T | undefined;
+    for (let r = 0; r < this.repeat; r++) {
+      const started = performance.now();
+      answer = await ask();
+      this.times.push(performance.now() - started);
     }
-    options = filterOptions(options, variable.regex);
-    const text = variable.name === opts.clusterVariable ? opts.cluster : variableText(variable, options);
-    values.set(variable.name, text);
-    loads.push({ source: spec.source, file: spec.file, name: variable.name, options: options.length, value: shorten(text), clientMs: times.length ? median(times) : 0 });
+    return answer as T;
   }
-  return { values, loads };
+
+  labelValues(label: string, matchers: readonly string[], start: number, end: number): Promise<string[]> {
+    return this.timed(() => this.prom.labelValues(label, matchers, start, end));
+  }
+
+  queryVector(expr: string, time: number): Promise<VectorSample[]> {
+    return this.timed(() => this.prom.queryVector(expr, time));
+  }
+
+  /** Median ms of the lookups since the last call (0 when there were none: a static variable). */
+  take(): number {
+    const times = this.times;
+    this.times = [];
+    return times.length > 0 ? median(times) : 0;
+  }
 }
 
-async function planDashboard(prom: PrometheusServer, spec: DashboardSpec, opts: MeasureOptions): Promise<{ planned: Planned[]; loads: VariableLoad[] }> {
-  const dashboard = readDashboard(spec.json);
-  const { values, loads } = await resolveVariables(prom, spec, dashboard, opts);
+async function planDashboard(prom: PrometheusServer, spec: DashboardQueries, opts: MeasureOptions): Promise<{ planned: Planned[]; loads: VariableLoad[] }> {
+  const source = new TimedOptions(prom, opts.repeat);
+  const range = { end: opts.time, window: opts.grafana.rangeSeconds };
+  const lookupBuiltins = builtinVariables(opts.grafana.scrapeSeconds, opts.grafana);
+  const resolved = new Map<string, VariableValue>();
+  const loads: VariableLoad[] = [];
+  // The variables in order, as a dashboard load resolves them; the cluster one set to the cluster a user opens.
+  for (const variable of resolvableVariables(spec.json)) {
+    const chosen = variable.name === opts.clusterVariable ? opts.cluster : undefined;
+    const value = await resolveVariable(variable, source, lookupBuiltins, resolved, range, chosen);
+    resolved.set(variable.name, value);
+    loads.push({ source: spec.source, file: spec.file, name: variable.name, options: value.options.length, value: shorten(value.rendered), clientMs: source.take() });
+  }
   const planned: Planned[] = [];
-  for (const target of panelTargets(dashboard, opts.grafana)) {
-    const expr = interpolate(target.expr, values, target.step, opts.grafana);
+  for (const target of panelTargets(readDashboard(spec.json), opts.grafana)) {
+    const expr = expandResolved(target.expr, variableMap(builtinVariables(target.step, opts.grafana), resolved));
     const base = { source: spec.source, file: spec.file, name: target.panel, refId: target.refId, expr };
     if (target.range) planned.push({ ...base, mode: 'range', step: target.step });
     if (target.instant) planned.push({ ...base, mode: 'instant' });
@@ -110,12 +125,12 @@ async function planDashboard(prom: PrometheusServer, spec: DashboardSpec, opts: 
   return { planned, loads };
 }
 
-function run(prom: PrometheusServer, q: Planned, opts: MeasureOptions): Promise<QueryResult> {
-  if (q.mode === 'instant' || q.step === undefined) return prom.query(q.expr, opts.time);
+function run(prom: PrometheusServer, q: Planned, opts: MeasureOptions): Promise<TimedResult> {
+  if (q.mode === 'instant' || q.step === undefined) return timedQuery(prom, q.expr, opts.time);
   // Grafana aligns the range to the step.
   const end = Math.floor(opts.time / q.step) * q.step;
   const start = Math.floor((opts.time - opts.grafana.rangeSeconds) / q.step) * q.step;
-  return prom.queryRange(q.expr, start, end, q.step);
+  return timedRangeQuery(prom, q.expr, start, end, q.step);
 }
 
 /**
@@ -133,15 +148,15 @@ export async function measure(prom: PrometheusServer, sets: readonly QuerySet[],
       variables.push(...plan.loads);
     }
   }
-  const runs: QueryResult[][] = planned.map(() => []);
+  const runs: TimedResult[][] = planned.map(() => []);
   for (let r = 0; r < opts.repeat; r++) {
     const started = performance.now();
-    for (const [i, q] of planned.entries()) (runs[i] as QueryResult[]).push(await run(prom, q, opts));
+    for (const [i, q] of planned.entries()) (runs[i] as TimedResult[]).push(await run(prom, q, opts));
     progress(`  pass ${r + 1}/${opts.repeat}: ${planned.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const queries = planned.map((q, i): Measured => {
-    const results = runs[i] as QueryResult[];
-    const last = results[results.length - 1] as QueryResult;
+    const results = runs[i] as TimedResult[];
+    const last = results[results.length - 1] as TimedResult;
     const failed = results.find((x) => !x.ok);
     return {
       source: q.source,

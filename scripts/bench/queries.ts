@@ -14,7 +14,8 @@ interface RuleQuery {
   readonly expr: string;
 }
 
-export interface DashboardSpec {
+/** One dashboard's JSON, whose panels and variables the bench queries. */
+export interface DashboardQueries {
   readonly source: Source;
   readonly file: string;
   readonly json: Record<string, unknown>;
@@ -22,7 +23,7 @@ export interface DashboardSpec {
 
 export interface QuerySet {
   readonly rules: RuleQuery[];
-  readonly dashboards: DashboardSpec[];
+  readonly dashboards: DashboardQueries[];
 }
 
 interface RuleFileShape {

@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingRule } from '../../mixin/types.js';
 import { backfillOpenMetrics, backfillRules } from './backfill.js';
-import { buildEstate, type Cluster, type ClusterPlan } from './clusters.js';
+import { buildEstate, type BenchCluster, type ClusterPlan } from './clusters.js';
+import { startPrometheus, type PrometheusServer } from '../../test/harness/prometheus.js';
 import { measure, type Measurement, type MeasureOptions } from './measure.js';
-import { OpenMetricsParts } from './openmetrics.js';
-import { PrometheusServer } from './prometheus.js';
+import { OpenMetricsParts } from '../../test/sim/openmetrics.js';
 import type { QuerySet } from './queries.js';
 import { writeStageFile } from './recorded.js';
-import { writeEstate } from './series.js';
+import { writeEstate } from '../../test/sim/series.js';
 import { benchTimeline, endTime } from './timeline.js';
 
 interface RunContext {
@@ -42,6 +42,24 @@ export interface SizeRun {
   readonly measurement: Measurement;
 }
 
+/**
+ * Prometheus serving one size's TSDB: no scrapes, no rules. A TSDB of a gigabyte takes a while to
+ * open and to close cleanly (it is reopened after each stage), and a query over it a while to answer.
+ */
+function serve(ctx: RunContext, tsdb: string): Promise<PrometheusServer> {
+  return startPrometheus({
+    binary: ctx.prometheus,
+    scrapeConfigs: [],
+    dataDir: tsdb,
+    // Retention counts back from the newest block, so a fixed date in the past stays queryable.
+    retention: '100y',
+    logLevel: 'warn',
+    readyTimeoutMs: 120_000,
+    requestTimeoutMs: 600_000,
+    stopGraceMs: 10_000,
+  });
+}
+
 const secondsSince = (started: number) => (performance.now() - started) / 1000;
 
 const blockCount = (tsdb: string) => readdirSync(tsdb).filter((d) => /^[0-9A-Z]{26}$/.test(d)).length;
@@ -51,7 +69,7 @@ interface Prepared {
   readonly size: number;
   readonly dir: string;
   readonly tsdb: string;
-  readonly clusters: readonly Cluster[];
+  readonly clusters: readonly BenchCluster[];
   readonly stats: Pick<DataStats, 'series' | 'samples' | 'bytes' | 'generateSeconds' | 'backfillSeconds'>;
 }
 
@@ -93,7 +111,7 @@ async function prepare(size: number, ctx: RunContext): Promise<Prepared> {
  */
 async function record(p: Prepared, ctx: RunContext): Promise<{ server: PrometheusServer; startupSeconds: number; recordSeconds: number }> {
   let started = performance.now();
-  let server = await PrometheusServer.start(ctx.prometheus, p.tsdb, p.dir);
+  let server = await serve(ctx, p.tsdb);
   ctx.onServer(server);
   const startupSeconds = secondsSince(started);
   started = performance.now();
@@ -103,11 +121,11 @@ async function record(p: Prepared, ctx: RunContext): Promise<{ server: Prometheu
       writeStageFile(ruleFile, rules, `${benchTimeline.step}s`);
       await backfillRules(ctx.promtool, ruleFile, server.url, benchTimeline.start, endTime(benchTimeline), p.tsdb);
       await server.stop();
-      server = await PrometheusServer.start(ctx.prometheus, p.tsdb, p.dir);
+      server = await serve(ctx, p.tsdb);
       ctx.onServer(server);
     }
   } catch (err) {
-    ctx.log(server.output);
+    ctx.log(server.log());
     await server.stop();
     throw err;
   }
@@ -156,7 +174,7 @@ export async function runSizes(sizes: readonly number[], ctx: RunContext): Promi
         measurement,
       });
     } catch (err) {
-      ctx.log(server.output);
+      ctx.log(server.log());
       void next?.catch(() => undefined);
       throw err;
     } finally {

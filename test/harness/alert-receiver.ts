@@ -3,8 +3,7 @@
  * only place where a *resolved* alert is visible (`/api/v1/alerts` drops it), with the annotations
  * as Prometheus rendered them.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startHttpSink, type HttpSink } from './http-sink.js';
 
 /** One alert of one notification, as Prometheus posts it. */
 export interface ReceivedAlert {
@@ -18,37 +17,25 @@ export interface ReceivedAlert {
 }
 
 export class AlertReceiver {
-  private readonly received: ReceivedAlert[] = [];
-
   private constructor(
-    private readonly server: Server,
-    /** Base URL to give Prometheus as its Alertmanager. */
-    readonly url: string,
+    private readonly sink: HttpSink,
+    private readonly received: ReceivedAlert[],
   ) {}
 
+  /** Base URL to give Prometheus as its Alertmanager. */
+  get url(): string {
+    return this.sink.url;
+  }
+
   static async start(): Promise<AlertReceiver> {
-    let receiver: AlertReceiver | undefined;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.method === 'POST' && req.url === '/api/v2/alerts') {
-          const now = Date.now();
-          const alerts = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<ReceivedAlert, 'receivedAt'>[];
-          receiver?.received.push(...alerts.map((a) => ({ ...a, receivedAt: now })));
-          res.writeHead(200).end();
-        } else {
-          res.writeHead(404).end();
-        }
-      });
+    const received: ReceivedAlert[] = [];
+    const sink = await startHttpSink((method, path, body) => {
+      if (method !== 'POST' || path !== '/api/v2/alerts') return false;
+      const now = Date.now();
+      received.push(...(JSON.parse(body) as Omit<ReceivedAlert, 'receivedAt'>[]).map((a) => ({ ...a, receivedAt: now })));
+      return true;
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    receiver = new AlertReceiver(server, `http://127.0.0.1:${port}`);
-    return receiver;
+    return new AlertReceiver(sink, received);
   }
 
   /** Alerts of `alertname` received at or after `since` (ms), firing or resolved. */
@@ -61,8 +48,7 @@ export class AlertReceiver {
     return Date.parse(a.endsAt) <= a.receivedAt + 1_000;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.sink.stop();
   }
 }

@@ -4,11 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ServerProcess, spawnServer } from '../../mixin/tools/process.js';
+import { startHttpSink, type HttpSink } from './http-sink.js';
+import { freePort, ServerProcess, spawnServer } from './process.js';
 
 /** An alert as `GET /api/v2/alerts` lists it. */
 export interface AlertmanagerAlert {
@@ -84,30 +83,22 @@ export interface Notification {
 
 /** Collects Alertmanager webhook notifications; a receiver's URL is `${sink.url}/<receiver>`. */
 export class WebhookSink {
-  readonly notifications: Notification[] = [];
-
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
+    private readonly sink: HttpSink,
+    readonly notifications: Notification[],
   ) {}
 
+  get url(): string {
+    return this.sink.url;
+  }
+
   static async start(): Promise<WebhookSink> {
-    let sink: WebhookSink | undefined;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: Notification['alerts'] };
-        sink?.notifications.push({ receiver: (req.url ?? '/').slice(1), alerts: body.alerts });
-        res.writeHead(200).end();
-      });
+    const notifications: Notification[] = [];
+    const sink = await startHttpSink((_method, path, body) => {
+      notifications.push({ receiver: path.slice(1), alerts: (JSON.parse(body) as { alerts: Notification['alerts'] }).alerts });
+      return true;
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    sink = new WebhookSink(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return sink;
+    return new WebhookSink(sink, notifications);
   }
 
   /** Firing alerts named `alertname` that reached `receiver`. */
@@ -115,8 +106,7 @@ export class WebhookSink {
     return this.notifications.filter((n) => n.receiver === receiver).flatMap((n) => n.alerts.filter((a) => a.status === 'firing' && a.labels['alertname'] === alertname));
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.sink.stop();
   }
 }

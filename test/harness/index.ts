@@ -10,8 +10,10 @@ export type { ApiAlert, ApiRule, ApiRuleGroup, ApiTarget, MatrixSeries, Promethe
 export { AlertReceiver } from './alert-receiver.js';
 export type { ReceivedAlert } from './alert-receiver.js';
 export { expandResolved as expandVariables } from '../../mixin/grafana/expand.js';
-export { dashboardQueries, resolveVariables, variableMap } from './dashboards.js';
-export type { BuiltinVariables, DashboardQuery, VariableValue } from './dashboards.js';
+export { dashboardQueries } from './dashboards.js';
+export type { DashboardQuery } from './dashboards.js';
+export { resolveVariables, variableMap } from './variables.js';
+export type { BuiltinVariables, VariableValue } from './variables.js';
 export { AlertRecorder, alertKey } from './alert-recorder.js';
 export type { AlertObservation } from './alert-recorder.js';
 export { absenceExplanation, checkQuery, componentsFor } from './coverage.js';

@@ -1,20 +1,36 @@
 /**
- * The real `prometheus` binary (the Debian package, 2.42) on 127.0.0.1 with a throwaway TSDB, and a
- * typed client for the parts of its HTTP API the tests read. Always pair `startPrometheus` with
+ * The real `prometheus` binary (the Debian package, 2.42) on 127.0.0.1, for the end-to-end tests
+ * (scraping the simulator, with a throwaway TSDB) and the bench (serving a backfilled TSDB), read
+ * through the one Prometheus client (`mixin/doctor/client.ts`). Always pair `startPrometheus` with
  * `stop()` in a `finally` or `afterAll`; as a last resort every child still running when Node exits
- * is killed (see `ServerProcess`), so a crashed test run leaves no process behind.
+ * is killed (see `ServerProcess`), so a crashed run leaves no process behind.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, ServerProcess } from '../../mixin/tools/process.js';
-import { spawnPrometheus } from '../../mixin/tools/prometheus.js';
+import { PrometheusApiError, PrometheusClient } from '../../mixin/doctor/client.js';
+import { freePort, ServerProcess, spawnServer } from './process.js';
+import {
+  activeTargets,
+  alertList,
+  queryResult,
+  ruleGroups,
+  seriesList,
+  stringList,
+  type ApiAlert,
+  type ApiRuleGroup,
+  type ApiTarget,
+  type MatrixSeries,
+  type QueryResult,
+  type VectorSample,
+} from './prometheus-api.js';
 
-export { freePort };
+export { freePort, PrometheusApiError };
+export type { ApiAlert, ApiRule, ApiRuleGroup, ApiTarget, MatrixSeries, QueryResult, VectorSample } from './prometheus-api.js';
 
 export interface PrometheusOptions {
-  /** `scrape_configs` entries, e.g. `simulator.scrapeConfigs()`. */
+  /** `scrape_configs` entries, e.g. `simulator.scrapeConfigs()`; none for a Prometheus that only serves `dataDir`. */
   readonly scrapeConfigs: readonly object[];
   /**
    * Rule files (absolute paths or globs) to load. A glob over an empty directory lets a test fill
@@ -29,75 +45,20 @@ export interface PrometheusOptions {
   readonly scrapeInterval?: string;
   /** Rule evaluation interval (default `1s`). */
   readonly evaluationInterval?: string;
-  /** How long to wait for `/-/ready` (default 30 s). */
+  /** An existing TSDB to serve (a backfill), left in place by `stop()`; default a throwaway one. */
+  readonly dataDir?: string;
+  /** `--storage.tsdb.retention.time` (default `1d`). Retention counts back from the newest block: data from a fixed past date needs years. */
+  readonly retention?: string;
+  /** `--log.level` (default `info`). */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** How long to wait for `/-/ready` (default 30 s; a large TSDB takes longer to open). */
   readonly readyTimeoutMs?: number;
-  /** The binary (default `prometheus` on PATH). */
+  /** How long one API request may take (default 20 s). */
+  readonly requestTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before SIGKILL (default 5 s). */
+  readonly stopGraceMs?: number;
+  /** The binary (default `$PROMETHEUS`, else `prometheus` on PATH). */
   readonly binary?: string;
-}
-
-/** One sample of an instant vector. */
-export interface VectorSample {
-  readonly metric: Record<string, string>;
-  readonly value: [number, string];
-}
-
-/** One series of a range query. */
-export interface MatrixSeries {
-  readonly metric: Record<string, string>;
-  readonly values: [number, string][];
-}
-
-export type QueryResult =
-  | { readonly resultType: 'vector'; readonly result: VectorSample[] }
-  | { readonly resultType: 'matrix'; readonly result: MatrixSeries[] }
-  | { readonly resultType: 'scalar' | 'string'; readonly result: [number, string] };
-
-/** An entry of `/api/v1/alerts`: a pending or firing alert (resolved ones are not listed). */
-export interface ApiAlert {
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  readonly state: 'pending' | 'firing';
-  readonly activeAt: string;
-  readonly value: string;
-}
-
-export interface ApiRule {
-  readonly type: 'alerting' | 'recording';
-  readonly name: string;
-  readonly query: string;
-  readonly health: 'ok' | 'err' | 'unknown';
-  readonly lastError?: string;
-  readonly labels?: Record<string, string>;
-  /** Alerting rules only. */
-  readonly state?: 'inactive' | 'pending' | 'firing';
-  readonly alerts?: ApiAlert[];
-}
-
-export interface ApiRuleGroup {
-  readonly name: string;
-  readonly file: string;
-  readonly rules: ApiRule[];
-  readonly evaluationTime: number;
-  readonly lastEvaluation: string;
-}
-
-export interface ApiTarget {
-  readonly labels: Record<string, string>;
-  readonly scrapeUrl: string;
-  readonly health: 'up' | 'down' | 'unknown';
-  readonly lastError: string;
-}
-
-/** An error answer of the API (`status: "error"`), or an HTTP failure. */
-export class PrometheusApiError extends Error {
-  constructor(
-    readonly path: string,
-    readonly errorType: string,
-    message: string,
-  ) {
-    super(`${path}: ${errorType}: ${message}`);
-    this.name = 'PrometheusApiError';
-  }
 }
 
 export interface WaitOptions {
@@ -153,17 +114,30 @@ function prometheusConfig(opts: PrometheusOptions): object {
   return config;
 }
 
+/** Query parameters: a name, once per value. */
+type Params = readonly (readonly [string, string])[];
+
+const timeRange = (start?: number, end?: number): Params => [
+  ...(start !== undefined ? [['start', String(start)] as const] : []),
+  ...(end !== undefined ? [['end', String(end)] as const] : []),
+];
+
 /** A running Prometheus; see `startPrometheus`. */
 export class PrometheusServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** The one Prometheus client, on this server. */
+  readonly client: PrometheusClient;
 
   constructor(
     private readonly server: ServerProcess,
-    /** Temporary directory holding `prometheus.yml` and the TSDB (removed by `stop()`). */
+    /** Temporary directory holding `prometheus.yml` (and the TSDB unless `dataDir` was given); removed by `stop()`. */
     readonly workDir: string,
+    requestTimeoutMs: number,
+    private readonly stopGraceMs: number,
   ) {
     this.url = server.url;
+    this.client = new PrometheusClient({ url: server.url, timeoutMs: requestTimeoutMs });
   }
 
   /** Prometheus's own log (stdout and stderr), for printing when a test fails. */
@@ -176,29 +150,9 @@ export class PrometheusServer {
     return this.server.hasExited;
   }
 
-  /** GET an API path and return `data`, throwing `PrometheusApiError` on an error answer. */
-  async get<T>(path: string, params: Record<string, string | readonly string[]> = {}): Promise<T> {
-    const url = new URL(path, this.url);
-    for (const [k, v] of Object.entries(params)) {
-      for (const one of typeof v === 'string' ? [v] : v) url.searchParams.append(k, one);
-    }
-    const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
-    const text = await res.text();
-    let body: { status?: string; data?: T; errorType?: string; error?: string };
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      throw new PrometheusApiError(path, `http ${res.status}`, text.slice(0, 300));
-    }
-    if (body.status !== 'success') throw new PrometheusApiError(path, body.errorType ?? `http ${res.status}`, body.error ?? text.slice(0, 300));
-    return body.data as T;
-  }
-
   /** Instant query at `time` (seconds since the epoch; default now). */
   query(expr: string, time?: number): Promise<QueryResult> {
-    const params: Record<string, string> = { query: expr };
-    if (time !== undefined) params['time'] = String(time);
-    return this.get<QueryResult>('/api/v1/query', params);
+    return this.client.read('api/v1/query', [['query', expr], ...(time !== undefined ? [['time', String(time)] as const] : [])], queryResult);
   }
 
   /** Instant query that must return a vector; returns its samples. */
@@ -210,42 +164,41 @@ export class PrometheusServer {
 
   /** Range query over [start, end] (seconds since the epoch) with `step` seconds. */
   async queryRange(expr: string, start: number, end: number, step: number): Promise<MatrixSeries[]> {
-    const r = await this.get<QueryResult>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });
+    const params: Params = [['query', expr], ...timeRange(start, end), ['step', String(step)]];
+    const r = await this.client.read('api/v1/query_range', params, queryResult);
     if (r.resultType !== 'matrix') throw new Error(`${expr}: range query returned ${r.resultType}`);
     return r.result;
   }
 
   /** Series matching any of `matchers` (e.g. `['{job="metallb"}']`). */
   series(matchers: readonly string[], start?: number, end?: number): Promise<Record<string, string>[]> {
-    const params: Record<string, string | readonly string[]> = { 'match[]': matchers };
-    if (start !== undefined) params['start'] = String(start);
-    if (end !== undefined) params['end'] = String(end);
-    return this.get<Record<string, string>[]>('/api/v1/series', params);
+    return this.client.read('api/v1/series', [...matchers.map((m) => ['match[]', m] as const), ...timeRange(start, end)], seriesList);
   }
 
   /** Label names, optionally of series matching `matchers`. */
   labels(matchers: readonly string[] = []): Promise<string[]> {
-    return this.get<string[]>('/api/v1/labels', matchers.length > 0 ? { 'match[]': matchers } : {});
+    return this.client.labelNames(matchers);
   }
 
-  /** Values of one label, optionally of series matching `matchers`. */
-  labelValues(name: string, matchers: readonly string[] = []): Promise<string[]> {
-    return this.get<string[]>(`/api/v1/label/${encodeURIComponent(name)}/values`, matchers.length > 0 ? { 'match[]': matchers } : {});
+  /** Values of one label, optionally of series matching `matchers` and within [start, end]. */
+  labelValues(name: string, matchers: readonly string[] = [], start?: number, end?: number): Promise<string[]> {
+    const path = `api/v1/label/${encodeURIComponent(name)}/values`;
+    return this.client.read(path, [...matchers.map((m) => ['match[]', m] as const), ...timeRange(start, end)], stringList);
   }
 
   /** Pending and firing alerts. */
   async alerts(): Promise<ApiAlert[]> {
-    return (await this.get<{ alerts: ApiAlert[] }>('/api/v1/alerts')).alerts;
+    return (await this.client.read('api/v1/alerts', [], alertList)).alerts;
   }
 
   /** Rule groups with their rules' health and state. */
   async rules(type?: 'alert' | 'record'): Promise<ApiRuleGroup[]> {
-    return (await this.get<{ groups: ApiRuleGroup[] }>('/api/v1/rules', type ? { type } : {})).groups;
+    return (await this.client.read('api/v1/rules', type ? [['type', type]] : [], ruleGroups)).groups;
   }
 
   /** Active scrape targets. */
   async targets(): Promise<ApiTarget[]> {
-    return (await this.get<{ activeTargets: ApiTarget[] }>('/api/v1/targets', { state: 'active' })).activeTargets;
+    return (await this.client.read('api/v1/targets', [['state', 'active']], activeTargets)).activeTargets;
   }
 
   /** Wait until every active target has been scraped successfully. */
@@ -275,36 +228,35 @@ export class PrometheusServer {
     );
   }
 
-  /** Re-read the config and rule files (needs `lifecycle: true`); throws if Prometheus rejects them. */
+  /**
+   * Re-read the config and rule files (needs `lifecycle: true`); throws if Prometheus rejects them.
+   * A lifecycle call, not the query API: the read-only client has no POST.
+   */
   async reload(): Promise<void> {
     const res = await fetch(new URL('/-/reload', this.url), { method: 'POST', signal: AbortSignal.timeout(20_000) });
     if (!res.ok) throw new PrometheusApiError('/-/reload', `http ${res.status}`, await res.text());
   }
 
-  /** Stop Prometheus (SIGTERM, then SIGKILL after 5 s) and delete its directory. Safe to call twice. */
+  /** Stop Prometheus (SIGTERM, then SIGKILL after the grace period) and delete its directory. Safe to call twice. */
   async stop(): Promise<void> {
-    await this.server.stop();
+    this.client.close();
+    await this.server.stop(this.stopGraceMs);
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }
 
 async function launch(opts: PrometheusOptions, workDir: string, configFile: string): Promise<PrometheusServer> {
-  const prometheus = new ServerProcess(
-    spawnPrometheus({
-      binary: opts.binary ?? 'prometheus',
-      configFile,
-      dataDir: join(workDir, 'data'),
-      port: await freePort(),
-      flags: [
-        '--storage.tsdb.retention.time=1d',
-        // Resolved alerts reach the receiver on the next evaluation; firing ones are re-sent every second.
-        '--rules.alert.resend-delay=1s',
-        '--log.level=info',
-        ...(opts.lifecycle ? ['--web.enable-lifecycle'] : []),
-      ],
-    }),
-  );
-  const server = new PrometheusServer(prometheus, workDir);
+  const flags = [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${opts.dataDir ?? join(workDir, 'data')}`,
+    `--storage.tsdb.retention.time=${opts.retention ?? '1d'}`,
+    // Resolved alerts reach the receiver on the next evaluation; firing ones are re-sent every second.
+    '--rules.alert.resend-delay=1s',
+    `--log.level=${opts.logLevel ?? 'info'}`,
+    ...(opts.lifecycle ? ['--web.enable-lifecycle'] : []),
+  ];
+  const prometheus = new ServerProcess(spawnServer(opts.binary ?? process.env['PROMETHEUS'] ?? 'prometheus', await freePort(), flags));
+  const server = new PrometheusServer(prometheus, workDir, opts.requestTimeoutMs ?? 20_000, opts.stopGraceMs ?? 5_000);
   try {
     await prometheus.ready(opts.readyTimeoutMs ?? 30_000);
   } catch (err) {

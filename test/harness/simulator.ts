@@ -11,8 +11,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderExposition } from '../sim/exposition.js';
+import { targetSeries } from '../sim/series.js';
+import { liveCluster } from './live-model.js';
 import { ClusterState, type ServiceState } from './state.js';
-import { renderTarget } from './metrics.js';
 import { scrapeConfigsFor, type ScrapeConfig } from './scrape-config.js';
 import { jobNames, podNames, simulatedTargets, type SimTarget, type TargetKind } from './targets.js';
 import { resolveOptions, type ResolvedOptions, type ServiceSpec, type SimulatorOptions } from './topology.js';
@@ -26,14 +28,33 @@ export class MetalLBSimulator {
   readonly options: ResolvedOptions;
   private readonly states = new Map<string, ClusterState>();
   private readonly targetList: readonly SimTarget[];
-  private readonly unreachable = new Set<string>();
   private server: Server | undefined;
   private address = '';
+  /** Scrape answers of the current tick; emptied by every scenario step. */
+  private readonly answers = new Map<string, string>();
 
-  private constructor(opts: SimulatorOptions, now: number) {
+  private constructor(
+    opts: SimulatorOptions,
+    /** When tick 0 began (ms since the epoch); a tick is one second. */
+    private readonly startedAt: number,
+  ) {
     this.options = resolveOptions(opts);
-    for (const spec of this.options.clusters) this.states.set(spec.name, new ClusterState(spec, now));
+    for (const spec of this.options.clusters) this.states.set(spec.name, new ClusterState(spec));
     this.targetList = simulatedTargets(this.options);
+  }
+
+  /** The tick `now` falls in. */
+  private tick(now = Date.now()): number {
+    return Math.max(0, Math.floor((now - this.startedAt) / 1000));
+  }
+
+  /**
+   * A scenario step happened: it takes effect from the next tick, so that no value already served
+   * changes (a counter served at this tick must not shrink), and answers rendered before it go.
+   */
+  private changed(): number {
+    this.answers.clear();
+    return this.tick() + 1;
   }
 
   /** Start serving on an ephemeral port of 127.0.0.1. */
@@ -48,8 +69,9 @@ export class MetalLBSimulator {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const body = this.scrape(path);
       if (body === undefined) {
-        res.writeHead(this.unreachable.has(path) ? 503 : 404, { 'content-type': 'text/plain' });
-        res.end(this.unreachable.has(path) ? 'target made unreachable by the scenario\n' : 'no such target\n');
+        const unreachable = this.targetList.some((t) => t.path === path && this.state(t.cluster).isUnreachable(path));
+        res.writeHead(unreachable ? 503 : 404, { 'content-type': 'text/plain' });
+        res.end(unreachable ? 'target made unreachable by the scenario\n' : 'no such target\n');
         return;
       }
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -103,11 +125,23 @@ export class MetalLBSimulator {
 
   /** The exposition text of the target at `path` now, or undefined if there is none (or it is down). */
   scrape(path: string, now = Date.now()): string | undefined {
-    if (this.unreachable.has(path)) return undefined;
     const target = this.targetList.find((t) => t.path === path);
     if (!target) return undefined;
+    const state = this.state(target.cluster);
+    if (state.isUnreachable(path)) return undefined;
+    const tick = this.tick(now);
+    const key = `${tick}|${path}`;
+    const cached = this.answers.get(key);
+    if (cached !== undefined) return cached;
+    const ticks = tick + 1;
     const clusterTargets = this.targetList.filter((t) => t.cluster === target.cluster);
-    return renderTarget(target, { state: this.state(target.cluster), now, bgpMode: this.options.bgpMode, clusterTargets });
+    const live = liveCluster(state, clusterTargets, this.options, ticks);
+    const model = live.targets.get(target);
+    if (!model) return undefined;
+    const body = renderExposition(targetSeries(live.cluster, model, { start: this.startedAt / 1000, step: 1, ticks }), tick);
+    for (const k of this.answers.keys()) if (!k.startsWith(`${tick}|`)) this.answers.delete(k);
+    this.answers.set(key, body);
+    return body;
   }
 
   /** The mutable state of a cluster (the only cluster by default). */
@@ -129,6 +163,7 @@ export class MetalLBSimulator {
   fillPool(pool: string, opts: { cluster?: string; family?: 'ipv4' | 'ipv6' } = {}): ServiceState[] {
     const s = this.state(opts.cluster);
     const family = opts.family ?? 'ipv4';
+    const tick = this.changed();
     const added: ServiceState[] = [];
     const l2Node = s.spec.nodes[1]?.name ?? s.spec.nodes[0]?.name ?? '';
     while (s.inUse(pool, family) < s.capacity(pool, family)) {
@@ -140,7 +175,7 @@ export class MetalLBSimulator {
         protocol: 'layer2',
         l2Nodes: [l2Node],
       };
-      added.push(s.addService(svc));
+      added.push(s.addService(svc, tick));
     }
     return added;
   }
@@ -148,25 +183,23 @@ export class MetalLBSimulator {
   /** Delete the Services `fillPool` created, freeing their addresses. */
   drainPool(pool: string, opts: { cluster?: string } = {}): void {
     const s = this.state(opts.cluster);
-    for (const svc of s.services.filter((x) => x.namespace === 'fill' && x.pool === pool)) s.removeService(svc.namespace, svc.name);
+    const tick = this.changed();
+    for (const svc of s.current().filter((x) => x.namespace === 'fill' && x.pool === pool)) s.removeService(svc.namespace, svc.name, tick);
   }
 
   /** Take a BGP (and its BFD) session of a node's speaker down, or bring it back. */
   setPeerSession(node: string, peerAddress: string, up: boolean, opts: { cluster?: string } = {}): void {
-    this.state(opts.cluster).session(node, peerAddress).set(up, Date.now());
+    this.state(opts.cluster).setSession(node, peerAddress, up, this.changed());
   }
 
   /** Make a controller/speaker/frr-k8s pod report a stale configuration (or a fresh one). */
   setConfigStale(target: SimTarget, stale: boolean): void {
-    const s = this.state(target.cluster);
-    if (stale) s.staleConfig.add(target.path);
-    else s.staleConfig.delete(target.path);
+    this.state(target.cluster).setStale(target.path, stale, this.changed());
   }
 
   /** Make a target answer 503 (Prometheus marks it `up == 0`), or serve it again. */
   setTargetDown(target: SimTarget, down: boolean): void {
-    if (down) this.unreachable.add(target.path);
-    else this.unreachable.delete(target.path);
+    this.state(target.cluster).setUnreachable(target.path, down, this.changed());
   }
 
   /** Stop the HTTP server; safe to call twice. */

@@ -1,45 +1,43 @@
 /**
- * The mutable state of one simulated cluster: which Services hold which addresses, which BGP
- * sessions are up, and the clocks that make counters grow. Gauges are derived from it at scrape
- * time, so they are always consistent with each other (in-use = addresses held by Services,
- * announced = Services' addresses, prefixes = BGP Services' addresses).
+ * The mutable state of one simulated cluster, kept as a history: which Services hold which
+ * addresses from which tick on, when BGP sessions went down and came back, when targets failed
+ * their scrapes or ran on a stale configuration. `live-model.ts` reads it as the simulator's model
+ * over the ticks so far, so gauges stay consistent with each other (in use = addresses held by
+ * Services, announced = Services' addresses) and counters keep their history.
  */
 import type { ClusterSpec, PoolRange, PoolSpec, ServiceSpec } from './topology.js';
 
 export interface ServiceState extends ServiceSpec {
   readonly ips: readonly string[];
+  /** Tick it was created at. */
+  readonly from: number;
+  /** Tick it was deleted at (it exists before it). */
+  to?: number;
 }
 
-/** Time a session has been up, and how often it went down and came back. */
-export class SessionClock {
-  private accumulatedMs = 0;
-  private upSince: number | undefined;
-  downs = 0;
-  ups = 0;
+/** Changes of a yes/no state: [tick, value] in time order. */
+class History {
+  private readonly changes: [number, boolean][] = [];
 
-  constructor(now: number) {
-    this.upSince = now;
+  constructor(private readonly initial: boolean) {}
+
+  set(value: boolean, tick: number): void {
+    if (value === this.now) return;
+    this.changes.push([tick, value]);
   }
 
-  get up(): boolean {
-    return this.upSince !== undefined;
+  get now(): boolean {
+    return this.changes[this.changes.length - 1]?.[1] ?? this.initial;
   }
 
-  set(up: boolean, now: number): void {
-    if (up === this.up) return;
-    if (up) {
-      this.upSince = now;
-      this.ups += 1;
-    } else {
-      this.accumulatedMs += now - (this.upSince ?? now);
-      this.upSince = undefined;
-      this.downs += 1;
+  /** The value at a tick (the last change at or before it wins). */
+  at(tick: number): boolean {
+    let value = this.initial;
+    for (const [t, v] of this.changes) {
+      if (t > tick) break;
+      value = v;
     }
-  }
-
-  /** Seconds of established session so far: message counters grow only while it is up. */
-  upSeconds(now: number): number {
-    return (this.accumulatedMs + (this.upSince === undefined ? 0 : now - this.upSince)) / 1000;
+    return value;
   }
 }
 
@@ -47,23 +45,20 @@ function rangeAddress(r: PoolRange, i: number): string {
   return r.family === 'ipv4' ? `${r.prefix}${r.offset + i}` : `${r.prefix}${(r.offset + i).toString(16)}`;
 }
 
-export class ClusterState {
-  readonly services: ServiceState[] = [];
-  /** `node|peerAddress` → session clock. */
-  readonly sessions = new Map<string, SessionClock>();
-  /** Pods (by simulator path) that report a stale configuration. */
-  readonly staleConfig = new Set<string>();
-  readonly startedAt: number;
+const existsAt = (s: ServiceState, tick: number) => tick >= s.from && (s.to === undefined || tick < s.to);
 
-  constructor(
-    readonly spec: ClusterSpec,
-    now: number,
-  ) {
-    this.startedAt = now;
+export class ClusterState {
+  /** Every Service that ever existed, deleted ones included (their series end where they were deleted). */
+  readonly services: ServiceState[] = [];
+  private readonly sessions = new Map<string, History>();
+  private readonly stale = new Map<string, History>();
+  private readonly unreachable = new Map<string, History>();
+
+  constructor(readonly spec: ClusterSpec) {
     for (const node of spec.nodes) {
-      for (const peer of spec.peers) this.sessions.set(sessionKey(node.name, peer.address), new SessionClock(now));
+      for (const peer of spec.peers) this.sessions.set(sessionKey(node.name, peer.address), new History(true));
     }
-    for (const svc of spec.services) this.addService(svc);
+    for (const svc of spec.services) this.addService(svc, 0);
   }
 
   pool(name: string): PoolSpec {
@@ -72,10 +67,15 @@ export class ClusterState {
     return pool;
   }
 
-  /** Addresses of a pool held by Services, per family. */
-  inUse(pool: string, family?: 'ipv4' | 'ipv6'): number {
+  /** Services that exist now. */
+  current(): ServiceState[] {
+    return this.services.filter((s) => s.to === undefined);
+  }
+
+  /** Addresses of a pool held by Services at `tick` (now by default), per family. */
+  inUse(pool: string, family?: 'ipv4' | 'ipv6', tick?: number): number {
     return this.services
-      .filter((s) => s.pool === pool)
+      .filter((s) => s.pool === pool && (tick === undefined ? s.to === undefined : existsAt(s, tick)))
       .flatMap((s) => s.ips)
       .filter((ip) => family === undefined || (family === 'ipv6') === ip.includes(':')).length;
   }
@@ -87,7 +87,7 @@ export class ClusterState {
   }
 
   private freeAddress(pool: PoolSpec, family: 'ipv4' | 'ipv6'): string | undefined {
-    const held = new Set(this.services.flatMap((s) => s.ips));
+    const held = new Set(this.current().flatMap((s) => s.ips));
     for (const r of pool.ranges.filter((x) => x.family === family)) {
       for (let i = 0; i < r.size; i++) {
         const ip = rangeAddress(r, i);
@@ -98,38 +98,68 @@ export class ClusterState {
   }
 
   /** Allocate addresses as the MetalLB controller would; throws when the pool has none left. */
-  addService(svc: ServiceSpec): ServiceState {
+  addService(svc: ServiceSpec, tick: number): ServiceState {
     const pool = this.pool(svc.pool);
     const ips = svc.families.map((family) => {
       const ip = this.freeAddress(pool, family);
       if (!ip) throw new Error(`pool ${svc.pool} of cluster ${this.spec.name} has no free ${family} address`);
       return ip;
     });
-    const state: ServiceState = { ...svc, ips };
+    const state: ServiceState = { ...svc, ips, from: tick };
     this.services.push(state);
     return state;
   }
 
-  removeService(namespace: string, name: string): void {
-    const i = this.services.findIndex((s) => s.namespace === namespace && s.name === name);
-    if (i < 0) throw new Error(`no service ${namespace}/${name} in cluster ${this.spec.name}`);
-    this.services.splice(i, 1);
+  removeService(namespace: string, name: string, tick: number): void {
+    const svc = this.current().find((s) => s.namespace === namespace && s.name === name);
+    if (!svc) throw new Error(`no service ${namespace}/${name} in cluster ${this.spec.name}`);
+    svc.to = tick;
   }
 
-  session(node: string, peer: string): SessionClock {
-    const clock = this.sessions.get(sessionKey(node, peer));
-    if (!clock) throw new Error(`cluster ${this.spec.name}: node ${node} has no peer ${peer}`);
-    return clock;
+  private session(node: string, peer: string): History {
+    const history = this.sessions.get(sessionKey(node, peer));
+    if (!history) throw new Error(`cluster ${this.spec.name}: node ${node} has no peer ${peer}`);
+    return history;
   }
 
-  /** Services whose addresses a node's speaker announces, with the protocol. */
-  announcedBy(node: string): ServiceState[] {
-    return this.services.filter((s) => (s.protocol === 'bgp' ? this.spec.peers.length > 0 : (s.l2Nodes ?? []).includes(node)));
+  setSession(node: string, peer: string, up: boolean, tick: number): void {
+    this.session(node, peer).set(up, tick);
   }
 
-  /** Addresses a node advertises over BGP (one prefix per address). */
-  bgpPrefixes(): string[] {
-    return this.services.filter((s) => s.protocol === 'bgp').flatMap((s) => s.ips);
+  /** 1 while the session of `node` with `peer` is established, per tick. */
+  established(node: string, peer: string, ticks: number): Uint8Array {
+    const history = this.session(node, peer);
+    return Uint8Array.from({ length: ticks }, (_, t) => (history.at(t) ? 1 : 0));
+  }
+
+  private historyOf(map: Map<string, History>, path: string): History {
+    let history = map.get(path);
+    if (!history) map.set(path, (history = new History(false)));
+    return history;
+  }
+
+  /** A pod (by simulator path) reports a stale configuration from `tick` on, or a fresh one. */
+  setStale(path: string, stale: boolean, tick: number): void {
+    this.historyOf(this.stale, path).set(stale, tick);
+  }
+
+  staleAt(path: string): (tick: number) => boolean {
+    const history = this.historyOf(this.stale, path);
+    return (t) => history.at(t);
+  }
+
+  /** A target (by simulator path) fails its scrapes from `tick` on, or answers again. */
+  setUnreachable(path: string, down: boolean, tick: number): void {
+    this.historyOf(this.unreachable, path).set(down, tick);
+  }
+
+  isUnreachable(path: string): boolean {
+    return this.unreachable.get(path)?.now ?? false;
+  }
+
+  unreachableAt(path: string): (tick: number) => boolean {
+    const history = this.historyOf(this.unreachable, path);
+    return (t) => history.at(t);
   }
 }
 

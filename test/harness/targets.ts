@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { BgpMode } from '../../mixin/catalogue.js';
-import type { ClusterSpec, InstallStyle, NodeSpec, ResolvedOptions } from './topology.js';
+import { jobNames as installJobs, podName, targetLabels, type Endpoint, type Install, type InstallStyle } from '../sim/install.js';
+import type { ClusterSpec, NodeSpec, ResolvedOptions } from './topology.js';
 
 /** What a target serves; one simulated process may serve several (the frr-k8s pod serves two). */
-export type TargetKind = 'controller' | 'speaker' | 'frrMetrics' | 'frrK8sController' | 'frrK8sMetrics' | 'kubeStateMetrics';
+export type TargetKind = Endpoint;
 
 export interface SimTarget {
   readonly cluster: string;
@@ -33,41 +34,11 @@ function suffix(seed: string, length = 5): string {
   return [...digest.subarray(0, length)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-interface InstallNames {
-  readonly namespace: string;
-  readonly frrK8sNamespace: string;
-  readonly controllerPod: (cluster: string) => string;
-  readonly speakerPod: (cluster: string, node: string) => string;
-  readonly frrK8sPod: (cluster: string, node: string) => string;
-  readonly jobs: Readonly<Record<'controller' | 'speaker' | 'frrK8s', string>>;
-  readonly services: Readonly<Record<'controller' | 'speaker' | 'frrK8s', string>>;
-}
-
-/** Names from the Helm chart (release `metallb`) and from the kustomize manifests. */
-const installNames: Readonly<Record<InstallStyle, InstallNames>> = {
-  helm: {
-    namespace: 'metallb-system',
-    frrK8sNamespace: 'metallb-system',
-    controllerPod: (c) => `metallb-controller-${suffix(`${c}/rs`, 10)}-${suffix(`${c}/controller`)}`,
-    speakerPod: (c, n) => `metallb-speaker-${suffix(`${c}/${n}/speaker`)}`,
-    frrK8sPod: (c, n) => `metallb-frr-k8s-${suffix(`${c}/${n}/frr-k8s`)}`,
-    // The speaker job is the chart name through jobLabel app.kubernetes.io/name (§2.3).
-    jobs: { controller: 'metallb-controller-monitor-service', speaker: 'metallb', frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service' },
-    services: {
-      controller: 'metallb-controller-monitor-service',
-      speaker: 'metallb-speaker-monitor-service',
-      frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service',
-    },
-  },
-  kustomize: {
-    namespace: 'metallb-system',
-    frrK8sNamespace: 'frr-k8s-system',
-    controllerPod: (c) => `controller-${suffix(`${c}/rs`, 10)}-${suffix(`${c}/controller`)}`,
-    speakerPod: (c, n) => `speaker-${suffix(`${c}/${n}/speaker`)}`,
-    frrK8sPod: (c, n) => `frr-k8s-${suffix(`${c}/${n}/frr-k8s`)}`,
-    jobs: { controller: 'controller-monitor-service', speaker: 'speaker-monitor-service', frrK8s: 'frr-k8s-metrics-service' },
-    services: { controller: 'controller-monitor-service', speaker: 'speaker-monitor-service', frrK8s: 'frr-k8s-metrics-service' },
-  },
+/** The pod-name suffixes of a cluster's pods: stable, so a test can name the pod an alert is about. */
+const suffixes = {
+  controller: (c: string) => `${suffix(`${c}/rs`, 10)}-${suffix(`${c}/controller`)}`,
+  speaker: (c: string, n: string) => suffix(`${c}/${n}/speaker`),
+  frrK8s: (c: string, n: string) => suffix(`${c}/${n}/frr-k8s`),
 };
 
 /** The pod address of the controller (not hostNetwork), in the node's pod CIDR. */
@@ -77,19 +48,19 @@ function podAddress(cluster: ClusterSpec, node: NodeSpec, host: number): string 
   return `10.${clusterOctet}.${nodeIndex}.${host}`;
 }
 
-function speakerPodName(opts: ResolvedOptions, cluster: string, node: string): string {
-  return installNames[opts.install].speakerPod(cluster, node);
-}
-
 /** The pod names the simulator uses, for assertions on alert labels. */
 export function podNames(opts: ResolvedOptions, cluster: string, node: string): { speaker: string; frrK8s: string; controller: string } {
-  const names = installNames[opts.install];
-  return { speaker: speakerPodName(opts, cluster, node), frrK8s: names.frrK8sPod(cluster, node), controller: names.controllerPod(cluster) };
+  const style = opts.install;
+  return {
+    speaker: podName(style, 'speaker', suffixes.speaker(cluster, node)),
+    frrK8s: podName(style, 'frrK8s', suffixes.frrK8s(cluster, node)),
+    controller: podName(style, 'controller', suffixes.controller(cluster)),
+  };
 }
 
 /** The `job` labels of this install, by component. */
-export function jobNames(install: InstallStyle): Readonly<Record<'controller' | 'speaker' | 'frrK8s' | 'kubeStateMetrics', string>> {
-  return { ...installNames[install].jobs, kubeStateMetrics: 'kube-state-metrics' };
+export function jobNames(install: InstallStyle): ReturnType<typeof installJobs> {
+  return installJobs(install);
 }
 
 function usesFrrK8s(mode: BgpMode): boolean {
@@ -98,94 +69,41 @@ function usesFrrK8s(mode: BgpMode): boolean {
 
 /** Every target of every cluster, in a stable order. */
 export function simulatedTargets(opts: ResolvedOptions): SimTarget[] {
-  const names = installNames[opts.install];
+  // The live simulator serves MetalLB 0.16 (HTTPS endpoints, no stale native series).
+  const install: Install = { style: opts.install, version: '0.16' };
   const targets: SimTarget[] = [];
   for (const cluster of opts.clusters) {
     const c = cluster.name;
-    const clusterLabels: Record<string, string> = opts.multiCluster ? { cluster: c } : {};
-    const add = (t: Omit<SimTarget, 'cluster' | 'relabelFrrK8sToMetalLB'> & { relabelFrrK8sToMetalLB?: boolean }) =>
-      targets.push({ relabelFrrK8sToMetalLB: false, ...t, cluster: c, labels: { ...t.labels, ...clusterLabels } });
+    const clusterValue = opts.multiCluster ? c : undefined;
+    const add = (kind: Endpoint, node: string, path: string, pod: string, address: string) =>
+      targets.push({
+        cluster: c,
+        kind,
+        node,
+        path,
+        honorLabels: true,
+        relabelFrrK8sToMetalLB: kind === 'frrK8sMetrics' && opts.bgpMode === 'frr-k8s-relabelled',
+        labels: targetLabels(install, kind, pod, address, clusterValue),
+      });
 
     const controllerNode = cluster.nodes[cluster.nodes.length - 1];
     if (!controllerNode) throw new Error(`cluster ${c} has no nodes`);
-    add({
-      kind: 'controller',
-      node: controllerNode.name,
-      path: `/c/${c}/controller/0`,
-      honorLabels: true,
-      labels: {
-        job: names.jobs.controller,
-        namespace: names.namespace,
-        service: names.services.controller,
-        pod: names.controllerPod(c),
-        container: 'controller',
-        endpoint: 'metricshttps',
-        instance: `${podAddress(cluster, controllerNode, 17)}:9120`,
-      },
-    });
+    add('controller', controllerNode.name, `/c/${c}/controller/0`, podNames(opts, c, controllerNode.name).controller, podAddress(cluster, controllerNode, 17));
 
     for (const node of cluster.nodes) {
-      const speakerPod = names.speakerPod(c, node.name);
-      const speakerBase = { job: names.jobs.speaker, namespace: names.namespace, service: names.services.speaker, pod: speakerPod };
-      add({
-        kind: 'speaker',
-        node: node.name,
-        path: `/c/${c}/speaker/${node.name}`,
-        honorLabels: true,
-        labels: { ...speakerBase, container: 'speaker', endpoint: 'metricshttps', instance: `${node.ip}:9120` },
-      });
-      if (opts.bgpMode === 'frr') {
-        add({
-          kind: 'frrMetrics',
-          node: node.name,
-          path: `/c/${c}/speaker/${node.name}/frr-metrics`,
-          honorLabels: true,
-          labels: { ...speakerBase, container: 'frr-metrics', endpoint: 'frrmetricshttps', instance: `${node.ip}:9121` },
-        });
-      }
+      const pods = podNames(opts, c, node.name);
+      add('speaker', node.name, `/c/${c}/speaker/${node.name}`, pods.speaker, node.ip);
+      if (opts.bgpMode === 'frr') add('frrMetrics', node.name, `/c/${c}/speaker/${node.name}/frr-metrics`, pods.speaker, node.ip);
       if (usesFrrK8s(opts.bgpMode)) {
-        const frrBase = {
-          job: names.jobs.frrK8s,
-          namespace: names.frrK8sNamespace,
-          service: names.services.frrK8s,
-          pod: names.frrK8sPod(c, node.name),
-        };
-        add({
-          kind: 'frrK8sController',
-          node: node.name,
-          path: `/c/${c}/frr-k8s/${node.name}/controller`,
-          honorLabels: true,
-          labels: { ...frrBase, container: 'controller', endpoint: 'metricshttps', instance: `${node.ip}:9140` },
-        });
-        add({
-          kind: 'frrK8sMetrics',
-          node: node.name,
-          path: `/c/${c}/frr-k8s/${node.name}/frr-metrics`,
-          honorLabels: true,
-          relabelFrrK8sToMetalLB: opts.bgpMode === 'frr-k8s-relabelled',
-          labels: { ...frrBase, container: 'frr-metrics', endpoint: 'frrmetricshttps', instance: `${node.ip}:9141` },
-        });
+        add('frrK8sController', node.name, `/c/${c}/frr-k8s/${node.name}/controller`, pods.frrK8s, node.ip);
+        add('frrK8sMetrics', node.name, `/c/${c}/frr-k8s/${node.name}/frr-metrics`, pods.frrK8s, node.ip);
       }
     }
 
     if (opts.kubeStateMetrics) {
-      const ksmNode = cluster.nodes[cluster.nodes.length - 1] ?? controllerNode;
-      add({
-        kind: 'kubeStateMetrics',
-        node: ksmNode.name,
-        path: `/c/${c}/kube-state-metrics`,
-        // kube-prometheus's ServiceMonitor honours labels: the pod/namespace/service labels of the objects win.
-        honorLabels: true,
-        labels: {
-          job: 'kube-state-metrics',
-          namespace: 'monitoring',
-          service: 'kube-state-metrics',
-          pod: `kube-state-metrics-${suffix(`${c}/ksm-rs`, 10)}-${suffix(`${c}/ksm`)}`,
-          container: 'kube-rbac-proxy-main',
-          endpoint: 'https-main',
-          instance: `${podAddress(cluster, ksmNode, 23)}:8443`,
-        },
-      });
+      // kube-prometheus's ServiceMonitor honours labels: the pod/namespace/service labels of the objects win.
+      const pod = `kube-state-metrics-${suffix(`${c}/ksm-rs`, 10)}-${suffix(`${c}/ksm`)}`;
+      add('kubeStateMetrics', controllerNode.name, `/c/${c}/kube-state-metrics`, pod, podAddress(cluster, controllerNode, 23));
     }
   }
   return targets;

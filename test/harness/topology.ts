@@ -1,12 +1,12 @@
 /**
  * The simulated cluster as data: nodes, address pools, LoadBalancer Services and BGP peers. The
- * simulator renders metrics from it; scenarios change it. Kept apart from the HTTP and rendering
+ * live simulator starts from it; scenarios change it. Kept apart from the HTTP and rendering
  * code so a scenario reads as a list of facts ("pool tenant-a is full", "peer 10.0.0.1 is down").
  */
 import type { BgpMode } from '../../mixin/catalogue.js';
+import type { InstallStyle } from '../sim/install.js';
 
-/** How MetalLB was installed; decides the `job`, `service`, `namespace` and `pod` target labels. */
-export type InstallStyle = 'helm' | 'kustomize';
+export type { InstallStyle } from '../sim/install.js';
 
 export interface NodeSpec {
   readonly name: string;

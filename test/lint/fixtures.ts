@@ -1,7 +1,7 @@
 import { defaultConfig } from '../../mixin/config/load.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { lintMixin } from '../../mixin/lint/index.js';
-import type { Finding } from '../../mixin/lint/findings.js';
+import type { LintFinding } from '../../mixin/lint/findings.js';
 import type { AlertRule, DashboardJson, Mixin, RecordingRule } from '../../mixin/types.js';
 
 export const cfg: MixinConfig = defaultConfig();
@@ -88,16 +88,16 @@ export function mixinOf(parts: { alerts?: AlertRule[]; records?: RecordingRule[]
 }
 
 /** Findings of one rule id only, so each test is about one rule. */
-export function findingsOf(mixin: Mixin, rule: string, config: MixinConfig = cfg): Finding[] {
+export function findingsOf(mixin: Mixin, rule: string, config: MixinConfig = cfg): LintFinding[] {
   return lintMixin(mixin, config).filter((f) => f.rule === rule);
 }
 
 /** Lint `expr` as an alert's expression, keeping one rule's findings. */
-export function alertFindings(expr: string, rule: string, extra: Partial<AlertRule> = {}): Finding[] {
+export function alertFindings(expr: string, rule: string, extra: Partial<AlertRule> = {}): LintFinding[] {
   return findingsOf(mixinOf({ alerts: [alert(expr, extra)] }), rule);
 }
 
 /** Lint `exprs` as one dashboard panel's targets, keeping one rule's findings. */
-export function panelFindings(exprs: readonly string[], rule: string, variables: readonly Record<string, unknown>[] = []): Finding[] {
+export function panelFindings(exprs: readonly string[], rule: string, variables: readonly Record<string, unknown>[] = []): LintFinding[] {
   return findingsOf(mixinOf({ dashboards: { 'metallb-test.json': dashboard([panel({ exprs })], variables) } }), rule);
 }

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { aggregationInfo, binaryInfo, selectorInfo } from '../../promql/inspect.js';
 import type { ExprRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { findingAt, isDashboardTarget, type LintTarget } from '../targets.js';
 
 /** Aggregations that pick series and keep all their labels; without `by` they drop nothing. */
@@ -33,7 +33,7 @@ export const clusterRule: ExprRule = {
   check(t, ctx) {
     const label = ctx.cfg.clusterLabel;
     const { expr, tree } = t.parsed;
-    const out: Finding[] = [];
+    const out: LintFinding[] = [];
     tree.iterate({
       enter(ref) {
         if (ref.name === 'AggregateExpr') {

@@ -1,6 +1,6 @@
 import type { AlertRule, Mixin, RecordingRule, RuleGroup } from '../../types.js';
 import type { MixinRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { alertsFile, rulesFile } from '../targets.js';
 
 // mixtool's limits (pkg/mixer/lint.go) and the monitoring-mixins alert style guide.
@@ -13,8 +13,8 @@ const template = /\{\{/;
 /** `level:metric:operations`, as the Prometheus naming guide and kube-prometheus name records. */
 const recordName = /^[a-z_][a-z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-z0-9_]+$/;
 
-function groupFindings<R>(file: string, groups: readonly RuleGroup<R>[], countRules: boolean): Finding[] {
-  const out: Finding[] = [];
+function groupFindings<R>(file: string, groups: readonly RuleGroup<R>[], countRules: boolean): LintFinding[] {
+  const out: LintFinding[] = [];
   for (const g of groups) {
     const where = `group ${g.name}`;
     if (countRules && g.rules.length > maxGroupRules) {
@@ -27,8 +27,8 @@ function groupFindings<R>(file: string, groups: readonly RuleGroup<R>[], countRu
   return out;
 }
 
-function alertFindings(a: AlertRule): Finding[] {
-  const out: Finding[] = [];
+function alertFindings(a: AlertRule): LintFinding[] {
+  const out: LintFinding[] = [];
   const add = (rule: string, message: string) => out.push({ file: alertsFile, where: `alert ${a.alert}`, rule, message });
   if (!camelCase.test(a.alert)) add('alert-name-camelcase', 'alert names are CamelCase and do not end in an acronym (^([A-Z]+[a-z0-9]+)+$)');
   if (a.alert.length > maxNameLength) add('alert-name-length', `alert name is ${a.alert.length} characters; at most ${maxNameLength}`);
@@ -45,7 +45,7 @@ function alertFindings(a: AlertRule): Finding[] {
   return out;
 }
 
-function recordFindings(r: RecordingRule): Finding[] {
+function recordFindings(r: RecordingRule): LintFinding[] {
   if (recordName.test(r.record)) return [];
   return [{ file: rulesFile, where: `record ${r.record}`, rule: 'record-name', message: 'recording rules are named level:metric:operations' }];
 }

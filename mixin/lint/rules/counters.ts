@@ -2,7 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { lookupMetric } from '../../catalogue.js';
 import { aggregationInfo, consumerOf, functionName, vectorSelectors } from '../../promql/inspect.js';
 import type { ExprRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { findingAt } from '../targets.js';
 
 /** Where a counter's value means something: the per-second or windowed change. */
@@ -25,7 +25,7 @@ export const countersRule: ExprRule = {
   ids: ['counter-without-rate', 'gauge-in-rate'],
   check(t) {
     const { expr } = t.parsed;
-    const out: Finding[] = [];
+    const out: LintFinding[] = [];
     for (const sel of vectorSelectors(t.parsed)) {
       const known = sel.metric ? lookupMetric(sel.metric) : undefined;
       if (!known) continue;

@@ -1,7 +1,7 @@
 import { isMultiValue } from '../../grafana/model.js';
 import { childExprs, functionName, vectorSelectors } from '../../promql/inspect.js';
 import type { ExprRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { findingAt } from '../targets.js';
 
 const rateInterval = new Set(['$__rate_interval', '${__rate_interval}']);
@@ -15,7 +15,7 @@ export const rateIntervalRule: ExprRule = {
   check(t) {
     if (t.kind !== 'panel') return [];
     const { expr, tree } = t.parsed;
-    const out: Finding[] = [];
+    const out: LintFinding[] = [];
     tree.iterate({
       enter(ref) {
         if (ref.name !== 'FunctionCall') return;

@@ -2,7 +2,7 @@ import { isRecord, readDashboard, type GrafanaDashboard } from '../../grafana/mo
 import { variableQuery } from '../../grafana/variable-query.js';
 import type { Mixin } from '../../types.js';
 import type { MixinRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { dashboardTitle, locatedPanels, variableWhere } from '../grafana/dashboard.js';
 
 /** Panel types that show query results (dashboard-linter's panel rules apply to these). */
@@ -14,8 +14,8 @@ function usesDatasourceVariable(ds: unknown): boolean {
   return uid === '${datasource}' || uid === '$datasource';
 }
 
-function panelFindings(file: string, dashboard: GrafanaDashboard, name: string): Finding[] {
-  const out: Finding[] = [];
+function panelFindings(file: string, dashboard: GrafanaDashboard, name: string): LintFinding[] {
+  const out: LintFinding[] = [];
   for (const { panel, where } of locatedPanels(dashboard, name)) {
     if (!queryPanels.has(String(panel.type))) continue;
     const add = (rule: string, message: string) => out.push({ file, where, rule, message });
@@ -32,8 +32,8 @@ function panelFindings(file: string, dashboard: GrafanaDashboard, name: string):
   return out;
 }
 
-function variableFindings(file: string, dashboard: GrafanaDashboard, name: string): Finding[] {
-  const out: Finding[] = [];
+function variableFindings(file: string, dashboard: GrafanaDashboard, name: string): LintFinding[] {
+  const out: LintFinding[] = [];
   const title = dashboardTitle(dashboard, name);
   for (const variable of dashboard.variables) {
     if (variable.type !== 'query') continue;

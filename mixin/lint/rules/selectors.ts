@@ -2,7 +2,7 @@ import { lookupMetric, type Component } from '../../catalogue.js';
 import { hasMatchers } from '../../promql/components.js';
 import { vectorSelectors, type VectorSelectorInfo } from '../../promql/inspect.js';
 import type { ExprRule, LintContext } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { findingAt, isDashboardTarget, type LintTarget } from '../targets.js';
 
 /**
@@ -17,7 +17,7 @@ function candidateComponents(metric: string, ctx: LintContext): readonly Compone
   return metric === 'up' ? (Object.keys(ctx.componentMatchers) as Component[]) : undefined;
 }
 
-function componentFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext): Finding | undefined {
+function componentFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext): LintFinding | undefined {
   if (!sel.metric) return undefined;
   const components = candidateComponents(sel.metric, ctx);
   if (!components || components.some((c) => hasMatchers(sel.matchers, ctx.componentMatchers[c]))) return undefined;
@@ -29,7 +29,7 @@ function componentFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintConte
  * A dashboard shows one cluster: every selector needs `<clusterLabel>="$cluster"` (the `cluster` variable), except in the
  * query of the variable that lists the clusters.
  */
-function clusterFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext): Finding | undefined {
+function clusterFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext): LintFinding | undefined {
   const label = ctx.cfg.clusterLabel;
   if (!isDashboardTarget(t) || t.listedLabel === label) return undefined;
   if (sel.matchers.some((m) => m.label === label && m.op === '=' && m.value === '$cluster')) return undefined;
@@ -39,6 +39,6 @@ function clusterFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext
 export const selectorsRule: ExprRule = {
   ids: ['selector-component', 'selector-cluster'],
   check(t, ctx) {
-    return vectorSelectors(t.parsed).flatMap((sel) => [componentFinding(t, sel, ctx), clusterFinding(t, sel, ctx)].filter((f): f is Finding => f !== undefined));
+    return vectorSelectors(t.parsed).flatMap((sel) => [componentFinding(t, sel, ctx), clusterFinding(t, sel, ctx)].filter((f): f is LintFinding => f !== undefined));
   },
 };

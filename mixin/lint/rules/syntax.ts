@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childExprs, functionName } from '../../promql/inspect.js';
 import type { ExprRule } from '../context.js';
-import type { Finding } from '../findings.js';
+import type { LintFinding } from '../findings.js';
 import { findingAt, type LintTarget } from '../targets.js';
 
 /** Functions over a range vector, with the position of that argument. */
@@ -24,9 +24,9 @@ function unwrapParens(node: SyntaxNode): SyntaxNode {
  * The grammar accepts some expressions Prometheus's type checker rejects; the two that matter
  * are checked here so they fail in-process with a position even where promtool is missing.
  */
-function rangeProblems(t: LintTarget): Finding[] {
+function rangeProblems(t: LintTarget): LintFinding[] {
   const { expr, tree } = t.parsed;
-  const out: Finding[] = [];
+  const out: LintFinding[] = [];
   tree.iterate({
     enter(ref) {
       if (ref.name === 'MatrixSelector') {

@@ -1,3 +1,7 @@
+/**
+ * Servers the tests and the bench start (Prometheus, Alertmanager): spawned on a free port of
+ * 127.0.0.1, awaited until ready, their output kept for error messages, and never left running.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { basename } from 'node:path';
@@ -110,11 +114,11 @@ export class ServerProcess {
     return this.gone;
   }
 
-  /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. Safe to call twice. */
-  async stop(): Promise<void> {
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. Safe to call twice. */
+  async stop(graceMs = 5_000): Promise<void> {
     if (this.gone) return;
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
   }

@@ -1,18 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Labels } from './clusters.js';
+import { formatLabels } from './exposition.js';
+import { storedLabels, type SeriesSink, type SimSeries } from './series.js';
 import type { Timeline } from './timeline.js';
-
-/** Receives every generated series: one value per tick, NaN where there is no sample. */
-export interface SeriesSink {
-  add(name: string, labels: Labels, values: Float64Array): void;
-}
-
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-
-function formatLabels(labels: Labels): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}`;
-}
 
 const chunkSize = 8 << 20;
 
@@ -46,8 +36,9 @@ export class OpenMetricsParts implements SeriesSink {
     this.stamps = Array.from({ length: timeline.ticks }, (_, t) => Buffer.from(` ${timeline.start + t * timeline.step}\n`));
   }
 
-  add(name: string, labels: Labels, values: Float64Array): void {
-    const prefix = Buffer.from(`${name}${formatLabels(labels)} `);
+  add(series: SimSeries): void {
+    const values = series.values;
+    const prefix = Buffer.from(`${series.name}${formatLabels(storedLabels(series))} `);
     let written = 0;
     for (let t = 0; t < values.length; t++) {
       const v = values[t] as number;
