@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Component } from '../mixin/catalogue.js';
@@ -17,6 +16,7 @@ import { vectorSelectors } from '../mixin/promql/inspect.js';
 import { parsePromQL } from '../mixin/promql/parse.js';
 import { defaultCluster, freePort, MetalLBSimulator, startPrometheus, waitFor, type PrometheusServer, type ScrapeConfig, type SimulatorOptions } from './harness/index.js';
 import { emptyPrometheus, runCliAsync, startFake, success, type FakePrometheus } from './doctor/fake-prometheus.js';
+import { tempDir } from './helpers/temp.js';
 
 /** Liveness of `expr` when the selectors of the metrics named in `states` have that state (others live). */
 function livenessOf(expr: string, states: Record<string, Liveness>): Liveness {
@@ -174,7 +174,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('connection refused: exit 2 with the reason; a usage error is 2 too, never the 1 of "blind"', async () => {
     const port = await freePort();
-    const missing = join(mkdtempSync(join(tmpdir(), 'doctor-missing-')), 'token');
+    const missing = join(tempDir('doctor-missing'), 'token');
     const [run, usage, unreadable] = await Promise.all([
       runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`]),
       runCliAsync(['doctor', '--timeout', '-1']),
@@ -195,7 +195,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
       if (req.headers.authorization !== 'Bearer s3cret') return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
       return emptyPrometheus(['node'])(path, params, req);
     });
-    const tokenFile = join(mkdtempSync(join(tmpdir(), 'doctor-token-')), 'token');
+    const tokenFile = join(tempDir('doctor-token'), 'token');
     writeFileSync(tokenFile, 's3cret\n');
     const [denied, allowed] = await Promise.all([
       runCliAsync(['doctor', '--prometheus', fake.url, '--json']),
@@ -212,7 +212,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('a Prometheus with no MetalLB series: exit 1, says so and lists what it scrapes; writes no config', async () => {
     fake = await startFake(emptyPrometheus(['node-exporter', 'prometheus']));
-    const out = join(mkdtempSync(join(tmpdir(), 'doctor-out-')), 'fix.yaml');
+    const out = join(tempDir('doctor-out'), 'fix.yaml');
     const run = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', out]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('no MetalLB series found');
@@ -254,7 +254,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
   });
 
   describe('TLS', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
+    const dir = tempDir('doctor-tls');
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     beforeAll(() => {
@@ -472,7 +472,7 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
 
   test('custom job names and a wrong BGP mode: blind by job selector and mode; the written config fixes both (CLI)', async () => {
     const s = await started('custom-jobs');
-    const dir = mkdtempSync(join(tmpdir(), 'doctor-fix-'));
+    const dir = tempDir('doctor-fix');
     const userConfig = join(dir, 'mine.yaml');
     writeFileSync(userConfig, 'bgp:\n  modes: [native]\nthresholds:\n  bgpFlaps: 4\n');
     const written = join(dir, 'fixed.yaml');
