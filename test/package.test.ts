@@ -99,6 +99,11 @@ describe('the packed npm package', () => {
 
     const rule = parseYaml(readFileSync(join(app, 'metallb-mixin', 'kubernetes', 'prometheus-rule.yaml'), 'utf8')) as { metadata: { labels: Record<string, string> } };
     expect(rule.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    // The labels given replace the defaults (no `prometheus: k8s` left), and the README says so,
+    // beside the fact that kube-prometheus itself selects every rule.
+    const text = readFileSync(readme, 'utf8').replace(/\s+/g, ' ');
+    expect(text).toContain('`labels` replaces the default labels, it does not add to them');
+    expect(text).toContain('kube-prometheus, whose Prometheus selects every PrometheusRule (its `ruleSelector` is empty, `{}`)');
 
     // The installed package writes exactly what the repository's CLI writes for the same config.
     const reference = join(tempDir('package-ref'), 'out');
