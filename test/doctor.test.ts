@@ -10,6 +10,8 @@ import { PrometheusUnreachable, type PrometheusEndpoint } from '../mixin/doctor/
 import type { Facts, ScrapeGroup } from '../mixin/doctor/discover.js';
 import { checkedItems } from '../mixin/doctor/items.js';
 import { liveness, type Liveness } from '../mixin/doctor/liveness.js';
+import { printable } from '../mixin/doctor/printable.js';
+import { redactUrl } from '../mixin/doctor/redact.js';
 import { runDoctor, type DoctorResult } from '../mixin/doctor/run.js';
 import { synthesizeConfig } from '../mixin/doctor/synthesize.js';
 import { vectorSelectors } from '../mixin/promql/inspect.js';
@@ -278,6 +280,15 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
       fake = undefined;
     });
   });
+});
+
+test('what the doctor shows of a URL and of a label value', () => {
+  // A token as the user name, query parameters, a fragment; a URL that does not parse.
+  expect(redactUrl('https://tok3n-only@prom.example/prometheus?x=1&token=abc#frag')).toBe('https://***@prom.example/prometheus?x=***&token=***');
+  expect(redactUrl('http://u:p@host:99999/?t=v')).toBe('http://***@host:99999/?t=***');
+  expect(redactUrl('http://prom.example:9090/')).toBe('http://prom.example:9090/');
+  // A bidirectional override, a C1 control, a tab.
+  expect(printable('a\u202eb\u0085c\td')).toBe('a\\u202eb\\u0085c\\u0009d');
 });
 
 describe('doctor facing what a Prometheus or a user may hand it', () => {
