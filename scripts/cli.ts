@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { BuildError, buildTo, generate, summarize } from '../mixin/build.js';
 import { ConfigError } from '../mixin/config/errors.js';
@@ -14,8 +16,12 @@ import { buildOnlyFields } from '../mixin/jsonnet/fields.js';
 import { toYaml } from '../mixin/render/yaml.js';
 import { defaultFormats, formatNames, outputFormats, type OutputFormat } from '../mixin/render/formats.js';
 
+// The package's own package.json: two folders up from dist/scripts/cli.js, in the repository and when installed.
+const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+
 const program = new Command('metallb-mixin')
   .description('Generate the MetalLB monitoring mixin: Prometheus alerts and recording rules, Grafana dashboards, jsonnet entry point.')
+  .version(version, '-V, --version', 'print the version of metallb-mixin')
   .showHelpAfterError()
   .exitOverride();
 

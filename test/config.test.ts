@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
 import { issuesOf } from './helpers/config.js';
 import { matches, selectorMatchers } from './helpers/selectors.js';
+import { tempDir } from './helpers/temp.js';
 
 describe('config', () => {
   it('defaults are valid and match the job labels real installs produce, each by its own component only', () => {
@@ -74,7 +75,7 @@ describe('config', () => {
   });
 
   it('reports YAML syntax errors and non-mapping files with the file name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-config-'));
+    const dir = tempDir('config');
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'thresholds:\n  poolUsage: [unclosed\n');
     expect(() => loadConfigFile(broken)).toThrow(/broken\.yaml.*\n.*not valid YAML/);

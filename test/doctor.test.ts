@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Component } from '../mixin/catalogue.js';
@@ -11,12 +10,16 @@ import { PrometheusUnreachable, type PrometheusEndpoint } from '../mixin/doctor/
 import type { Facts, ScrapeGroup } from '../mixin/doctor/discover.js';
 import { checkedItems } from '../mixin/doctor/items.js';
 import { liveness, type Liveness } from '../mixin/doctor/liveness.js';
+import { printable } from '../mixin/doctor/printable.js';
+import { redactUrl } from '../mixin/doctor/redact.js';
 import { runDoctor, type DoctorResult } from '../mixin/doctor/run.js';
 import { synthesizeConfig } from '../mixin/doctor/synthesize.js';
 import { vectorSelectors } from '../mixin/promql/inspect.js';
 import { parsePromQL } from '../mixin/promql/parse.js';
 import { defaultCluster, freePort, MetalLBSimulator, startPrometheus, waitFor, type PrometheusServer, type ScrapeConfig, type SimulatorOptions } from './harness/index.js';
-import { emptyPrometheus, runCliAsync, startFake, success, type FakePrometheus } from './doctor/fake-prometheus.js';
+import { parse as parseYaml } from 'yaml';
+import { controllerPrometheus, emptyPrometheus, runCliAsync, startFake, success, type FakeHandler, type FakePrometheus } from './doctor/fake-prometheus.js';
+import { tempDir } from './helpers/temp.js';
 
 /** Liveness of `expr` when the selectors of the metrics named in `states` have that state (others live). */
 function livenessOf(expr: string, states: Record<string, Liveness>): Liveness {
@@ -174,7 +177,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('connection refused: exit 2 with the reason; a usage error is 2 too, never the 1 of "blind"', async () => {
     const port = await freePort();
-    const missing = join(mkdtempSync(join(tmpdir(), 'doctor-missing-')), 'token');
+    const missing = join(tempDir('doctor-missing'), 'token');
     const [run, usage, unreadable] = await Promise.all([
       runCliAsync(['doctor', '--prometheus', `http://127.0.0.1:${port}`]),
       runCliAsync(['doctor', '--timeout', '-1']),
@@ -195,7 +198,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
       if (req.headers.authorization !== 'Bearer s3cret') return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
       return emptyPrometheus(['node'])(path, params, req);
     });
-    const tokenFile = join(mkdtempSync(join(tmpdir(), 'doctor-token-')), 'token');
+    const tokenFile = join(tempDir('doctor-token'), 'token');
     writeFileSync(tokenFile, 's3cret\n');
     const [denied, allowed] = await Promise.all([
       runCliAsync(['doctor', '--prometheus', fake.url, '--json']),
@@ -212,7 +215,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('a Prometheus with no MetalLB series: exit 1, says so and lists what it scrapes; writes no config', async () => {
     fake = await startFake(emptyPrometheus(['node-exporter', 'prometheus']));
-    const out = join(mkdtempSync(join(tmpdir(), 'doctor-out-')), 'fix.yaml');
+    const out = join(tempDir('doctor-out'), 'fix.yaml');
     const run = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', out]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('no MetalLB series found');
@@ -254,7 +257,7 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
   });
 
   describe('TLS', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
+    const dir = tempDir('doctor-tls');
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     beforeAll(() => {
@@ -276,6 +279,172 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
       await fake.stop();
       fake = undefined;
     });
+  });
+});
+
+test('what the doctor shows of a URL and of a label value', () => {
+  // A token as the user name, query parameters, a fragment; a URL that does not parse.
+  expect(redactUrl('https://tok3n-only@prom.example/prometheus?x=1&token=abc#frag')).toBe('https://***@prom.example/prometheus?x=***&token=***');
+  expect(redactUrl('http://u:p@host:99999/?t=v')).toBe('http://***@host:99999/?t=***');
+  expect(redactUrl('http://prom.example:9090/')).toBe('http://prom.example:9090/');
+  // A bidirectional override, a C1 control, a tab.
+  expect(printable('a\u202eb\u0085c\td')).toBe('a\\u202eb\\u0085c\\u0009d');
+});
+
+describe('doctor facing what a Prometheus or a user may hand it', () => {
+  const fakes: FakePrometheus[] = [];
+  const start = async (handler: FakeHandler) => {
+    const fake = await startFake(handler);
+    fakes.push(fake);
+    return fake;
+  };
+  afterAll(async () => {
+    await Promise.all(fakes.map((f) => f.stop()));
+  });
+  const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
+  // Every control character but the line feed between lines, and the Unicode line separator.
+  const controlCharacters = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+  const doctorIn = (url: string, endpoint: Partial<PrometheusEndpoint> = {}) =>
+    runDoctor({ endpoint: { url, timeoutMs: 30_000, ...endpoint }, config: defaultConfig(), configSource: 'defaults' });
+
+  // A job name that tries to end the comment it is quoted in and add settings, and to colour the terminal.
+  const hostileJob = 'evil\npools:\n  exclude: [".*"]\n\u001b[31mred\u001b[0m\u2028x';
+  const hostileSelector = 'job="evil\\npools:\\n  exclude: [\\".*\\"]\\n\\u001b[31mred\\u001b[0m\\u2028x"';
+
+  test('label values with line breaks and terminal escapes: the written config holds only the selector the doctor meant, the report shows them escaped', async () => {
+    const fake = await start(controllerPrometheus(hostileJob));
+    const file = join(tempDir('doctor-hostile'), 'fix.yaml');
+    const [text, json] = await Promise.all([
+      runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', file]),
+      runCliAsync(['doctor', '--prometheus', fake.url, '--json']),
+    ]);
+    expect(text.status, text.stderr).toBe(1);
+    const written = readFileSync(file, 'utf8');
+    expect(parseYaml(written)).toEqual({ selectors: { controller: hostileSelector } });
+    const loaded = loadConfigFile(file);
+    expect(loaded).toEqual(resolveConfig({ selectors: { controller: hostileSelector } }));
+    expect(loaded.pools.exclude).toEqual([]);
+    expect(written).not.toMatch(controlCharacters);
+    expect(written.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
+
+    expect(text.stdout).not.toMatch(controlCharacters);
+    expect(text.stdout).toContain('controller            job="evil\\u000apools:\\u000a  exclude: [".*"]\\u000a\\u001b[31mred\\u001b[0m\\u2028x"');
+    // The JSON report carries the value exactly, escaped as JSON.
+    expect(json.stdout).not.toMatch(controlCharacters);
+    const report = JSON.parse(json.stdout) as { facts: { components: Record<string, { job: string }[]> } };
+    expect(report.facts.components['controller']?.map((c) => c.job)).toEqual([hostileJob]);
+  });
+
+  test('credentials and a query-string token in --prometheus are sent, and shown nowhere: report, JSON, written config, errors', async () => {
+    const basic = `Basic ${Buffer.from('alice-basic:s3cret-pass').toString('base64')}`;
+    const fake = await start((path, params, req) => {
+      if (req.headers.authorization !== basic || params.get('token') !== 'q-t0ken-value') return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
+      return controllerPrometheus('lb-controller')(path, params, req);
+    });
+    const port = new URL(fake.url).port;
+    const free = await freePort();
+    const file = join(tempDir('doctor-credentials'), 'fix.yaml');
+    const runs = await Promise.all([
+      runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${port}/?token=q-t0ken-value`, '--write-config', file]),
+      runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${port}/?token=q-t0ken-value`, '--json']),
+      runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${free}/?token=q-t0ken-value`, '--json']),
+      runCliAsync(['doctor', '--prometheus', 'http://alice-basic:s3cret-pass@127.0.0.1:99999/?token=q-t0ken-value']),
+      runCliAsync(['doctor', '--prometheus', `http://alice-basic:wr0ng-pass@127.0.0.1:${port}/?token=q-t0ken-value`, '--json']),
+    ]);
+    const [text, json, refused, notAUrl, denied] = runs;
+    expect(text?.status, text?.stderr).toBe(1);
+    expect(text?.stdout).toContain(`metallb-mixin doctor: http://***@127.0.0.1:${port}/?token=*** (config: defaults)`);
+    expect(JSON.parse(json?.stdout ?? '')).toMatchObject({ prometheus: `http://***@127.0.0.1:${port}/?token=***` });
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(`# metallb-mixin config written by \`metallb-mixin doctor\` from http://***@127.0.0.1:${port}/?token=***.`);
+    expect(JSON.parse(refused?.stdout ?? '')).toMatchObject({ prometheus: `http://***@127.0.0.1:${free}/?token=***`, exitCode: 2, error: { kind: 'connection-refused' } });
+    expect(refused?.stderr).toContain(`\nmetallb-mixin doctor: cannot query Prometheus at http://***@127.0.0.1:${free}/?token=***: connection refused by 127.0.0.1:${free}: is Prometheus listening there?\n`);
+    expect(notAUrl?.status).toBe(2);
+    expect(notAUrl?.stderr).toContain('not a URL: http://***@127.0.0.1:99999/?token=***');
+    expect(denied?.status).toBe(2);
+    expect(JSON.parse(denied?.stdout ?? '')).toMatchObject({ error: { kind: 'unauthorized' } });
+    const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), readFileSync(file, 'utf8')].join('\n');
+    for (const secret of ['alice-basic', 's3cret-pass', 'q-t0ken-value', 'wr0ng-pass']) expect(everything).not.toContain(secret);
+  });
+
+  test('an endless, slow answer ends at the request deadline, however steadily bytes arrive', async () => {
+    const fake = await start(() => ({ stream: { chunkBytes: 1024, everyMs: 50, limitBytes: 16 * 1024 * 1024 } }));
+    const started = Date.now();
+    await expect(doctorIn(fake.url, { timeoutMs: 1_000 })).rejects.toMatchObject({ kind: 'timeout', message: `no complete answer from ${new URL(fake.url).host} within 1 s (raise --timeout)` });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 20_000);
+
+  test('an endless, fast answer is cut at the size cap: 64 MiB by default, with a one-line error', async () => {
+    const fake = await start(() => ({ stream: { chunkBytes: 64 * 1024, everyMs: 0, limitBytes: 256 * 1024 * 1024 } }));
+    await expect(doctorIn(fake.url, { maxResponseBytes: 1024 * 1024 })).rejects.toMatchObject({ kind: 'too-large', message: expect.stringContaining('is larger than 1 MiB: refused') });
+    const run = await runCliAsync(['doctor', '--prometheus', fake.url]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/\nmetallb-mixin doctor: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+\/: the answer of 127\.0\.0\.1:\d+ to api\/v1\/query is larger than 64 MiB: refused [^\n]*\n$/);
+  }, 60_000);
+
+  test('--timeout is the deadline of the whole run: answers that each come in time still end the run when it passes', async () => {
+    const slowly: FakeHandler = (path, params, req) => {
+      const answer = controllerPrometheus('lb-controller')(path, params, req);
+      return typeof answer === 'object' && 'status' in answer ? { ...answer, delayMs: 200 } : answer;
+    };
+    const fake = await start(slowly);
+    const started = Date.now();
+    const run = await runCliAsync(['doctor', '--prometheus', fake.url, '--timeout', '1']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`the deadline of the whole run passed while waiting for ${new URL(fake.url).host} (raise --timeout)`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    noStackTrace(run.stderr);
+  }, 60_000);
+
+  test('a bearer token file: one trailing line break is dropped; a second line, or nothing, is refused with the file named', async () => {
+    const fake = await start((path, params, req) =>
+      req.headers.authorization === 'Bearer s3cret' ? controllerPrometheus('lb-controller')(path, params, req) : { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' },
+    );
+    const dir = tempDir('doctor-tokens');
+    const files = { crlf: 's3cret\r\n', twoLines: 's3cret\nsecond\n', empty: '\n' };
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const [crlf, twoLines, empty] = await Promise.all(Object.keys(files).map((name) => runCliAsync(['doctor', '--prometheus', fake.url, '--bearer-token-file', join(dir, name)])));
+    expect(crlf?.status, crlf?.stderr).toBe(1);
+    expect(twoLines?.status).toBe(2);
+    expect(twoLines?.stderr).toContain(`the bearer token file ${join(dir, 'twoLines')} holds more than one line: it must hold the token alone`);
+    expect(empty?.status).toBe(2);
+    expect(empty?.stderr).toContain(`the bearer token file ${join(dir, 'empty')} is empty`);
+    for (const run of [twoLines, empty]) noStackTrace(run?.stderr ?? '');
+  });
+
+  test('--write-config into a folder, a missing folder or below a file: one line, exit 2, before Prometheus is asked', async () => {
+    const fake = await start(controllerPrometheus('lb-controller'));
+    const dir = tempDir('doctor-targets');
+    writeFileSync(join(dir, 'plain'), 'x\n');
+    const targets = [dir, join(dir, 'missing', 'fix.yaml'), join(dir, 'plain', 'fix.yaml')];
+    const runs = await Promise.all(targets.map((t) => runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', t])));
+    expect(runs.map((r) => r.status)).toEqual([2, 2, 2]);
+    expect(runs.map((r) => r.stderr)).toEqual([
+      `metallb-mixin doctor: cannot write ${dir}: it is a folder; give the name of the file to write\n`,
+      `metallb-mixin doctor: cannot write ${join(dir, 'missing', 'fix.yaml')}: folder ${join(dir, 'missing')} does not exist\n`,
+      `metallb-mixin doctor: cannot write ${join(dir, 'plain', 'fix.yaml')}: ${join(dir, 'plain')} is not a folder\n`,
+    ]);
+    expect(fake.requests).toEqual([]);
+  });
+
+  test('--write-config replaces a config the doctor wrote, and any other file only with --force', async () => {
+    const fake = await start(controllerPrometheus('lb-controller'));
+    const dir = tempDir('doctor-overwrite');
+    const mine = join(dir, 'mine.yaml');
+    writeFileSync(mine, 'thresholds:\n  bgpFlaps: 4\n');
+    const refused = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', mine]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(`metallb-mixin doctor: refusing to overwrite ${mine}: it exists and was not written by metallb-mixin doctor (pass --force to replace it)\n`);
+    expect(readFileSync(mine, 'utf8')).toBe('thresholds:\n  bgpFlaps: 4\n');
+
+    const forced = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', mine, '--force']);
+    expect(forced.status, forced.stderr).toBe(1);
+    expect(loadConfigFile(mine).selectors.controller).toBe('job="lb-controller"');
+    writeFileSync(mine, readFileSync(mine, 'utf8').replace('job="lb-controller"', 'job="old"'));
+    const again = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', mine]);
+    expect(again.status, again.stderr).toBe(1);
+    expect(loadConfigFile(mine).selectors.controller).toBe('job="lb-controller"');
+    // Written beside it under a temporary name, then moved: nothing else is left.
+    expect(readdirSync(dir)).toEqual(['mine.yaml']);
   });
 });
 
@@ -472,7 +641,7 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
 
   test('custom job names and a wrong BGP mode: blind by job selector and mode; the written config fixes both (CLI)', async () => {
     const s = await started('custom-jobs');
-    const dir = mkdtempSync(join(tmpdir(), 'doctor-fix-'));
+    const dir = tempDir('doctor-fix');
     const userConfig = join(dir, 'mine.yaml');
     writeFileSync(userConfig, 'bgp:\n  modes: [native]\nthresholds:\n  bgpFlaps: 4\n');
     const written = join(dir, 'fixed.yaml');

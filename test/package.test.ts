@@ -26,10 +26,13 @@ interface PackResult {
   files: { path: string }[];
 }
 
-/** `npm pack` into a temp dir (running `prepare`, which compiles dist/), then install the tarball into an empty project. */
+/** `npm pack` into a temp dir (running `prepack`, which compiles dist/), then install the tarball into an empty project. */
 describe('the packed npm package', () => {
   let tarballFiles: string[];
   let app: string;
+  let installed: string;
+  /** What npm printed on stderr while packing and installing. */
+  let npmStderr: string;
 
   beforeAll(async () => {
     const work = tempDir('package');
@@ -41,14 +44,47 @@ describe('the packed npm package', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true })}\n`);
     // Dependencies come from the local npm cache when it has them, else from the registry.
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, result?.filename ?? '')], app);
+    const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, result?.filename ?? '')], app);
+    installed = join(app, 'node_modules', 'metallb-mixin');
+    npmStderr = `${pack.stderr}\n${install.stderr}`;
   }, 300_000);
 
-  it('ships the compiled CLI and library, the committed out/ and the docs, and no tests or sources', () => {
+  it('packs and installs without a warning from npm', () => {
+    expect(npmStderr.split('\n').filter((l) => /warn/i.test(l))).toEqual([]);
+  });
+
+  it('carries the Apache-2.0 licence text, the repository, and no install-time script', () => {
+    expect(tarballFiles).toContain('LICENSE');
+    const licence = readFileSync(join(installed, 'LICENSE'), 'utf8');
+    expect(licence.startsWith('Apache License\nVersion 2.0, January 2004\n')).toBe(true);
+    expect(licence).toContain('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { license: string; repository: unknown; scripts: Record<string, string> };
+    expect(manifest.license).toBe('Apache-2.0');
+    expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/metallb-mixin/metallb-mixin.git' });
+    // Nothing runs on the user's install: dist/ is compiled before packing.
+    expect(Object.keys(manifest.scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
+  });
+
+  it('--version prints the version of the package', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const printed = await run('npx', ['--no-install', 'metallb-mixin', '--version'], app);
+    expect(printed.stdout).toBe(`${version}\n`);
+  });
+
+  it('doctor --help of the installed bin lists its options', async () => {
+    const help = await run('npx', ['--no-install', 'metallb-mixin', 'doctor', '--help'], app);
+    expect(help.stdout).toContain('--write-config <file>');
+    expect(help.stdout).toContain('--force');
+    expect(help.stdout).toContain('--timeout <seconds>');
+  });
+
+  it('ships the compiled CLI and library, the committed out/ and the docs, and no tests, benchmark or sources', () => {
     expect(tarballFiles).toContain('dist/scripts/cli.js');
     expect(tarballFiles).toContain('out/mixin.libsonnet');
     expect(tarballFiles).toContain('docs/runbooks.md');
     expect(tarballFiles.filter((f) => /^(test|dist\/test|node_modules)\//.test(f) || /\.ts$/.test(f))).toEqual([]);
+    // The benchmark and the repository's own doc generator are not for users.
+    expect(tarballFiles.filter((f) => /bench|vitest|^dist\/scripts\/docs\.js$/.test(f))).toEqual([]);
   });
 
   it('runs the documented `npx metallb-mixin build --config my.yaml --out ./metallb-mixin` with the documented kube-prometheus-stack config', async () => {
@@ -63,6 +99,11 @@ describe('the packed npm package', () => {
 
     const rule = parseYaml(readFileSync(join(app, 'metallb-mixin', 'kubernetes', 'prometheus-rule.yaml'), 'utf8')) as { metadata: { labels: Record<string, string> } };
     expect(rule.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    // The labels given replace the defaults (no `prometheus: k8s` left), and the README says so,
+    // beside the fact that kube-prometheus itself selects every rule.
+    const text = readFileSync(readme, 'utf8').replace(/\s+/g, ' ');
+    expect(text).toContain('`labels` replaces the default labels, it does not add to them');
+    expect(text).toContain('kube-prometheus, whose Prometheus selects every PrometheusRule (its `ruleSelector` is empty, `{}`)');
 
     // The installed package writes exactly what the repository's CLI writes for the same config.
     const reference = join(tempDir('package-ref'), 'out');

@@ -2,16 +2,25 @@ import http from 'node:http';
 import https from 'node:https';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { redactUrl } from './redact.js';
 
 /** How to reach a Prometheus: the base URL (with any path prefix) and the options real installs need. */
 export interface PrometheusEndpoint {
+  /** May carry basic-auth credentials and query parameters (sent with every request); reports show it redacted. */
   readonly url: string;
   readonly bearerToken?: string;
   /** PEM bundle that signs the server's certificate. */
   readonly ca?: string;
   readonly insecureSkipVerify?: boolean;
+  /** Each request, from sending it to the answer's last byte, must complete within this. */
   readonly timeoutMs: number;
+  /** Epoch milliseconds by which every request must have completed: a deadline for a whole run of requests. */
+  readonly deadline?: number;
+  /** Answers larger than this are refused (default 64 MiB). */
+  readonly maxResponseBytes?: number;
 }
+
+export const defaultMaxResponseBytes = 64 * 1024 * 1024;
 
 export type UnreachableKind =
   | 'connection-refused'
@@ -20,6 +29,7 @@ export type UnreachableKind =
   | 'unauthorized'
   | 'forbidden'
   | 'timeout'
+  | 'too-large'
   | 'not-prometheus'
   | 'network';
 
@@ -102,6 +112,10 @@ function classifyNetworkError(err: NodeJS.ErrnoException, url: URL): PrometheusU
   return new PrometheusUnreachable('network', `cannot reach ${where}: ${err.message}${code ? ` (${code})` : ''}`);
 }
 
+function mebibytes(bytes: number): string {
+  return `${Number((bytes / 1024 / 1024).toFixed(3))} MiB`;
+}
+
 /**
  * A read-only client of the Prometheus HTTP API (query, labels, label values). Every call
  * is a GET: the doctor never writes, and GET is what a read-only proxy in front of Prometheus allows.
@@ -113,13 +127,16 @@ export class PrometheusClient {
   constructor(private readonly endpoint: PrometheusEndpoint) {
     let base: URL;
     try {
-      base = new URL(endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`);
+      base = new URL(endpoint.url);
     } catch {
-      throw new PrometheusUnreachable('network', `not a URL: ${endpoint.url}`);
+      throw new PrometheusUnreachable('network', `not a URL: ${redactUrl(endpoint.url)}`);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new PrometheusUnreachable('network', `unsupported scheme ${base.protocol} in ${endpoint.url} (use http:// or https://)`);
+      throw new PrometheusUnreachable('network', `unsupported scheme ${base.protocol} in ${redactUrl(endpoint.url)} (use http:// or https://)`);
     }
+    // The API paths are resolved against the base: its path prefix must end in a slash to be kept.
+    if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
+    base.hash = '';
     this.base = base;
     this.agent =
       base.protocol === 'https:'
@@ -127,8 +144,14 @@ export class PrometheusClient {
         : new http.Agent({ keepAlive: true });
   }
 
+  /** The base URL as given, credentials included: for requests, never for display. */
   get url(): string {
     return this.base.href;
+  }
+
+  /** The base URL with credentials and query-string values replaced by `***`: for reports and messages. */
+  get redactedUrl(): string {
+    return redactUrl(this.base.href);
   }
 
   /** Free the keep-alive sockets so the process can exit. */
@@ -167,51 +190,90 @@ export class PrometheusClient {
 
   private get(path: string, params: readonly (readonly [string, string])[]): Promise<unknown> {
     const url = new URL(path, this.base);
+    // Query parameters of the base URL (a proxy's token) go with every request.
+    for (const [k, v] of this.base.searchParams) url.searchParams.append(k, v);
     for (const [k, v] of params) url.searchParams.append(k, v);
     const transport = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.endpoint.bearerToken) headers['Authorization'] = `Bearer ${this.endpoint.bearerToken}`;
-    const timeoutMs = this.endpoint.timeoutMs;
+    const maxBytes = this.endpoint.maxResponseBytes ?? defaultMaxResponseBytes;
+    const { ms, timeout } = this.timeLeft(url);
+    if (ms <= 0) return Promise.reject(timeout);
 
     return new Promise((resolve, reject) => {
+      // The first outcome wins: destroying the request after a timeout or an oversized answer
+      // also raises a network error, which must not replace the reason.
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const fail = (err: Error) => {
+        settle(() => reject(err));
+        req.destroy();
+      };
+      const tooLarge = () => new PrometheusUnreachable('too-large', `the answer of ${url.host} to ${path} is larger than ${mebibytes(maxBytes)}: refused (is this the Prometheus API? narrow the query with --cluster)`);
+
       const req = transport.get(url, { agent: this.agent, headers }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(classifyNetworkError(err, url)));
+        let size = 0;
+        if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+          fail(tooLarge());
+          return;
+        }
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) fail(tooLarge());
+          else chunks.push(c);
+        });
+        res.on('error', (err) => settle(() => reject(classifyNetworkError(err, url))));
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           const body = Buffer.concat(chunks).toString('utf8');
-          if (status === 401) {
-            reject(new PrometheusUnreachable('unauthorized', `unauthorized (HTTP 401) at ${url.host}: pass a valid --bearer-token-file`));
-            return;
-          }
-          if (status === 403) {
-            reject(new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`));
-            return;
-          }
-          let envelope: unknown;
-          try {
-            envelope = JSON.parse(body);
-          } catch {
-            envelope = undefined;
-          }
-          if (!conforms(apiEnvelope, envelope)) {
-            reject(new PrometheusUnreachable('not-prometheus', `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`));
-            return;
-          }
-          if (envelope.status !== 'success') {
-            reject(new PrometheusApiError(path, envelope.errorType ?? `HTTP ${status}`, envelope.error ?? body.slice(0, 200)));
-            return;
-          }
-          resolve(envelope.data);
+          settle(() => {
+            if (status === 401) {
+              reject(new PrometheusUnreachable('unauthorized', `unauthorized (HTTP 401) at ${url.host}: pass a valid --bearer-token-file`));
+              return;
+            }
+            if (status === 403) {
+              reject(new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`));
+              return;
+            }
+            let envelope: unknown;
+            try {
+              envelope = JSON.parse(body);
+            } catch {
+              envelope = undefined;
+            }
+            if (!conforms(apiEnvelope, envelope)) {
+              reject(new PrometheusUnreachable('not-prometheus', `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`));
+              return;
+            }
+            if (envelope.status !== 'success') {
+              reject(new PrometheusApiError(path, envelope.errorType ?? `HTTP ${status}`, envelope.error ?? body.slice(0, 200)));
+              return;
+            }
+            resolve(envelope.data);
+          });
         });
       });
-      req.setTimeout(timeoutMs, () => {
-        req.destroy(new PrometheusUnreachable('timeout', `no answer from ${url.host} within ${timeoutMs / 1000} s (raise --timeout)`));
-      });
+      timer = setTimeout(() => fail(timeout), ms);
       req.on('error', (err: NodeJS.ErrnoException) => {
-        reject(err instanceof PrometheusUnreachable ? err : classifyNetworkError(err, url));
+        settle(() => reject(err instanceof PrometheusUnreachable ? err : classifyNetworkError(err, url)));
       });
     });
+  }
+
+  /** How long the next request may take: the request's own limit or what is left of the run's deadline, whichever ends first. */
+  private timeLeft(url: URL): { ms: number; timeout: PrometheusUnreachable } {
+    const own = this.endpoint.timeoutMs;
+    const left = this.endpoint.deadline === undefined ? Infinity : this.endpoint.deadline - Date.now();
+    if (left < own) {
+      return { ms: left, timeout: new PrometheusUnreachable('timeout', `the deadline of the whole run passed while waiting for ${url.host} (raise --timeout)`) };
+    }
+    return { ms: own, timeout: new PrometheusUnreachable('timeout', `no complete answer from ${url.host} within ${own / 1000} s (raise --timeout)`) };
   }
 }

@@ -1,8 +1,13 @@
 /** Small builders for the doctor's own queries, so label values are always quoted and escaped. */
 
-/** A PromQL double-quoted string; JSON's escapes are a subset of PromQL's. */
+import { printableJson } from './printable.js';
+
+/**
+ * A PromQL double-quoted string; JSON's escapes are a subset of PromQL's. The line separators and
+ * controls JSON leaves raw are escaped too: selectors built from label values go into written configs.
+ */
 export function quote(value: string): string {
-  return JSON.stringify(value);
+  return printableJson(JSON.stringify(value));
 }
 
 /** An RE2 pattern matching exactly one of the values. */

@@ -2,6 +2,7 @@ import type { Component } from '../catalogue.js';
 import { blindItems, byCause, rootCause, type BlindCause, type CheckResult, type Finding, type ItemResult } from './blind.js';
 import { describeComponent, type Facts, type ScrapeGroup } from './discover.js';
 import type { ItemKind } from './items.js';
+import { printable } from './printable.js';
 import type { DoctorResult } from './run.js';
 
 const componentOrder: readonly Component[] = ['controller', 'speaker', 'frrMetrics', 'frrK8s'];
@@ -101,6 +102,11 @@ function renderNotApplicable(check: CheckResult, lines: string[]): void {
   for (const [detail, affected] of byDetail(na, () => true)) lines.push(`    ${detail}`, ...itemSummary(affected).map((l) => `      ${l}`));
 }
 
+/** The report's lines, each on one line with control characters escaped: label values cannot drive the terminal. */
+function joinLines(lines: readonly string[]): string {
+  return `${lines.map(printable).join('\n')}\n`;
+}
+
 /** The readable report. */
 export function renderText(result: DoctorResult, writtenTo?: string): string {
   const { facts } = result;
@@ -127,7 +133,7 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
 
   if (result.problem) {
     lines.push(`Problem: ${result.problem}`);
-    return `${lines.join('\n')}\n`;
+    return joinLines(lines);
   }
 
   lines.push(`With this config: ${countsLine(result.check)}`);
@@ -156,7 +162,7 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
   }
   const verdict = blindItems(result.check).length === 0 ? 'OK: nothing applicable is blind.' : `FAIL: ${blindItems(result.check).length} applicable item(s) blind with this config.`;
   lines.push(verdict);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function checkJson(check: CheckResult) {

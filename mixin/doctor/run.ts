@@ -15,6 +15,7 @@ export interface DoctorOptions {
 }
 
 export interface DoctorResult {
+  /** The Prometheus URL, credentials and query-string values redacted. */
   readonly prometheus: string;
   readonly cluster: string | undefined;
   readonly configSource: string;
@@ -43,14 +44,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorResult> {
   const progress = opts.progress ?? (() => undefined);
   try {
     const facts = await discoverFacts(client, opts.config, { cluster: opts.cluster, progress });
-    const base = { prometheus: client.url, cluster: opts.cluster, configSource: opts.configSource, facts };
+    const base = { prometheus: client.redactedUrl, cluster: opts.cluster, configSource: opts.configSource, facts };
     if (facts.metallbSeries === 0) {
       // Everything would be blind for the same reason: say it once instead of listing every alert.
       const check: CheckResult = { items: [], counts: { live: 0, blind: 0, na: 0, const: 0 } };
       return { ...base, check, fix: undefined, recheck: undefined, problem: noMetalLBMessage(facts, opts.cluster), exitCode: 1 };
     }
     const check = await checkConfig(client, opts.config, facts, progress);
-    const fix = synthesizeConfig(opts.config, facts, client.url);
+    const fix = synthesizeConfig(opts.config, facts, client.redactedUrl);
     progress('re-checking with the fixed config');
     const recheck = fix.changes.length > 0 ? await checkConfig(client, fix.config, facts, progress) : check;
     return { ...base, check, fix, recheck, problem: undefined, exitCode: blindItems(check).length > 0 ? 1 : 0 };

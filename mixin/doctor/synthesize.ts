@@ -4,7 +4,11 @@ import { defaultConfig, resolveConfig } from '../config/load.js';
 import type { MixinConfig } from '../config/schema.js';
 import { matcherAccepts, selectorsOf, type LabelMatcher } from '../promql/inspect.js';
 import { describeComponent, groupsOf, type Facts, type ScrapeGroup } from './discover.js';
+import { printable, yamlComment } from './printable.js';
 import { oneOf } from './promql.js';
+
+/** The first line of every config the doctor writes: how it knows a file it may replace. */
+export const writtenByDoctor = '# metallb-mixin config written by `metallb-mixin doctor`';
 
 export interface ConfigChange {
   /** Dotted config path, e.g. `selectors.speaker`. */
@@ -70,7 +74,8 @@ function minimalConfig(cfg: MixinConfig): Record<string, unknown> {
 /**
  * The config that makes the mixin match what this Prometheus holds: selectors rebuilt from the
  * discovered jobs where the configured ones miss or overlap, the BGP modes seen, the cluster label
- * seen. Everything else of the checked config is kept.
+ * seen. Everything else of the checked config is kept. `source` names the Prometheus in the
+ * file's header: pass it redacted.
  */
 export function synthesizeConfig(cfg: MixinConfig, facts: Facts, source: string): ConfigFix {
   const changes: ConfigChange[] = [];
@@ -120,10 +125,8 @@ export function synthesizeConfig(cfg: MixinConfig, facts: Facts, source: string)
 
   const config = resolveConfig({ ...cfg, selectors, bgp: { ...cfg.bgp, modes }, clusterLabel, showMultiCluster }, 'doctor');
   const minimal = minimalConfig(config);
-  const header = [
-    `# metallb-mixin config written by \`metallb-mixin doctor\` from ${source}.`,
-    ...changes.map((c) => `# ${c.path}: ${c.why}.`),
-  ].join('\n');
+  // The reasons quote label values, which may hold line breaks: each comment stays one line.
+  const header = [`${writtenByDoctor} from ${printable(source)}.`, ...changes.map((c) => yamlComment(`${c.path}: ${c.why}.`))].join('\n');
   const body = Object.keys(minimal).length > 0 ? stringify(minimal, { lineWidth: 0 }) : '{}\n';
   return { config, minimal, yaml: `${header}\n${body}`, changes, warnings };
 }

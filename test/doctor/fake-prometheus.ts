@@ -10,7 +10,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/cli.js';
 
-export type FakeAnswer = { status: number; body: string; contentType?: string } | 'hang';
+/**
+ * A whole answer (after `delayMs`, if given); no answer at all; or an endless answer: a JSON
+ * envelope that never closes, one chunk every `everyMs` (0: as fast as the socket takes it), cut
+ * off after `limitBytes` so that a client that never stops reading cannot fill the machine.
+ */
+export type FakeAnswer =
+  | { status: number; body: string; contentType?: string; delayMs?: number }
+  | 'hang'
+  | { readonly stream: { readonly chunkBytes: number; readonly everyMs: number; readonly limitBytes: number } };
 export type FakeHandler = (path: string, params: URLSearchParams, req: IncomingMessage) => FakeAnswer;
 
 export interface FakePrometheus {
@@ -21,6 +29,31 @@ export interface FakePrometheus {
 }
 
 export const success = (data: unknown): FakeAnswer => ({ status: 200, body: JSON.stringify({ status: 'success', data }) });
+
+const vector = (result: readonly { metric: Record<string, string>; value: number }[]) =>
+  success({ resultType: 'vector', result: result.map((r) => ({ metric: r.metric, value: [1_700_000_000, String(r.value)] })) });
+
+/**
+ * A Prometheus holding the series of one MetalLB controller, scraped as `job` in `namespace`:
+ * enough for the doctor to find it, see the default selector miss it, and build a config.
+ */
+export function controllerPrometheus(job: string, namespace = 'metallb-system'): FakeHandler {
+  const labels = { job, namespace, container: 'controller' };
+  return (path, params) => {
+    if (path === '/api/v1/query') {
+      const query = params.get('query') ?? '';
+      if (query === 'count({__name__=~"metallb_.+|frrk8s_.+"})') return vector([{ metric: {}, value: 2 }]);
+      if (query.startsWith('count by (__name__, job, namespace, container) ({__name__=~"metallb_.+|frrk8s_.+"')) {
+        return vector(['metallb_allocator_addresses_total', 'metallb_allocator_addresses_in_use_total'].map((name) => ({ metric: { __name__: name, ...labels }, value: 1 })));
+      }
+      return vector([]);
+    }
+    if (path === '/api/v1/labels') return success(['__name__', 'container', 'job', 'namespace']);
+    if (path === '/api/v1/label/job/values') return success([job]);
+    if (path.startsWith('/api/v1/label/')) return success([]);
+    return { status: 404, body: '404 page not found\n', contentType: 'text/plain' };
+  };
+}
 
 /** A Prometheus that scrapes `jobs` but holds no MetalLB series. */
 export function emptyPrometheus(jobs: readonly string[]): FakeHandler {
@@ -35,6 +68,27 @@ export function emptyPrometheus(jobs: readonly string[]): FakeHandler {
   };
 }
 
+function streamEndlessly(res: ServerResponse, opts: { chunkBytes: number; everyMs: number; limitBytes: number }): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"status":"success","data":[');
+  const chunk = `${'"x",'.repeat(Math.max(1, Math.floor(opts.chunkBytes / 4)))}`;
+  let sent = 0;
+  const next = () => {
+    if (res.destroyed || sent >= opts.limitBytes) {
+      res.destroy();
+      return;
+    }
+    sent += chunk.length;
+    // Wait for the socket to drain, so a fast stream goes at the reader's pace.
+    const more = res.write(chunk);
+    if (opts.everyMs > 0) setTimeout(next, opts.everyMs);
+    else if (more) setImmediate(next);
+    else res.once('drain', next);
+  };
+  res.once('close', () => res.destroy());
+  next();
+}
+
 export async function startFake(handler: FakeHandler, tls?: { key: string; cert: string }): Promise<FakePrometheus> {
   const requests: string[] = [];
   const pending = new Set<ServerResponse>();
@@ -46,8 +100,17 @@ export async function startFake(handler: FakeHandler, tls?: { key: string; cert:
       pending.add(res);
       return;
     }
-    res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json' });
-    res.end(answer.body);
+    if ('stream' in answer) {
+      pending.add(res);
+      streamEndlessly(res, answer.stream);
+      return;
+    }
+    const send = () => {
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json' });
+      res.end(answer.body);
+    };
+    if (answer.delayMs === undefined) send();
+    else setTimeout(send, answer.delayMs);
   };
   const server: Server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

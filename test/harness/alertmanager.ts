@@ -39,8 +39,12 @@ export class AlertmanagerServer {
     const workDir = mkdtempSync(join(tmpdir(), 'metallb-mixin-alertmanager-'));
     const configFile = join(workDir, 'alertmanager.yml');
     writeFileSync(configFile, configYaml);
+    const port = await freePort().catch((err: unknown) => {
+      rmSync(workDir, { recursive: true, force: true });
+      throw err;
+    });
     const alertmanager = new ServerProcess(
-      spawnServer(alertmanagerBinary(), await freePort(), [
+      spawnServer(alertmanagerBinary(), port, [
         `--config.file=${configFile}`,
         `--storage.path=${join(workDir, 'data')}`,
         // An empty address turns the gossip cluster off, so no second port is bound.

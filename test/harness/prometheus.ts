@@ -279,6 +279,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
     try {
       return await launch(opts, workDir, configFile);
     } catch (err) {
+      rmSync(workDir, { recursive: true, force: true });
       lastError = err;
       if (!(err instanceof Error) || !/address already in use/.test(err.message)) break;
     }

@@ -37,7 +37,10 @@ export class Stack {
    */
   static async start(sims: readonly MetalLBSimulator[], opts: StackOptions): Promise<Stack> {
     const ruleDir = mkdtempSync(join(tmpdir(), 'metallb-mixin-rules-'));
-    const receiver = await AlertReceiver.start();
+    const receiver = await AlertReceiver.start().catch((err: unknown) => {
+      rmSync(ruleDir, { recursive: true, force: true });
+      throw err;
+    });
     let prom: PrometheusServer | undefined;
     try {
       prom = await startPrometheus({

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { tempDir } from './temp.js';
+
+export { tempDir };
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const committedOut = join(repoRoot, 'out');
@@ -17,10 +19,6 @@ export interface CliRun {
 export function runCli(args: readonly string[], cwd = repoRoot): CliRun {
   const run = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `metallb-mixin-${prefix}-`));
 }
 
 /** A copy of the committed out/ to build into, so tests never touch the real one. */

@@ -27,7 +27,7 @@ export const outputsSection = Section(
         name: DnsLabel('metallb-mixin-rules', 'Name of the PrometheusRule.'),
         namespace: DnsLabel('monitoring', 'Namespace of the PrometheusRule.'),
         labels: KubernetesMap(
-          'Labels of the PrometheusRule. The defaults are those kube-prometheus gives its own rules; kube-prometheus-stack selects rules by `release: <its release name>`, add it here.',
+          'Labels of the PrometheusRule. A map given here replaces the defaults, it does not add to them. The defaults are those kube-prometheus gives its own rules (kube-prometheus selects every PrometheusRule: its `ruleSelector` is `{}`); kube-prometheus-stack selects rules by `release: <its release name>`: set that label here.',
           { prometheus: 'k8s', role: 'alert-rules' },
         ),
       },
