@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -331,8 +331,12 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
     expect(text.stdout).toContain('controller            job="evil\\u000apools:\\u000a  exclude: [".*"]\\u000a\\u001b[31mred\\u001b[0m\\u2028x"');
     // The JSON report carries the value exactly, escaped as JSON.
     expect(json.stdout).not.toMatch(controlCharacters);
-    const report = JSON.parse(json.stdout) as { facts: { components: Record<string, { job: string }[]> } };
+    const report = JSON.parse(json.stdout) as { facts: { components: Record<string, { job: string }[]> }; fix: { jsonnet: string } };
     expect(report.facts.components['controller']?.map((c) => c.job)).toEqual([hostileJob]);
+    // The jsonnet form of the fix carries the same selector, and nothing else changes.
+    const jsonnetConfig = spawnSync('jsonnet', ['-e', `(${report.fix.jsonnet})._config`], { encoding: 'utf8' });
+    expect(jsonnetConfig.status, jsonnetConfig.stderr).toBe(0);
+    expect(JSON.parse(jsonnetConfig.stdout)).toMatchObject({ controllerSelector: hostileSelector, poolsExclude: [], alertLabels: {} });
   });
 
   test('credentials and a query-string token in --prometheus are sent, and shown nowhere: report, JSON, written config, errors', async () => {

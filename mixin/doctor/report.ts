@@ -1,4 +1,6 @@
 import type { Component } from '../catalogue.js';
+import { renderConfigOverride } from '../jsonnet/config-object.js';
+import { buildOnlyFields } from '../jsonnet/fields.js';
 import { blindItems, byCause, rootCause, type BlindCause, type CheckResult, type Finding, type ItemResult } from './blind.js';
 import { describeComponent, type Facts, type ScrapeGroup } from './discover.js';
 import type { ItemKind } from './items.js';
@@ -151,6 +153,10 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
       for (const w of fix.warnings) lines.push(`  warning: ${w}`);
       lines.push(writtenTo ? `  written to ${writtenTo}:` : '  config (write it with --write-config FILE):');
       lines.push(...fix.yaml.trimEnd().split('\n').map((l) => `    ${l}`));
+      lines.push(`  for jsonnet (kube-prometheus), the same as _config+::: metallb-mixin config --jsonnet --config ${writtenTo ?? 'FILE'}`);
+      if (fix.changes.some((ch) => buildOnlyFields.some((f) => ch.path === f.path || ch.path.startsWith(`${f.path}.`)))) {
+        lines.push('    (bgp.modes is a build option: vendor an out/ built with that file, not the default one)');
+      }
     }
     lines.push('');
   }
@@ -201,7 +207,14 @@ export function toJson(result: DoctorResult, writtenTo?: string): unknown {
     },
     check: checkJson(result.check),
     fix: result.fix
-      ? { changes: result.fix.changes, warnings: result.fix.warnings, config: result.fix.minimal, yaml: result.fix.yaml, writtenTo: writtenTo ?? null }
+      ? {
+          changes: result.fix.changes,
+          warnings: result.fix.warnings,
+          config: result.fix.minimal,
+          yaml: result.fix.yaml,
+          jsonnet: renderConfigOverride(result.fix.config),
+          writtenTo: writtenTo ?? null,
+        }
       : null,
     recheck: result.recheck ? checkJson(result.recheck) : null,
   };
