@@ -40,7 +40,7 @@ describe('config', () => {
     const cfg = resolveConfig({ thresholds: { poolUsage: { warning: 70 } }, alerts: { MetalLBBGPSessionDown: { for: '1m' } } });
     expect(cfg.thresholds.poolUsage).toEqual({ warning: 70, critical: 95 });
     expect(cfg.alerts.MetalLBBGPSessionDown).toEqual({ enabled: true, for: '1m' });
-    expect(cfg.alerts.MetalLBBFDSessionDown.for).toBe(defaultConfig().alerts.MetalLBBFDSessionDown.for);
+    expect(cfg.alerts.MetalLBBFDSessionDown.for).toBe('2m');
   });
 
   it('names the field when warning is not below critical', () => {

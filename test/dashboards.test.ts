@@ -158,7 +158,10 @@ describe('dashboards', () => {
       expect(broken((d) => ((first(d, 'timeseries').options!['legend'] as Record<string, unknown>)['placment'] = 'right'))).toMatch(/must NOT have additional properties: placment/);
       expect(broken((d) => (first(d, 'timeseries').fieldConfig!.defaults.custom!['lineWidth'] = 'thick'))).toMatch(/custom \/lineWidth must be number/);
       expect(broken((d) => ((first(d, 'stat').targets![0] as unknown as Record<string, unknown>)['exprr'] = 'up'))).toMatch(/targets\[0\] .*additional properties: exprr/);
-      expect(broken((d) => ((first(d, 'stat').gridPos as unknown as Record<string, unknown>)['w'] = '6'))).toMatch(/gridPos\/w must be integer/);
+      expect(broken((d) => ((first(d, 'stat').gridPos as unknown as Record<string, unknown>)['w'] = '6'))).toMatch(/gridPos\/w must be number/);
+      expect(broken((d) => (first(d, 'stat').options!['colourMode'] = 'value'))).toMatch(/options \/ must NOT have additional properties: colourMode/);
+      expect(broken((d) => ((first(d, 'table').targets![0] as unknown as Record<string, unknown>)['instant'] = 'yes'))).toMatch(/targets\[0\] \/instant must be boolean/);
+      expect(broken((d) => ((first(d, 'stat') as unknown as Record<string, unknown>)['titel'] = 'x'))).toMatch(/\/panels\/\d+ must NOT have additional properties: titel/);
       expect(broken((d) => ((d as unknown as Record<string, unknown>)['__inputs'] = []))).toMatch(/additional properties: __inputs/);
     });
   });
@@ -374,7 +377,7 @@ describe('dashboards', () => {
       const pools = build(resolveConfig({ thresholds: { poolUsage: { warning: 60, critical: 70 } } }))['metallb-address-pools.json']!;
       expect(stepsOf(pools).length).toBeGreaterThan(3);
       for (const steps of stepsOf(pools)) expect(steps).toEqual([null, 60, 70]);
-      for (const steps of stepsOf(dashboards['metallb-overview.json']!)) expect(steps).toEqual([null, cfg.thresholds.poolUsage.warning, cfg.thresholds.poolUsage.critical]);
+      for (const steps of stepsOf(dashboards['metallb-overview.json']!)) expect(steps).toEqual([null, 85, 95]);
     });
 
     it('builds fresh objects each time: a second build neither changes nor shares the first', () => {

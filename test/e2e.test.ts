@@ -15,7 +15,6 @@ import type { BgpMode } from '../mixin/catalogue.js';
 import { generate, type Generated } from '../mixin/build.js';
 import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { runbookURL } from '../mixin/passes/alerts.js';
 import {
   AlertReceiver,
   MetalLBSimulator,
@@ -93,7 +92,7 @@ function printLogOnFailure(stack: () => Stack | undefined): void {
     const s = stack();
     if (!s) return;
     console.error(`--- prometheus log (last 80 lines) ---\n${s.prom.log().split('\n').slice(-80).join('\n')}`);
-    const seen = s.recorder.observations().map((o) => `${o.phase} ${o.state} ${JSON.stringify(o.labels)}`);
+    const seen = s.recorder.observationsSoFar().map((o) => `${o.phase} ${o.state} ${JSON.stringify(o.labels)}`);
     console.error(`--- alerts seen ---\n${[...new Set(seen)].join('\n')}`);
   });
 }
@@ -163,21 +162,41 @@ async function assertDashboards(
   return checked;
 }
 
+/** One step of a scenario, written so that it does not depend on the step before it having passed. */
+interface Phase {
+  readonly name: string;
+  /** Puts the simulator in the state this phase starts from (idempotent: a no-op after the step before passed). */
+  readonly setup: () => void;
+  /** The alerts firing in that state. */
+  readonly from: readonly ExpectedAlert[];
+  readonly apply: () => void;
+  readonly expect: readonly ExpectedAlert[];
+}
+
 /**
- * Drive one phase: apply the change, wait until exactly the expected alerts fire and the previous
- * phase's ones are resolved, then check transitions, rendered annotations, notifications, and
- * that no other alert became active at any point of the phase.
+ * Drive one phase: reach its starting state (exactly its `from` alerts firing), apply the change,
+ * wait until exactly the expected alerts fire and the others of `from` are resolved, then check
+ * transitions, rendered annotations, notifications, and that no other alert became active at any
+ * point of the phase. Each phase reaches its own starting state, so a failed phase does not fail
+ * the next ones, nor hide their result.
  */
-async function runPhase(
-  stack: Stack,
-  cfg: MixinConfig,
-  phase: { name: string; apply: () => void; expect: readonly ExpectedAlert[]; previous: readonly ExpectedAlert[] },
-): Promise<void> {
+async function runPhase(stack: Stack, phase: Phase): Promise<void> {
   const { prom, recorder, receiver } = stack;
+  recorder.phase(`${phase.name} (setup)`);
+  phase.setup();
+  await waitFor(
+    async () => {
+      const firingNow = (await prom.alerts()).filter((a) => a.state === 'firing');
+      const allFrom = phase.from.every((e) => firingNow.some((a) => matches(a.labels, e)));
+      const onlyFrom = firingNow.every((a) => phase.from.some((e) => matches(a.labels, e)));
+      return allFrom && onlyFrom;
+    },
+    { timeoutMs: 30_000, what: `phase ${phase.name} to start from ${phase.from.map(describeExpected).join(', ') || 'no alert'} firing, and nothing else` },
+  );
   recorder.phase(phase.name);
   const startedAt = Date.now();
   phase.apply();
-  const leaving = phase.previous.filter((p) => !phase.expect.some((e) => describeExpected(e) === describeExpected(p)));
+  const leaving = phase.from.filter((p) => !phase.expect.some((e) => describeExpected(e) === describeExpected(p)));
 
   const firing = await waitFor(
     async () => {
@@ -199,9 +218,9 @@ async function runPhase(
     const alert = instances[0] as ApiAlert;
     // The recorder polls on its own clock: when the wait above took longer than the dwell, its
     // last poll may predate the firing state that wait saw. Let it catch up before reading it.
-    await waitFor(() => recorder.transitions(alert.labels).at(-1) === 'firing', { what: `the recorder to see ${describeExpected(e)} firing`, timeoutMs: 5_000 });
-    expect(recorder.transitions(alert.labels).slice(-2), `${describeExpected(e)} goes pending, then firing`).toEqual(['pending', 'firing']);
-    assertRendered(cfg, alert.labels, alert.annotations, e);
+    await waitFor(() => recorder.transitions(alert.labels, phase.name).at(-1) === 'firing', { what: `the recorder to see ${describeExpected(e)} firing`, timeoutMs: 5_000 });
+    expect(recorder.transitions(alert.labels, phase.name).slice(-2), `${describeExpected(e)} goes pending, then firing`).toEqual(['pending', 'firing']);
+    assertRendered(alert.labels, alert.annotations, e);
     const sent = await waitFor(() => receiver.of(alert.labels['alertname'] ?? '', startedAt).find((r) => alertKey(r.labels) === alertKey(alert.labels)), {
       what: `${describeExpected(e)} sent to the Alertmanager`,
       timeoutMs: 10_000,
@@ -226,30 +245,30 @@ async function runPhase(
   expect(stillActive.map((a) => `${a.state} ${JSON.stringify(a.labels)}`), 'unexpected alerts active at the end of the phase').toEqual([]);
 }
 
-function assertRendered(cfg: MixinConfig, labels: Record<string, string>, annotations: Record<string, string>, e: ExpectedAlert): void {
+function assertRendered(labels: Record<string, string>, annotations: Record<string, string>, e: ExpectedAlert): void {
   const name = e.labels.alertname;
   expect(annotations['summary'], `${name} summary`).toMatch(/^[A-Z].*\.$/);
   const description = annotations['description'] ?? '';
   for (const text of e.mentions) expect(description, `${name} description names ${text}`).toContain(text);
   expect(description).not.toMatch(/<no value>|\{\{|\}\}|\(\)|\s{2}/);
-  expect(annotations['runbook_url']).toBe(runbookURL(cfg, name));
+  expect(annotations['runbook_url']).toBe(`https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#${name.toLowerCase()}`);
   expect(labels['severity']).toMatch(/^(warning|critical)$/);
 }
 
-/** What a pool filled to the last address raises, per the configured thresholds. */
-function poolFullAlerts(cfg: MixinConfig, pool: string, extra: Record<string, string>, mentions: readonly string[]): ExpectedAlert[] {
+/** What a pool filled to the last address raises, with the default thresholds (85% and 95%). */
+function poolFullAlerts(pool: string, extra: Record<string, string>, mentions: readonly string[]): ExpectedAlert[] {
   const base = { pool, family: 'ipv4', ...extra };
   return [
     { labels: { alertname: 'MetalLBAddressPoolExhausted', severity: 'critical', ...base }, mentions: [pool, 'ipv4', ...mentions] },
-    { labels: { alertname: 'MetalLBAddressPoolUsageHigh', severity: 'warning', ...base }, mentions: [pool, `${cfg.thresholds.poolUsage.warning}%`, ...mentions] },
-    { labels: { alertname: 'MetalLBAddressPoolUsageHigh', severity: 'critical', ...base }, mentions: [pool, `${cfg.thresholds.poolUsage.critical}%`, ...mentions] },
+    { labels: { alertname: 'MetalLBAddressPoolUsageHigh', severity: 'warning', ...base }, mentions: [pool, '85%', ...mentions] },
+    { labels: { alertname: 'MetalLBAddressPoolUsageHigh', severity: 'critical', ...base }, mentions: [pool, '95%', ...mentions] },
     { labels: { alertname: 'MetalLBAddressPoolHeadroomLow', severity: 'warning', ...base }, mentions: [pool, ...mentions] },
   ];
 }
 
-/** One outage and recovery is two state changes: a flap by the configured threshold, or not. */
-function flapAlerts(cfg: MixinConfig, session: Record<string, string>, mentions: readonly string[]): ExpectedAlert[] {
-  return cfg.thresholds.bgpFlaps <= 2 ? [{ labels: { alertname: 'MetalLBBGPSessionFlapping', severity: 'warning', ...session }, mentions }] : [];
+/** One outage and recovery is two state changes: a flap by the default threshold of 2. */
+function flapAlerts(session: Record<string, string>, mentions: readonly string[]): ExpectedAlert[] {
+  return [{ labels: { alertname: 'MetalLBBGPSessionFlapping', severity: 'warning', ...session }, mentions }];
 }
 
 describe('end to end A: Helm install, FRR-K8s BGP, one cluster', () => {
@@ -298,48 +317,61 @@ describe('end to end A: Helm install, FRR-K8s BGP, one cluster', () => {
     expect(stack.recorder.observations('healthy').map((o) => `${o.state} ${JSON.stringify(o.labels)}`)).toEqual([]);
   });
 
-  const poolFull = poolFullAlerts(cfg, 'tenant-a', {}, []);
+  const poolFull = poolFullAlerts('tenant-a', {}, []);
 
-  test('a pool fills up: exhaustion, usage (warning and critical) and headroom alerts fire', async () => {
-    const { stack, sim } = ready();
-    await runPhase(stack, cfg, { name: 'pool-full', apply: () => sim.fillPool('tenant-a'), expect: poolFull, previous: [] });
-  });
-
-  test('the pool is drained: its alerts resolve', async () => {
-    const { stack, sim } = ready();
-    await runPhase(stack, cfg, { name: 'pool-drained', apply: () => sim.drainPool('tenant-a'), expect: [], previous: poolFull });
-  });
-
-  let peerDown: ExpectedAlert[] = [];
-  let session: Record<string, string> = {};
-
-  test('a BGP peer drops: the BGP and BFD session alerts fire for that peer only', async () => {
-    const { stack, sim } = ready();
+  /** The session that drops: worker-1's to the first peer, and the alerts it raises. */
+  const peerOutage = (sim: MetalLBSimulator) => {
     const node = sim.state().spec.nodes.find((n) => n.name === 'worker-1');
     const peer = sim.state().spec.peers[0];
     if (!node || !peer) throw new Error('topology lacks worker-1 or a peer');
     const pod = sim.pods('worker-1').frrK8s;
-    session = { peer: peer.address, vrf: peer.vrf, pod, instance: `${node.ip}:9141`, job: sim.jobs().frrK8s };
-    peerDown = [
+    const session = { peer: peer.address, vrf: peer.vrf, pod, instance: `${node.ip}:9141`, job: sim.jobs().frrK8s };
+    const alerts: ExpectedAlert[] = [
       { labels: { alertname: 'MetalLBBGPSessionDown', severity: 'critical', ...session }, mentions: [pod, peer.address, node.ip] },
       { labels: { alertname: 'MetalLBBFDSessionDown', severity: 'warning', ...session }, mentions: [pod, peer.address] },
     ];
-    await runPhase(stack, cfg, {
+    return { peer, session, alerts };
+  };
+  /** Every pool drained and every session up. */
+  const healthy = (sim: MetalLBSimulator) => () => {
+    sim.drainPool('tenant-a');
+    for (const p of sim.state().spec.peers) sim.setPeerSession('worker-1', p.address, true);
+  };
+
+  test('a pool fills up: exhaustion, usage (warning and critical) and headroom alerts fire', async () => {
+    const { stack, sim } = ready();
+    await runPhase(stack, { name: 'pool-full', setup: healthy(sim), from: [], apply: () => sim.fillPool('tenant-a'), expect: poolFull });
+  });
+
+  test('the pool is drained: its alerts resolve', async () => {
+    const { stack, sim } = ready();
+    await runPhase(stack, { name: 'pool-drained', setup: () => sim.fillPool('tenant-a'), from: poolFull, apply: () => sim.drainPool('tenant-a'), expect: [] });
+  });
+
+  test('a BGP peer drops: the BGP and BFD session alerts fire for that peer only', async () => {
+    const { stack, sim } = ready();
+    const { peer, alerts } = peerOutage(sim);
+    await runPhase(stack, {
       name: 'peer-down',
+      setup: healthy(sim),
+      from: [],
       apply: () => sim.setPeerSession('worker-1', peer.address, false),
-      expect: peerDown,
-      previous: [],
+      expect: alerts,
     });
   });
 
   test('the peer recovers: the session alerts resolve (and the outage counts as a flap)', async () => {
     const { stack, sim } = ready();
-    const peer = session['peer'] ?? '';
-    await runPhase(stack, cfg, {
+    const { peer, session, alerts } = peerOutage(sim);
+    await runPhase(stack, {
       name: 'peer-recovered',
-      apply: () => sim.setPeerSession('worker-1', peer, true),
-      expect: flapAlerts(cfg, session, [session['pod'] ?? '', peer]),
-      previous: peerDown,
+      setup: () => {
+        sim.drainPool('tenant-a');
+        sim.setPeerSession('worker-1', peer.address, false);
+      },
+      from: alerts,
+      apply: () => sim.setPeerSession('worker-1', peer.address, true),
+      expect: flapAlerts(session, [session.pod, peer.address]),
     });
   });
 });
@@ -397,43 +429,53 @@ describe('end to end B: kustomize install, three clusters (native, FRR, relabell
     expect(stack.recorder.observations('healthy').map((o) => `${o.state} ${JSON.stringify(o.labels)}`)).toEqual([]);
   });
 
-  let degraded: ExpectedAlert[] = [];
-  let session: Record<string, string> = {};
-
-  test('a pool fills in one cluster while a native peer drops in another: only their alerts fire, each with its cluster', async () => {
-    const { stack, east, west } = ready();
+  /** West's pool full and east's native session of worker-2 to the second peer down, and the alerts they raise. */
+  const degradation = (east: MetalLBSimulator) => {
     const node = east.state().spec.nodes.find((n) => n.name === 'worker-2');
     const peer = east.state().spec.peers[1];
     if (!node || !peer) throw new Error('topology lacks worker-2 or a second peer');
     const pod = east.pods('worker-2').speaker;
-    session = { cluster: 'east', peer: `${peer.address}:${peer.port}`, pod, instance: `${node.ip}:9120`, job: east.jobs().speaker };
-    degraded = [
-      ...poolFullAlerts(cfg, 'tenant-a', { cluster: 'west' }, ['west']),
+    const session = { cluster: 'east', peer: `${peer.address}:${peer.port}`, pod, instance: `${node.ip}:9120`, job: east.jobs().speaker };
+    const alerts: ExpectedAlert[] = [
+      ...poolFullAlerts('tenant-a', { cluster: 'west' }, ['west']),
       { labels: { alertname: 'MetalLBBGPSessionDown', severity: 'critical', ...session }, mentions: [pod, `${peer.address}:${peer.port}`, 'east'] },
     ];
-    await runPhase(stack, cfg, {
+    return { peer, session, alerts };
+  };
+
+  test('a pool fills in one cluster while a native peer drops in another: only their alerts fire, each with its cluster', async () => {
+    const { stack, east, west } = ready();
+    const { peer, alerts } = degradation(east);
+    await runPhase(stack, {
       name: 'degraded',
+      setup: () => {
+        west.drainPool('tenant-a');
+        east.setPeerSession('worker-2', peer.address, true);
+      },
+      from: [],
       apply: () => {
         west.fillPool('tenant-a');
         east.setPeerSession('worker-2', peer.address, false);
       },
-      expect: degraded,
-      previous: [],
+      expect: alerts,
     });
   });
 
   test('both recover: their alerts resolve', async () => {
     const { stack, east, west } = ready();
-    const peer = east.state().spec.peers[1];
-    if (!peer) throw new Error('topology lacks a second peer');
-    await runPhase(stack, cfg, {
+    const { peer, session, alerts } = degradation(east);
+    await runPhase(stack, {
       name: 'recovered',
+      setup: () => {
+        west.fillPool('tenant-a');
+        east.setPeerSession('worker-2', peer.address, false);
+      },
+      from: alerts,
       apply: () => {
         west.drainPool('tenant-a');
         east.setPeerSession('worker-2', peer.address, true);
       },
-      expect: flapAlerts(cfg, session, [session['pod'] ?? '', session['peer'] ?? '', 'east']),
-      previous: degraded,
+      expect: flapAlerts(session, [session.pod, session.peer, 'east']),
     });
   });
 });

@@ -14,7 +14,6 @@ import { onlyBlock } from './helpers/markdown.js';
 import { matches, selectorMatchers } from './helpers/selectors.js';
 import { repoRoot, runCli, snapshotTree, tempDir } from './helpers/cli.js';
 import { alertsSection } from '../mixin/config/sections/alerts.js';
-import { runbookURL } from '../mixin/passes/alerts.js';
 
 const allFormats = resolveConfig({ outputs: { formats: [...formatNames] } });
 
@@ -367,7 +366,7 @@ describe('docs/runbooks.md', () => {
     for (const group of mixin.prometheusAlerts.groups) {
       for (const rule of group.rules) {
         const url = rule.annotations['runbook_url'] ?? '';
-        expect(url).toBe(runbookURL(defaultConfig(), rule.alert));
+        expect(url).toBe(`https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#${rule.alert.toLowerCase()}`);
         expect(url).toMatch(/\/docs\/runbooks\.md#[a-z0-9]+$/);
         // GitHub anchors a heading by lower-casing it; these headings are bare alert names.
         expect(sections.has(rule.alert)).toBe(true);

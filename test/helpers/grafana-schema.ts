@@ -1,18 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { repoRoot } from './cli.js';
+import { createFormatter, createParser, createProgram, DEFAULT_CONFIG, SchemaGenerator, type CompletedConfig } from 'ts-json-schema-generator';
+import ts from 'typescript';
 
-/** Grafana's JSON schemas (from the foundation SDK repository), read where they are kept: never copied. */
-export const schemaDir = join(repoRoot, '..', 'shared', 'schemas', 'grafana');
+/**
+ * Grafana's dashboard, panel and Prometheus query types as the Foundation SDK declares them
+ * (generated, like the SDK, from Grafana's own schemas), turned into JSON Schemas at test time:
+ * the installed SDK is the one source, nothing is copied into the repository.
+ */
+const sdkDist = dirname(dirname(createRequire(import.meta.url).resolve('@grafana/grafana-foundation-sdk/dashboard')));
+const typesOf = (sdkPackage: string) => join(sdkDist, sdkPackage, 'types.gen.d.ts');
 
-type Schema = { definitions: Record<string, { properties?: Record<string, unknown> } & Record<string, unknown>> } & Record<string, unknown>;
-
-const read = (name: string): Schema => JSON.parse(readFileSync(join(schemaDir, `${name}.jsonschema.json`), 'utf8')) as Schema;
-
-/** Panel `type` → schema file; only these files define options (and some a field config). */
-const panelSchemaFiles: Readonly<Record<string, string>> = {
+/** Panel `type` → the SDK package that declares its `Options` (and for some, a `FieldConfig`). */
+const panelPackages: Readonly<Record<string, string>> = {
   stat: 'stat',
   gauge: 'gauge',
   bargauge: 'bargauge',
@@ -23,6 +24,22 @@ const panelSchemaFiles: Readonly<Record<string, string>> = {
   piechart: 'piechart',
   heatmap: 'heatmap',
 };
+
+type Schema = { definitions?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
+/** One TypeScript program over every SDK file we read, then one schema per declared type. */
+function schemaSource(): (sdkPackage: string, typeName: string) => Schema {
+  const packages = ['dashboard', 'prometheus', ...Object.values(panelPackages)];
+  const config: CompletedConfig = { ...DEFAULT_CONFIG, path: join(sdkDist, `{${packages.join(',')}}`, 'types.gen.d.ts'), skipTypeCheck: true, expose: 'all', topRef: true, jsDoc: 'none', additionalProperties: false };
+  const program = createProgram(config);
+  const generator = new SchemaGenerator(program, createParser(program, config), createFormatter(config), config);
+  return (sdkPackage, typeName) => {
+    const source = program.getSourceFile(typesOf(sdkPackage));
+    const node = source?.statements.find((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === typeName);
+    if (!node) throw new Error(`the Foundation SDK's ${sdkPackage} package declares no ${typeName}`);
+    return generator.createSchemaFromNodes([node]) as Schema;
+  };
+}
 
 /** A problem with its place in the dashboard, e.g. `panels[3] (Pools by usage) options/colorMode …`. */
 export interface SchemaProblem {
@@ -38,37 +55,37 @@ export interface GrafanaValidator {
 }
 
 /**
- * The dashboard schema (with the README's three patches and the readable panel if/then), each
- * panel's options and custom field config against its panel type's schema, and each target
- * against the Prometheus dataquery schema.
+ * The dashboard type (with one readable panel if/then), each panel's options and custom field
+ * config against its panel type's `Options` and `FieldConfig`, and each target against the
+ * Prometheus `Dataquery`.
  */
 export function grafanaValidator(): GrafanaValidator {
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  ajv.addKeyword('x-deprecation-message');
+  const schemaOf = schemaSource();
+  // The generator writes `boolean | number` unions as a type list.
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 
-  const dash = read('dashboard');
-  const d = dash.definitions;
-  // cog turns CUE `_` into `type: object`: these three reject valid dashboards (README, "Patch").
-  d['MatcherConfig']!.properties!['options'] = {};
-  d['DynamicConfigValue']!.properties!['value'] = {};
-  d['VariableModel']!.properties!['query'] = { oneOf: [{ type: 'string' }, { type: 'object' }] };
-  // One readable error per panel instead of every RowPanel mismatch of a oneOf.
-  const dashboardDef = d['Dashboard']!.properties!;
-  dashboardDef['panels'] = {
+  const dash = schemaOf('dashboard', 'Dashboard');
+  // One readable error per panel instead of every RowPanel mismatch of an anyOf.
+  const properties = dash.definitions?.['Dashboard']?.['properties'] as Record<string, unknown>;
+  properties['panels'] = {
     type: 'array',
     items: { type: 'object', if: { type: 'object', properties: { type: { const: 'row' } } }, then: { $ref: '#/definitions/RowPanel' }, else: { $ref: '#/definitions/Panel' } },
   };
+  // The SDK types a target as its generic `cog.Dataquery`; each is checked below as a Prometheus query.
+  const panel = dash.definitions?.['Panel']?.['properties'] as Record<string, unknown>;
+  panel['targets'] = { type: 'array', items: { type: 'object' } };
   const validateDashboard = ajv.compile(dash);
-  const validateTarget = ajv.compile(read('prometheus'));
+  const validateTarget = ajv.compile(schemaOf('prometheus', 'Dataquery'));
 
   const panelValidators = new Map<string, { options: ValidateFunction; custom?: ValidateFunction }>();
-  for (const [type, file] of Object.entries(panelSchemaFiles)) {
-    const schema = read(file);
-    const id = `https://grafana.invalid/${file}.json`;
-    ajv.addSchema({ ...schema, $id: id });
-    const custom = 'FieldConfig' in schema.definitions ? ajv.compile({ $ref: `${id}#/definitions/FieldConfig` }) : undefined;
-    panelValidators.set(type, { options: ajv.compile({ $ref: `${id}#/definitions/Options` }), ...(custom ? { custom } : {}) });
+  for (const [type, sdkPackage] of Object.entries(panelPackages)) {
+    let custom: ValidateFunction | undefined;
+    try {
+      custom = ajv.compile(schemaOf(sdkPackage, 'FieldConfig'));
+    } catch (err) {
+      if (!/declares no FieldConfig/.test((err as Error).message)) throw err;
+    }
+    panelValidators.set(type, { options: ajv.compile(schemaOf(sdkPackage, 'Options')), ...(custom ? { custom } : {}) });
   }
 
   return {
