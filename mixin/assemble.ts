@@ -1,6 +1,6 @@
 import { alertGroups } from '../alerts/index.js';
-import { dashboardSet } from '../dashboards/index.js';
 import { recordingGroups } from '../rules/index.js';
+import { dashboardSet } from '../dashboards/index.js';
 import type { MixinConfig } from './config/schema.js';
 import { applyAlertSettings } from './passes/alerts.js';
 import { applyDashboardSettings } from './passes/dashboards.js';

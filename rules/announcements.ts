@@ -1,15 +1,35 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
+import type { Query } from '../mixin/promql/query.js';
+import type { AlertGroupDefinition } from '../mixin/types.js';
 import { PoolCapacity } from './pool-capacity.js';
+import { defineRecord, type RecordGroup } from './record.js';
+import { inCluster } from '../alerts/templates.js';
+
+/** The node address of a hostNetwork target: its `instance` without the port (kept whole when it has none). */
+export function withHost(expr: string): string {
+  return `label_replace(${expr}, "host", "$1", "instance", "(.+?)(:[0-9]+)?")`;
+}
+
+const announced = (q: Query, ...extra: string[]) => q.metric('metallb_speaker_announced', undefined, ...extra);
 
 /** Distinct announced service IPs per cluster and protocol (a handful of series). */
-export const announcedIpsRecord = 'cluster_protocol:metallb_speaker_announced_ips:count';
-/**
- * Layer-2 IPs announced by more than one node, with the node count; plus one 0 per cluster with
- * announcements, so a healthy cluster shows the rule evaluates (the alert keeps above 1).
- */
-export const duplicateAnnouncersRecord = 'cluster_ip:metallb_speaker_layer2_announcers:count';
+const announcedIps = defineRecord({
+  name: 'cluster_protocol:metallb_speaker_announced_ips:count',
+  kind: 'aggregate',
+  readBy: ['metallb-layer2/Addresses announced', 'metallb-overview/Addresses announced'],
+  expr: (q) => `count by (${q.by('protocol')}) (group by (${q.by('protocol', 'ip')}) (${announced(q)}))`,
+});
+
+/** Layer-2 IPs announced by more than one node, with the node count. */
+const duplicateLayer2Announcers = defineRecord({
+  name: 'cluster_ip:metallb_speaker_layer2_announcers:count',
+  kind: 'problems',
+  readBy: ['MetalLBL2DuplicateAnnouncer', 'metallb-layer2/Addresses with two announcers'],
+  expr: (q) =>
+    problemRecord(`count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced(q, 'protocol="layer2"')})) > 1`, q.perCluster(announcedIps.name)),
+});
+
 /**
  * Services each speaker announces over BGP (desired state), per node address (`host`: the
  * `instance` without its port, which the hostNetwork speaker, FRR sidecar and frr-k8s pods of a
@@ -18,34 +38,34 @@ export const duplicateAnnouncersRecord = 'cluster_ip:metallb_speaker_layer2_anno
  * sessions of the other nodes rightly announce nothing: MetalLBBGPNoPrefixesAnnounced reads this
  * to tell them from a session that should carry prefixes.
  */
-export const bgpServicesPerHostRecord = 'cluster_host:metallb_speaker_announced_bgp:count';
+const bgpServicesPerHost = defineRecord({
+  name: 'cluster_host:metallb_speaker_announced_bgp:count',
+  kind: 'aggregate',
+  readBy: [],
+  expr: (q) =>
+    `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"')})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker')}) * 0`)})`,
+});
+
 /**
  * The node addresses of the record above with nothing to announce over BGP (1 each) in clusters
  * where some speaker does announce: what MetalLBBGPNoPrefixesAnnounced excuses. Where no speaker
  * reports a BGP announcement at all, no node is excused, since that is the fault the alert is
- * for. Plus a 0 per cluster with speakers, so a healthy cluster shows the rule evaluates (the
- * alert keeps values above 0). Recorded so the alert reads the few idle nodes, not every speaker twice.
+ * for. Recorded so the alert reads the few idle nodes, not every speaker twice.
  */
-export const bgpIdleHostsRecord = 'cluster_host:metallb_speaker_announced_bgp:idle';
-
-/** The node address of a hostNetwork target: its `instance` without the port (kept whole when it has none). */
-export function withHost(expr: string): string {
-  return `label_replace(${expr}, "host", "$1", "instance", "(.+?)(:[0-9]+)?")`;
-}
+const idleBgpHosts = defineRecord({
+  name: 'cluster_host:metallb_speaker_announced_bgp:idle',
+  kind: 'problems',
+  readBy: ['MetalLBBGPNoPrefixesAnnounced'],
+  expr: (q) =>
+    problemRecord(
+      `(${bgpServicesPerHost.name} == bool 0) > 0\nand on (${q.by()})\nsum by (${q.by()}) (${bgpServicesPerHost.name}) > 0`,
+      q.perCluster(bgpServicesPerHost.name),
+    ),
+});
 
 /**
  * Allocated LoadBalancer addresses no speaker announces: per Service and IP where
- * kube-state-metrics reports ingress IPs in the cluster, else per cluster how many; plus a 0 per
- * cluster running MetalLB where nothing is counted (the alert keeps above 0).
- */
-export const notAnnouncedRecord = 'cluster_namespace_service_ip:metallb_addresses_not_announced:count';
-
-/**
- * Only what the alerts and the overview need, so the stored series do not grow with services:
- * the raw announcements grow with nodes x services (in BGP mode every eligible speaker announces
- * every IP), and a per-IP record would still store one series per service IP. The heavy join with
- * kube-state-metrics runs here, once per evaluation, and records only the problems.
- * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
+ * kube-state-metrics reports ingress IPs in the cluster, else per cluster how many.
  *
  * "Allocated but not announced" has two sources. kube-state-metrics names each LoadBalancer
  * ingress IP and its Service, so where it reports any, each IP is checked against the speakers'
@@ -55,59 +75,70 @@ export const notAnnouncedRecord = 'cluster_namespace_service_ip:metallb_addresse
  * count sums the per-protocol counts, so an address advertised with both layer 2 and BGP counts
  * twice there; with kube-state-metrics every address is checked on its own.
  */
-export function announcementRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
-  const q = Query.forRules(cfg);
-  const cluster = q.by();
-  const announced = q.metric('metallb_speaker_announced');
-  const ingress = q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""');
-  const inUse = `sum by (${cluster}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')})`;
-  // The first rule's output at the same timestamp (rules of a group run in order): reading the
-  // announcements once more per rule costs about as much as the rule itself at 1,000 nodes.
-  const announcedIPs = `sum by (${cluster}) (${announcedIpsRecord})`;
+const notAnnounced = defineRecord({
+  name: 'cluster_namespace_service_ip:metallb_addresses_not_announced:count',
+  kind: 'problems',
+  readBy: ['MetalLBAddressesNotAnnounced'],
+  expr: (q) => {
+    const cluster = q.by();
+    const ingress = q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""');
+    const inUse = q.perCluster(new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total'), 'sum');
+    // The first rule's output at the same timestamp (rules of a group run in order): reading the
+    // announcements once more per rule costs about as much as the rule itself at 1,000 nodes.
+    const announcedIPs = `sum by (${cluster}) (${announcedIps.name})`;
+    // With no speaker announcing anything, count() is empty, so the count side falls back to 0 announced IPs.
+    const problems = [
+      `(`,
+      `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
+      `  unless on (${q.by('ip')})`,
+      `  group by (${q.by('ip')}) (${announced(q)})`,
+      `  and on (${cluster})`,
+      `  ${inUse} > 0`,
+      `)`,
+      `or`,
+      `(`,
+      `  (`,
+      `    ${inUse}`,
+      `    - on (${cluster})`,
+      `    (${announcedIPs} or on (${cluster}) ${inUse} * 0)`,
+      `  ) > 0`,
+      `  unless on (${cluster})`,
+      `  group by (${cluster}) (${ingress})`,
+      `)`,
+    ].join('\n');
+    return problemRecord(problems, inUse);
+  },
+});
+
+/**
+ * Announcements: only what the alerts and the overview need, so the stored series do not grow with
+ * services: the raw announcements grow with nodes x services (in BGP mode every eligible speaker
+ * announces every IP), and a per-IP record would still store one series per service IP. The heavy
+ * join with kube-state-metrics runs here, once per evaluation, and records only the problems.
+ * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
+ */
+export const announcements = { announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
+
+export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => Object.values(announcements) };
+
+/** Service addresses nobody announces, and layer-2 addresses announced twice. */
+export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {
   return {
-    name: 'metallb-announcements-rules',
-    rules: [
+    name: 'metallb-announcements',
+    alerts: [
       {
-        record: announcedIpsRecord,
-        expr: `count by (${q.by('protocol')}) (group by (${q.by('protocol', 'ip')}) (${announced}))`,
+        alert: 'MetalLBAddressesNotAnnounced',
+        severity: 'warning',
+        expr: problemsAbove(notAnnounced.name),
+        summary: 'A MetalLB LoadBalancer address is not announced.',
+        description: `{{ with $labels.ip }}LoadBalancer address {{ . }} of Service {{ $labels.namespace }}/{{ $labels.service }}{{ else }}{{ $value | humanize }} LoadBalancer addresses allocated by MetalLB{{ end }}${inCluster(cfg)} {{ if $labels.ip }}is{{ else }}are{{ end }} announced by no speaker and unreachable from outside the cluster. A Service without ready endpoints is not announced either; otherwise check the L2Advertisements/BGPAdvertisements of its pool and the speakers.`,
       },
       {
-        record: duplicateAnnouncersRecord,
-        expr: `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="layer2"')})) > 1\nor\n${q.zeroPerCluster(announcedIpsRecord)}`,
-      },
-      {
-        record: bgpServicesPerHostRecord,
-        expr: `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${q.metric('metallb_speaker_announced', undefined, 'protocol="bgp"')})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker')}) * 0`)})`,
-      },
-      {
-        record: bgpIdleHostsRecord,
-        expr: `(${bgpServicesPerHostRecord} == bool 0) > 0\nand on (${cluster})\nsum by (${cluster}) (${bgpServicesPerHostRecord}) > 0\nor\n${q.zeroPerCluster(bgpServicesPerHostRecord)}`,
-      },
-      {
-        record: notAnnouncedRecord,
-        // With no speaker announcing anything, count() is empty, so the count side falls back
-        // to 0 announced IPs.
-        expr: [
-          `(`,
-          `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
-          `  unless on (${q.by('ip')})`,
-          `  group by (${q.by('ip')}) (${announced})`,
-          `  and on (${cluster})`,
-          `  ${inUse} > 0`,
-          `)`,
-          `or`,
-          `(`,
-          `  (`,
-          `    ${inUse}`,
-          `    - on (${cluster})`,
-          `    (${announcedIPs} or on (${cluster}) ${inUse} * 0)`,
-          `  ) > 0`,
-          `  unless on (${cluster})`,
-          `  group by (${cluster}) (${ingress})`,
-          `)`,
-          `or`,
-          `${inUse} * 0`,
-        ].join('\n'),
+        alert: 'MetalLBL2DuplicateAnnouncer',
+        severity: 'warning',
+        expr: problemsAbove(duplicateLayer2Announcers.name, 1),
+        summary: 'A MetalLB layer-2 address is announced by more than one node.',
+        description: `Layer-2 address {{ $labels.ip }}${inCluster(cfg)} is announced by {{ $value | humanize }} nodes at once: clients' ARP/NDP caches flip between them and connections break.`,
       },
     ],
   };

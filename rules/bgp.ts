@@ -1,93 +1,224 @@
 import { bgpFamilies } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
+import { clusterSeries, problemRecord, problemsAbove, problemsAtLeast } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
+import { announcements, withHost } from './announcements.js';
+import { PoolCapacity } from './pool-capacity.js';
+import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
+import { inCluster } from '../alerts/templates.js';
 
-/** Sessions up and configured per cluster, named after MetalLB's metric in every mode. */
-export const sessionRecords = {
-  bgp_session_up: { up: 'cluster:metallb_bgp_session_up:sum', all: 'cluster:metallb_bgp_session_up:count' },
-  bfd_session_up: { up: 'cluster:metallb_bfd_session_up:sum', all: 'cluster:metallb_bfd_session_up:count' },
-} as const;
+const panel = (title: string) => `metallb-bgp-bfd/${title}`;
+const overview = (title: string) => `metallb-overview/${title}`;
 
-/** Gauges summed per peer (sessions up, prefixes), and the counters the dashboard rates per peer. */
-const perPeerGauges = ['bgp_session_up', 'bgp_announced_prefixes_total', 'bgp_received_prefixes_total', 'bgp_pending_prefixes_total', 'bfd_session_up'];
-const perPeerCounters = [
-  'bgp_updates_total', 'bgp_updates_total_received', 'bgp_opens_sent', 'bgp_opens_received', 'bgp_notifications_sent',
-  'bgp_keepalives_sent', 'bgp_keepalives_received', 'bgp_total_sent', 'bgp_total_received', 'bgp_route_refresh_sent',
-  'bfd_control_packet_input', 'bfd_control_packet_output', 'bfd_echo_packet_input', 'bfd_echo_packet_output', 'bfd_session_down_events',
+type PeerOp = 'sum' | 'count' | 'rate5m';
+
+/**
+ * The per-peer series of a family over every node of the cluster, each with the panels that draw
+ * it: `sum` of a gauge, `count` of the sessions, `rate5m` of a counter. Named after MetalLB's
+ * metric in every mode.
+ */
+const perPeer: readonly [suffix: string, op: PeerOp, panels: readonly string[]][] = [
+  ['bgp_session_up', 'sum', ['BGP sessions', 'BGP session state by peer', 'Established sessions per peer']],
+  ['bgp_session_up', 'count', ['BGP sessions', 'BGP session state by peer']],
+  ['bgp_announced_prefixes_total', 'sum', ['Prefixes announced per peer']],
+  ['bgp_received_prefixes_total', 'sum', ['Prefixes received per peer']],
+  ['bgp_pending_prefixes_total', 'sum', ['Prefixes pending per peer']],
+  ['bfd_session_up', 'sum', ['BFD session state by peer']],
+  ['bfd_session_up', 'count', ['BFD session state by peer']],
+  ['bgp_updates_total', 'rate5m', ['UPDATE messages']],
+  ['bgp_updates_total_received', 'rate5m', ['UPDATE messages']],
+  ['bgp_opens_sent', 'rate5m', ['OPEN and NOTIFICATION messages']],
+  ['bgp_opens_received', 'rate5m', ['OPEN and NOTIFICATION messages']],
+  ['bgp_notifications_sent', 'rate5m', ['OPEN and NOTIFICATION messages']],
+  ['bgp_keepalives_sent', 'rate5m', ['KEEPALIVE messages']],
+  ['bgp_keepalives_received', 'rate5m', ['KEEPALIVE messages']],
+  ['bgp_total_sent', 'rate5m', ['All messages and route refreshes']],
+  ['bgp_total_received', 'rate5m', ['All messages and route refreshes']],
+  ['bgp_route_refresh_sent', 'rate5m', ['All messages and route refreshes']],
+  ['bfd_control_packet_input', 'rate5m', ['BFD packets']],
+  ['bfd_control_packet_output', 'rate5m', ['BFD packets']],
+  ['bfd_echo_packet_input', 'rate5m', ['BFD packets']],
+  ['bfd_echo_packet_output', 'rate5m', ['BFD packets']],
+  ['bfd_session_down_events', 'rate5m', []],
 ];
 
-/**
- * The per-peer series of a family, over every node of the cluster: `sum` of a gauge, `count` of
- * the sessions, `rate5m` of a counter. Named after MetalLB's metric in every mode.
- */
-export function peerRecord(suffix: string, op: 'sum' | 'count' | 'rate5m'): string {
-  const family = bgpFamilies[suffix];
-  if (!family || (op === 'rate5m') !== (family.type === 'counter')) throw new Error(`no per-peer ${op} of ${suffix}`);
-  return `cluster_peer_vrf:metallb_${op === 'rate5m' ? suffix.replace(/_total$/, '') : suffix}:${op}`;
+const peerName = (suffix: string, op: PeerOp) => `cluster_peer_vrf:metallb_${op === 'rate5m' ? suffix.replace(/_total$/, '') : suffix}:${op}`;
+
+const peerSpecs = new Map<string, RecordSpec>(
+  perPeer.map(([suffix, op, panels]) => {
+    const family = bgpFamilies[suffix];
+    if (!family || (op === 'rate5m') !== (family.type === 'counter')) throw new Error(`no per-peer ${op} of ${suffix}`);
+    const aggregation = op === 'rate5m' ? 'sum' : op;
+    const wrap = op === 'rate5m' ? (s: string) => `rate(${s}[5m])` : undefined;
+    return [
+      `${suffix} ${op}`,
+      defineRecord({
+        name: peerName(suffix, op),
+        kind: 'aggregate',
+        readBy: panels.map(panel),
+        expr: (q) => {
+          const sessions = q.bgp(suffix, wrap);
+          return sessions && `${aggregation} by (${q.by('peer', 'vrf')}) (${sessions})`;
+        },
+      }),
+    ];
+  }),
+);
+
+/** The per-peer record of a family: `sum` of a gauge, `count` of the sessions, `rate5m` of a counter. */
+function peer(suffix: string, op: PeerOp): RecordSpec {
+  const spec = peerSpecs.get(`${suffix} ${op}`);
+  if (!spec) throw new Error(`no per-peer ${op} of ${suffix}`);
+  return spec;
 }
 
-/**
- * Per-session problem series, with every label of the session (pod, instance, peer, vrf, job,
- * namespace): one series per session in trouble (1 while down; the BFD down events of the last
- * 5 minutes; the state changes of the flap window, see `sessionChangesRecord`), plus a 0 per cluster with sessions, so a healthy cluster shows
- * the rule evaluates (readers keep values above 0). The alerts and the dashboard's per-session
- * panels read these: at 1,000 nodes a range query over every session costs hundreds of
- * milliseconds per panel, while the sessions in trouble are a handful.
- */
-export const sessionProblemRecords = {
-  bgpDown: 'cluster_pod_peer_vrf:metallb_bgp_session_up:down',
-  bfdDown: 'cluster_pod_peer_vrf:metallb_bfd_session_up:down',
-  bfdDownEvents: 'cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m',
-} as const;
+/** Sessions up or configured per cluster, summed from the per-peer series rather than from every session again. */
+const perCluster = (name: string, family: 'bgp_session_up' | 'bfd_session_up', op: 'sum' | 'count', readBy: readonly string[]) =>
+  defineRecord({ name, kind: 'aggregate', readBy, expr: (q) => (q.bgp(family) ? `sum by (${q.by()}) (${peer(family, op).name})` : undefined) });
+
+const sessionsUp = perCluster('cluster:metallb_bgp_session_up:sum', 'bgp_session_up', 'sum', [overview('BGP sessions'), overview('BGP sessions down'), overview('Sessions down')]);
+const sessions = perCluster('cluster:metallb_bgp_session_up:count', 'bgp_session_up', 'count', [overview('BGP sessions'), overview('BGP sessions down'), overview('Sessions down')]);
+const bfdSessionsUp = perCluster('cluster:metallb_bfd_session_up:sum', 'bfd_session_up', 'sum', [overview('BFD sessions'), overview('BFD sessions down'), overview('Sessions down')]);
+const bfdSessions = perCluster('cluster:metallb_bfd_session_up:count', 'bfd_session_up', 'count', [overview('BFD sessions'), overview('BFD sessions down'), overview('Sessions down')]);
 
 /**
- * BGP state changes per session over `thresholds.bgpFlapWindow` (named after it, e.g. `changes15m`),
- * where there were any: MetalLBBGPSessionFlapping keeps those at `thresholds.bgpFlaps` or more, and
- * the dashboard draws them all.
+ * Per-session problems, with every label of the session (pod, instance, peer, vrf, job,
+ * namespace), and a 0 per cluster with sessions. The alerts and the dashboard's per-session panels
+ * read these: at 1,000 nodes a range query over every session costs hundreds of milliseconds per
+ * panel, while the sessions in trouble are a handful.
  */
-export function sessionChangesRecord(cfg: MixinConfig): string {
-  return `cluster_pod_peer_vrf:metallb_bgp_session_up:changes${cfg.thresholds.bgpFlapWindow}`;
-}
+const sessionProblems = (name: string, suffix: string, clusters: RecordSpec, problem: (s: string) => string, readBy: readonly string[]) =>
+  defineRecord({
+    name,
+    kind: 'problems',
+    readBy,
+    expr: (q) => {
+      const inTrouble = q.bgp(suffix, problem);
+      return inTrouble && problemRecord(inTrouble, clusterSeries(clusters.name));
+    },
+  });
+
+/** 1 per BGP session down. */
+const sessionsDown = sessionProblems('cluster_pod_peer_vrf:metallb_bgp_session_up:down', 'bgp_session_up', sessions, (s) => `(${s} == bool 0) > 0`, [
+  'MetalLBBGPSessionDown',
+  'MetalLBBGPNoPrefixesAnnounced',
+  'MetalLBBGPPrefixesPending',
+  panel('BGP sessions down'),
+  panel('BGP session state per node and peer'),
+]);
 
 /**
- * BGP and BFD sessions per peer (the dashboard's peer panels), per cluster (the overview, summed
- * from the per-peer series rather than from every session again), and the sessions in trouble.
- * The rules of a group run in order at one timestamp, so later rules read earlier ones.
+ * BGP state changes per session over `thresholds.bgpFlapWindow` (named after it, e.g.
+ * `changes15m`), where there were any: MetalLBBGPSessionFlapping keeps those at
+ * `thresholds.bgpFlaps` or more, and the dashboard draws them all.
  */
-export function bgpRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
+const sessionChanges = (cfg: MixinConfig) =>
+  sessionProblems(
+    `cluster_pod_peer_vrf:metallb_bgp_session_up:changes${cfg.thresholds.bgpFlapWindow}`,
+    'bgp_session_up',
+    sessions,
+    (s) => `changes(${s}[${cfg.thresholds.bgpFlapWindow}]) > 0`,
+    ['MetalLBBGPSessionFlapping', panel('Sessions that changed state'), panel('Session state changes')],
+  );
+
+/** 1 per BFD session down. */
+const bfdSessionsDown = sessionProblems('cluster_pod_peer_vrf:metallb_bfd_session_up:down', 'bfd_session_up', bfdSessions, (s) => `(${s} == bool 0) > 0`, [
+  'MetalLBBFDSessionDown',
+  panel('BFD sessions down'),
+]);
+
+/** BFD down events per session in the last 5 minutes, where there were any. */
+const bfdDownEvents = sessionProblems('cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m', 'bfd_session_down_events', bfdSessions, (s) => `increase(${s}[5m]) > 0`, [
+  panel('BFD session down events'),
+]);
+
+/** BGP and BFD sessions per peer, per cluster, and the sessions in trouble. */
+export const bgp = { peer, sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges, bfdSessionsDown, bfdDownEvents };
+
+export const bgpRecords: RecordGroup = {
+  name: 'metallb-bgp-rules',
+  records: (cfg) => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges(cfg), bfdSessionsDown, bfdDownEvents],
+};
+
+/** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */
+export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
-  const rules: RecordingRule[] = [];
-  const byPeer = q.by('peer', 'vrf');
-  for (const suffix of perPeerGauges) {
-    const sessions = q.bgp(suffix);
-    if (!sessions) continue;
-    rules.push({ record: peerRecord(suffix, 'sum'), expr: `sum by (${byPeer}) (${sessions})` });
-    if (suffix.endsWith('_session_up')) rules.push({ record: peerRecord(suffix, 'count'), expr: `count by (${byPeer}) (${sessions})` });
+  const alerts: AlertDefinition[] = [];
+  const session = `from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)}`;
+
+  // The record keeps the session's labels, which the Alertmanager inhibition matches on.
+  if (q.bgp('bgp_session_up')) {
+    alerts.push({
+      alert: 'MetalLBBGPSessionDown',
+      severity: 'critical',
+      expr: problemsAbove(sessionsDown.name),
+      summary: 'A MetalLB BGP session is down.',
+      description: `BGP session ${session} is down: the routers no longer learn the service addresses this node announces.`,
+    });
   }
-  for (const suffix of perPeerCounters) {
-    const rates = q.bgp(suffix, (s) => `rate(${s}[5m])`);
-    if (rates) rules.push({ record: peerRecord(suffix, 'rate5m'), expr: `sum by (${byPeer}) (${rates})` });
+
+  // The change count stays at or above the threshold for a whole window after the last change, so
+  // a flap shorter than the alert's `for` still fires (config semantics keep `for` < window).
+  const { bgpFlaps, bgpFlapWindow } = cfg.thresholds;
+  if (q.bgp('bgp_session_up')) {
+    alerts.push({
+      alert: 'MetalLBBGPSessionFlapping',
+      severity: 'warning',
+      expr: problemsAtLeast(sessionChanges(cfg).name, bgpFlaps),
+      summary: 'A MetalLB BGP session is flapping.',
+      description: `BGP session ${session} changed state {{ $value | humanize }} times in the last ${bgpFlapWindow}: routes to its service addresses come and go.`,
+    });
   }
-  for (const [family, names] of Object.entries(sessionRecords)) {
-    if (!q.bgp(family)) continue;
-    rules.push(
-      { record: names.up, expr: `sum by (${q.by()}) (${peerRecord(family, 'sum')})` },
-      { record: names.all, expr: `sum by (${q.by()}) (${peerRecord(family, 'count')})` },
-    );
+
+  // Addresses in use anywhere in the cluster: which pools a peer should carry is in the
+  // BGPAdvertisements, not in the metrics. The join is on the cluster label, the only one both
+  // sides have (the seed's unlabelled sum() matched nothing).
+  const inUse = `sum by (${q.by()}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')}) > 0`;
+  // "Established" is "not recorded as down": the recorded sessions down are a handful, while
+  // reading every session's state again would double the cost of these alerts at scale.
+  const established = (expr: string) => `(\n${expr}\nunless\n${problemsAbove(sessionsDown.name)}\n)`;
+  const silent = q.bgp('bgp_announced_prefixes_total', (s) => `${s} == 0`);
+  // A node whose speaker announces no BGP Service while others in its cluster do (the Services
+  // are `externalTrafficPolicy: Local` with no endpoint there) has nothing to send (recorded in
+  // rules/announcements.ts, which explains why nothing is excused where no speaker announces).
+  if (silent) {
+    alerts.push({
+      alert: 'MetalLBBGPNoPrefixesAnnounced',
+      severity: 'warning',
+      // `host` joins the session to its node's speaker and is dropped again, so the alert keeps the session's labels.
+      expr: `max without (host) (\n${withHost(established(silent))}\nunless on (${q.by('host')})\n${problemsAbove(announcements.idleBgpHosts.name)}\n)\nand on (${q.by()})\n${inUse}`,
+      summary: 'A MetalLB BGP session is up but announces no prefix.',
+      description: `BGP session ${session} is established but announces no prefix while the cluster has LoadBalancer addresses in use: check the BGPAdvertisements and their peer and node selectors.`,
+    });
   }
-  const p = sessionProblemRecords;
-  // The record, the family it reads, the family whose sessions it falls back on, the problem.
-  const problems: [record: string, suffix: string, sessions: keyof typeof sessionRecords, problem: (s: string) => string][] = [
-    [p.bgpDown, 'bgp_session_up', 'bgp_session_up', (s) => `(${s} == bool 0) > 0`],
-    [sessionChangesRecord(cfg), 'bgp_session_up', 'bgp_session_up', (s) => `changes(${s}[${cfg.thresholds.bgpFlapWindow}]) > 0`],
-    [p.bfdDown, 'bfd_session_up', 'bfd_session_up', (s) => `(${s} == bool 0) > 0`],
-    [p.bfdDownEvents, 'bfd_session_down_events', 'bfd_session_up', (s) => `increase(${s}[5m]) > 0`],
-  ];
-  for (const [record, suffix, sessions, problem] of problems) {
-    const inTrouble = q.bgp(suffix, problem);
-    if (!inTrouble) continue;
-    rules.push({ record, expr: `${inTrouble}\nor\n${sessionRecords[sessions].all} * 0` });
+
+  const pending = q.bgp('bgp_pending_prefixes_total', (s, family) => `${s} != ${family('bgp_announced_prefixes_total')}`);
+  if (pending) {
+    alerts.push({
+      alert: 'MetalLBBGPPrefixesPending',
+      severity: 'warning',
+      expr: established(pending),
+      summary: 'A MetalLB BGP session does not converge on the prefixes it should announce.',
+      description: `BGP session ${session} should announce {{ $value | humanize }} prefixes but announces a different number: the peer does not accept or MetalLB does not send its updates.`,
+    });
   }
-  return { name: 'metallb-bgp-rules', rules };
+
+  return { name: 'metallb-bgp', alerts };
+}
+
+/** BFD sessions (FRR and FRR-K8s modes; native BGP has no BFD). */
+export function bfdAlerts(cfg: MixinConfig): AlertGroupDefinition {
+  const q = Query.forRules(cfg);
+  const alerts: AlertDefinition[] = [];
+  if (q.bgp('bfd_session_up')) {
+    alerts.push({
+      alert: 'MetalLBBFDSessionDown',
+      severity: 'warning',
+      expr: problemsAbove(bfdSessionsDown.name),
+      summary: 'A MetalLB BFD session is down.',
+      description: `BFD session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)} is down: the BGP sessions that rely on it lose fast failure detection or go down with it.`,
+    });
+  }
+  return { name: 'metallb-bfd', alerts };
 }

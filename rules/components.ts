@@ -1,37 +1,12 @@
-import { componentsForModes, k8sClients, type Component } from '../mixin/catalogue.js';
+import { componentsForModes, k8sClients, type Component, type MetalLBComponent } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
+import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import type { AlertGroupDefinition } from '../mixin/types.js';
+import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
+import { inCluster, ofCluster } from '../alerts/templates.js';
 
-/** controller-runtime, client-go and process series per cluster and job (one job per component and install). */
-export const componentRecords = {
-  reconcileDuration: 'cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m',
-  reconciles: 'cluster_job_controller_result:controller_runtime_reconcile:rate5m',
-  reconcileErrors: 'cluster_job_controller:controller_runtime_reconcile_errors:rate5m',
-  apiRequests: 'cluster_job_code:rest_client_requests:rate5m',
-  queueDepth: 'cluster_job_name:workqueue_depth:sum',
-  queueAdds: 'cluster_job_name:workqueue_adds:rate5m',
-  queueRetries: 'cluster_job_name:workqueue_retries:rate5m',
-  cpu: 'cluster_job_container:process_cpu_seconds:max_rate5m',
-  memory: 'cluster_job_container:process_resident_memory_bytes:max',
-  goroutines: 'cluster_job_container:go_goroutines:max',
-} as const;
-
-/**
- * controller-runtime's reconcile histogram has 41 buckets (5 ms to 60 s) per controller and pod,
- * one pod per node: the record keeps 14 of them, enough for a p99 to the nearest step of
- * 5 ms, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s, and reads a third of the series.
- * Prometheus 3 writes whole bucket bounds as `1.0`, Prometheus 2 as `1`.
- */
-const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf"';
-
-/**
- * DaemonSet pods on nodes kube-state-metrics reports not Ready (their targets are down with the
- * node, which is the node's alert), plus a 0 per cluster running a MetalLB controller target, so a
- * healthy cluster shows the rule evaluates. The speaker and frr-k8s alerts both exclude these pods;
- * joining every DaemonSet pod with the node conditions once here halves that work.
- */
-export const podsOnNotReadyNodesRecord = 'cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node';
+const panel = (title: string) => `metallb-components/${title}`;
 
 /**
  * Nodes known to be down: Ready is not "true" (false, or unknown once the kubelet stops
@@ -41,43 +16,75 @@ export const podsOnNotReadyNodesRecord = 'cluster_namespace_pod:kube_pod_info:da
 const notReadyNodes = (q: Query) =>
   `(${q.metric('kube_node_status_condition', undefined, 'condition="Ready"', 'status="true"')} == 0 or ${q.metric('kube_node_spec_taint', undefined, 'key=~"node.kubernetes.io/(unreachable|not-ready)"')})`;
 
-/** Pods on not-Ready nodes, by the rule above. */
-function podsOnNotReadyNodes(q: Query): RecordingRule {
-  const pods = `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes(q)})`;
-  return { record: podsOnNotReadyNodesRecord, expr: `${pods}\nor\n${q.zeroPerCluster(q.metric('up', 'controller'))}` };
-}
+/**
+ * DaemonSet pods on nodes kube-state-metrics reports not Ready (their targets are down with the
+ * node, which is the node's alert), in clusters running a MetalLB controller target. The speaker
+ * and frr-k8s alerts both exclude these pods; joining every DaemonSet pod with the node
+ * conditions once here halves that work.
+ */
+const podsOnNotReadyNodes = defineRecord({
+  name: 'cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node',
+  kind: 'problems',
+  readBy: ['MetalLBSpeakerDown', 'MetalLBFRRK8sDown'],
+  expr: (q) =>
+    problemRecord(
+      `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes(q)})`,
+      q.perCluster(q.metric('up', 'controller')),
+    ),
+});
 
 /**
- * Ready nodes that run no speaker Prometheus scrapes, 1 each (labels: cluster, node), plus a 0 per
- * cluster running MetalLB, so a healthy cluster shows the rule evaluates. The join reads every
- * node, node condition, DaemonSet pod and speaker target: it runs once here, and both
- * MetalLBSpeakersMissing and the overview's "Nodes without a speaker" stat read the few nodes in
- * trouble. The record exists for that alert, so it applies the alert's
+ * Ready nodes that run no speaker Prometheus scrapes, 1 each (labels: cluster, node), in clusters
+ * running MetalLB. The join reads every node, node condition, DaemonSet pod and speaker target: it
+ * runs once here, and both MetalLBSpeakersMissing and the overview's "Nodes without a speaker"
+ * stat read the few nodes in trouble. The record exists for that alert, so it applies the alert's
  * `alerts.MetalLBSpeakersMissing.nodeMatchers` (nodes the speakers avoid on purpose).
+ *
+ * A speaker pod maps to its node through kube_pod_info (speakers run with hostNetwork, their
+ * targets carry no node); a speaker scraped but down is MetalLBSpeakerDown's.
  */
-export const speakersMissingRecord = 'cluster_node:kube_node_info:metallb_speaker_missing';
+const speakersMissing = defineRecord({
+  name: 'cluster_node:kube_node_info:metallb_speaker_missing',
+  kind: 'problems',
+  readBy: ['MetalLBSpeakersMissing', 'metallb-overview/Nodes without a speaker'],
+  expr: (q) => {
+    const { nodeMatchers } = q.cfg.alerts.MetalLBSpeakersMissing;
+    const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
+    const speakerPods = `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
+    const runsMetalLB = q.perCluster(`${q.metric('up', 'controller')} or ${q.metric('up', 'speaker')}`);
+    const missing = [
+      `group by (${q.by('node')}) (${nodes})`,
+      `unless on (${q.by('node')})`,
+      notReadyNodes(q),
+      `unless on (${q.by('node')})`,
+      `(${speakerPods})`,
+      `and on (${q.by()})`,
+      runsMetalLB,
+    ].join('\n');
+    return problemRecord(missing, runsMetalLB);
+  },
+});
 
 /**
- * Nodes without a speaker, by the rule above. A speaker pod maps to its node through
- * kube_pod_info (speakers run with hostNetwork, their targets carry no node); a speaker scraped
- * but down is MetalLBSpeakerDown's, and a cluster without any MetalLB target is not checked.
+ * controller-runtime's reconcile histogram has 41 buckets (5 ms to 60 s) per controller and pod,
+ * one pod per node: the record keeps 14 of them, enough for a p99 to the nearest step of
+ * 5 ms, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s, and reads a third of the series.
+ * Prometheus 3 writes whole bucket bounds as `1.0`, Prometheus 2 as `1`.
  */
-function speakersMissing(cfg: MixinConfig, q: Query): RecordingRule {
-  const { nodeMatchers } = cfg.alerts.MetalLBSpeakersMissing;
-  const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
-  const speakerPods = `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
-  const runsMetalLB = `group by (${q.by()}) (${q.metric('up', 'controller')} or ${q.metric('up', 'speaker')})`;
-  const missing = [
-    `group by (${q.by('node')}) (${nodes})`,
-    `unless on (${q.by('node')})`,
-    notReadyNodes(q),
-    `unless on (${q.by('node')})`,
-    `(${speakerPods})`,
-    `and on (${q.by()})`,
-    runsMetalLB,
-  ].join('\n');
-  return { record: speakersMissingRecord, expr: `${missing}\nor\n${runsMetalLB} * 0` };
-}
+const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf"';
+
+/** The components with a Kubernetes client (controller-runtime, client-go), and every scraped one. */
+const withClient = (q: Query) => componentsForModes(q.cfg.bgp.modes).filter((c) => k8sClients.some((k) => k.component === c));
+const scraped = (q: Query) => componentsForModes(q.cfg.bgp.modes);
+
+/** A metric of several components, each with its own selector, joined with `or`. */
+const across = (q: Query, components: readonly Component[], name: string, fn: (s: string) => string = (s) => s, ...extra: string[]) =>
+  `(\n  ${components.map((c) => fn(q.metric(name, c, ...extra))).join('\n  or\n  ')}\n)`;
+const rate5m = (s: string) => `rate(${s}[5m])`;
+
+/** A per-job aggregate of a controller-runtime, client-go or process metric, read by one panel. */
+const perJob = (name: string, panelTitle: string, expr: (q: Query) => string): RecordSpec =>
+  defineRecord({ name, kind: 'aggregate', readBy: [panel(panelTitle)], expr });
 
 /**
  * Every speaker and frr-k8s pod (one per node) exposes controller-runtime's histograms, rates and
@@ -85,29 +92,78 @@ function speakersMissing(cfg: MixinConfig, q: Query): RecordingRule {
  * series instead of (41 buckets x) one per node. The largest pod stands for its component, so a
  * leak or a runaway pod still shows; the node filter brings back the pods themselves.
  */
-export function componentRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
+export const components = {
+  podsOnNotReadyNodes,
+  speakersMissing,
+  reconcileDuration: perJob('cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m', 'Reconcile duration p99', (q) =>
+    `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}`),
+  reconciles: perJob('cluster_job_controller_result:controller_runtime_reconcile:rate5m', 'Reconciles by controller and result', (q) =>
+    `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m)}`),
+  reconcileErrors: perJob('cluster_job_controller:controller_runtime_reconcile_errors:rate5m', 'Reconcile errors by controller', (q) =>
+    `sum by (${q.by('job', 'controller')}) ${across(q, withClient(q), 'controller_runtime_reconcile_errors_total', rate5m)}`),
+  apiRequests: perJob('cluster_job_code:rest_client_requests:rate5m', 'API requests by status code', (q) =>
+    `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m)}`),
+  queueDepth: perJob('cluster_job_name:workqueue_depth:sum', 'Work queue depth', (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_depth')}`),
+  queueAdds: perJob('cluster_job_name:workqueue_adds:rate5m', 'Work queue adds and retries', (q) =>
+    `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_adds_total', rate5m)}`),
+  queueRetries: perJob('cluster_job_name:workqueue_retries:rate5m', 'Work queue adds and retries', (q) =>
+    `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_retries_total', rate5m)}`),
+  cpu: perJob('cluster_job_container:process_cpu_seconds:max_rate5m', 'CPU by pod', (q) =>
+    `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_cpu_seconds_total', rate5m)}`),
+  memory: perJob('cluster_job_container:process_resident_memory_bytes:max', 'Memory by pod', (q) =>
+    `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_resident_memory_bytes')}`),
+  goroutines: perJob('cluster_job_container:go_goroutines:max', 'Goroutines by pod', (q) => `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'go_goroutines')}`),
+};
+
+export const componentRecords: RecordGroup = { name: 'metallb-components-rules', records: () => Object.values(components) };
+
+/**
+ * Targets of the controller, the speakers and frr-k8s. Speakers and frr-k8s run one pod per node
+ * with hostNetwork, so a node that kube-state-metrics reports not Ready (or tainted unreachable)
+ * takes its pods' targets down with it: that is the node's alert, not ours. Without
+ * kube-state-metrics nothing is excluded and the alerts that need it stay silent.
+ */
+export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
-  const scraped = componentsForModes(cfg.bgp.modes);
-  const clients = scraped.filter((c) => k8sClients.some((k) => k.component === c));
-  const across = (components: readonly Component[], name: string, fn: (s: string) => string = (s) => s, ...extra: string[]) =>
-    `(\n  ${components.map((c) => fn(q.metric(name, c, ...extra))).join('\n  or\n  ')}\n)`;
-  const rate5m = (s: string) => `rate(${s}[5m])`;
-  const r = componentRecords;
+  const up = (component: MetalLBComponent) => q.metric('up', component);
+  const unlessNodeNotReady = `unless on (${q.by('namespace', 'pod')})\n${problemsAbove(podsOnNotReadyNodes.name)}`;
+  const target = `{{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }})${inCluster(cfg)}`;
+
   return {
-    name: 'metallb-components-rules',
-    rules: [
-      podsOnNotReadyNodes(q),
-      speakersMissing(cfg, q),
-      { record: r.reconcileDuration, expr: `sum by (${q.by('job', 'controller', 'le')}) ${across(clients, 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}` },
-      { record: r.reconciles, expr: `sum by (${q.by('job', 'controller', 'result')}) ${across(clients, 'controller_runtime_reconcile_total', rate5m)}` },
-      { record: r.reconcileErrors, expr: `sum by (${q.by('job', 'controller')}) ${across(clients, 'controller_runtime_reconcile_errors_total', rate5m)}` },
-      { record: r.apiRequests, expr: `sum by (${q.by('job', 'code')}) ${across(clients, 'rest_client_requests_total', rate5m)}` },
-      { record: r.queueDepth, expr: `sum by (${q.by('job', 'name')}) ${across(clients, 'workqueue_depth')}` },
-      { record: r.queueAdds, expr: `sum by (${q.by('job', 'name')}) ${across(clients, 'workqueue_adds_total', rate5m)}` },
-      { record: r.queueRetries, expr: `sum by (${q.by('job', 'name')}) ${across(clients, 'workqueue_retries_total', rate5m)}` },
-      { record: r.cpu, expr: `max by (${q.by('job', 'container')}) ${across(scraped, 'process_cpu_seconds_total', rate5m)}` },
-      { record: r.memory, expr: `max by (${q.by('job', 'container')}) ${across(scraped, 'process_resident_memory_bytes')}` },
-      { record: r.goroutines, expr: `max by (${q.by('job', 'container')}) ${across(scraped, 'go_goroutines')}` },
+    name: 'metallb-components',
+    alerts: [
+      {
+        alert: 'MetalLBControllerDown',
+        severity: 'critical',
+        // Anchored on the speakers and frr-k8s, which every MetalLB cluster has: a bare absent()
+        // would lose the cluster label and stay silent while any other cluster has a controller.
+        expr: `group by (${q.by()}) (${up('speaker')} or ${up('frrK8s')})\nunless on (${q.by()})\n${up('controller')} == 1`,
+        summary: 'The MetalLB controller is down.',
+        description: `No MetalLB controller target is up${ofCluster(cfg)} while its speakers are scraped: new LoadBalancer Services get no address and pool changes are not applied.`,
+      },
+      {
+        alert: 'MetalLBSpeakerDown',
+        severity: 'warning',
+        // The FRR-mode sidecar is scraped as its own target of the speaker pod: down, it blinds every BGP alert of the node.
+        expr: `(${up('speaker')} == 0 or ${up('frrMetrics')} == 0)\n${unlessNodeNotReady}`,
+        summary: 'A MetalLB speaker target is down.',
+        description: `MetalLB speaker target ${target} is down on a Ready node: this node may not announce its service addresses, and its metrics are missing.`,
+      },
+      {
+        alert: 'MetalLBSpeakersMissing',
+        severity: 'warning',
+        // The record applies alerts.MetalLBSpeakersMissing.nodeMatchers.
+        expr: problemsAbove(speakersMissing.name),
+        summary: 'A node runs no MetalLB speaker.',
+        description: `Node {{ $labels.node }}${inCluster(cfg)} is Ready but runs no MetalLB speaker that Prometheus scrapes: MetalLB cannot announce service addresses from it. If the speakers avoid this node on purpose, set alerts.MetalLBSpeakersMissing.nodeMatchers.`,
+      },
+      {
+        alert: 'MetalLBFRRK8sDown',
+        severity: 'warning',
+        expr: `${up('frrK8s')} == 0\n${unlessNodeNotReady}`,
+        summary: 'A frr-k8s target is down.',
+        description: `frr-k8s target ${target} is down on a Ready node: the BGP sessions of this node may be down, and its BGP and BFD metrics are missing.`,
+      },
     ],
   };
 }

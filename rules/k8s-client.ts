@@ -1,61 +1,120 @@
-import { k8sClientMetric, k8sClients, type Component } from '../mixin/catalogue.js';
+import { k8sClientMetric, k8sClients } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
+import type { Query } from '../mixin/promql/query.js';
+import type { AlertGroupDefinition } from '../mixin/types.js';
+import { defineRecord, type RecordGroup } from './record.js';
+import { inCluster, percentText } from '../alerts/templates.js';
 
 /** The k8s client counters of each component: MetalLB's controller and speaker, and frr-k8s. */
-const k8sClientCounters: readonly { component: Component; updates: string; errors: string }[] = k8sClients.map(({ component }) => ({
+const k8sClientCounters = k8sClients.map(({ component }) => ({
   component,
   updates: k8sClientMetric(component, 'updates_total'),
   errors: k8sClientMetric(component, 'update_errors_total'),
 }));
 
-export const k8sErrorRatioRecord = 'cluster_namespace_job:metallb_k8s_client_update_errors:ratio_rate5m';
+const anyOf = (parts: readonly string[]) => `(\n  ${parts.join('\n  or\n  ')}\n)`;
 
-/**
- * Problem-only series per pod, with every label of the pod's series (job, namespace, pod,
- * instance, container, endpoint), so the alerts that read them keep their labels: 1 per pod on a
- * stale configuration, 1 per pod that never loaded one, and the share of failed object updates of
- * each pod with failures; plus a 0 per cluster running a MetalLB controller target, so a healthy
- * cluster shows the rule evaluates (readers keep values above 0). The config and client-error
- * alerts and the components and overview panels about the same pods read these: every controller,
- * speaker and frr-k8s pod (two per node) is read once per evaluation here, not once per alert and
- * panel, and the pods in trouble are a handful.
- */
-export const k8sClientProblemRecords = {
-  configStale: 'cluster_namespace_pod:metallb_k8s_client_config_stale_bool:stale',
-  configNotLoaded: 'cluster_namespace_pod:metallb_k8s_client_config_loaded_bool:not_loaded',
-  updateErrorRatio: 'cluster_namespace_pod:metallb_k8s_client_update_errors:ratio_rate5m',
-} as const;
+/** The pods of every component whose config gauge has this value. */
+const podsWhere = (q: Query, gauge: string, value: 0 | 1) =>
+  anyOf(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
 
-/**
- * The pods in trouble, then the share of Kubernetes object updates that fail per component job
- * over 5m (no series while nothing is updated), which the dashboard draws over time.
+/** Problem records of this group cover the clusters that run a MetalLB controller target. */
+const clustersWithController = (q: Query) => q.perCluster(q.metric('up', 'controller'));
+
+/*
+ * The problem records hold one series per pod, with every label of the pod's series (job,
+ * namespace, pod, instance, container, endpoint), so the alerts that read them keep their labels.
+ * Every controller, speaker and frr-k8s pod (two per node) is read once per evaluation here, not
+ * once per alert and panel, and the pods in trouble are a handful.
  */
-export function k8sClientRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
-  const q = Query.forRules(cfg);
-  const anyOf = (parts: readonly string[]) => `(\n  ${parts.join('\n  or\n  ')}\n)`;
-  const orZeroPerCluster = `\nor\n${q.zeroPerCluster(q.metric('up', 'controller'))}`;
-  const podsWhere = (gauge: string, value: 0 | 1) =>
-    anyOf(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
-  const podRatios = anyOf(
-    k8sClientCounters.map(({ component, updates, errors }) => `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`),
-  );
-  const by = q.by('namespace', 'job');
-  const jobRatios = anyOf(
-    k8sClientCounters.map(
-      ({ component, updates, errors }) =>
-        `sum by (${by}) (rate(${q.metric(errors, component)}[5m]))\n  /\n  (sum by (${by}) (rate(${q.metric(updates, component)}[5m])) > 0)`,
+
+/** 1 per pod on a stale configuration. */
+const configStale = defineRecord({
+  name: 'cluster_namespace_pod:metallb_k8s_client_config_stale_bool:stale',
+  kind: 'problems',
+  readBy: ['MetalLBConfigStale', 'metallb-components/Pods on a stale configuration', 'metallb-components/Pods with a configuration problem', 'metallb-overview/Pods on a stale configuration'],
+  expr: (q) => problemRecord(podsWhere(q, 'config_stale_bool', 1), clustersWithController(q)),
+});
+
+/** 1 per pod that never loaded a configuration. */
+const configNotLoaded = defineRecord({
+  name: 'cluster_namespace_pod:metallb_k8s_client_config_loaded_bool:not_loaded',
+  kind: 'problems',
+  readBy: ['MetalLBConfigNotLoaded', 'metallb-components/Pods without a configuration', 'metallb-components/Pods with a configuration problem', 'metallb-overview/Pods without a configuration'],
+  expr: (q) => problemRecord(podsWhere(q, 'config_loaded_bool', 0), clustersWithController(q)),
+});
+
+/** The share of failed object updates of each pod with failures. */
+const podUpdateErrorRatio = defineRecord({
+  name: 'cluster_namespace_pod:metallb_k8s_client_update_errors:ratio_rate5m',
+  kind: 'problems',
+  readBy: ['MetalLBK8sClientErrorsHigh', 'metallb-components/Pods whose updates fail'],
+  expr: (q) =>
+    problemRecord(
+      anyOf(k8sClientCounters.map(({ component, updates, errors }) => `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`)),
+      clustersWithController(q),
     ),
-  );
-  const p = k8sClientProblemRecords;
+});
+
+/** The share of Kubernetes object updates that fail per component job over 5m (no series while nothing is updated). */
+const jobUpdateErrorRatio = defineRecord({
+  name: 'cluster_namespace_job:metallb_k8s_client_update_errors:ratio_rate5m',
+  kind: 'aggregate',
+  readBy: ['metallb-components/Object update error ratio'],
+  expr: (q) => {
+    const by = q.by('namespace', 'job');
+    return anyOf(
+      k8sClientCounters.map(
+        ({ component, updates, errors }) =>
+          `sum by (${by}) (rate(${q.metric(errors, component)}[5m]))\n  /\n  (sum by (${by}) (rate(${q.metric(updates, component)}[5m])) > 0)`,
+      ),
+    );
+  },
+});
+
+/** The Kubernetes clients of the controller, the speakers and frr-k8s: configuration state and object updates. */
+export const k8sClient = { configStale, configNotLoaded, podUpdateErrorRatio, jobUpdateErrorRatio };
+
+export const k8sClientRecords: RecordGroup = { name: 'metallb-k8s-client-rules', records: () => Object.values(k8sClient) };
+
+/** Configuration state of the controller, every speaker and every frr-k8s pod. */
+export function configAlerts(cfg: MixinConfig): AlertGroupDefinition {
+  const who = `{{ $labels.pod }} (job {{ $labels.job }}, namespace {{ $labels.namespace }})${inCluster(cfg)}`;
   return {
-    name: 'metallb-k8s-client-rules',
-    rules: [
-      { record: p.configStale, expr: `${podsWhere('config_stale_bool', 1)}${orZeroPerCluster}` },
-      { record: p.configNotLoaded, expr: `${podsWhere('config_loaded_bool', 0)}${orZeroPerCluster}` },
-      { record: p.updateErrorRatio, expr: `${podRatios}${orZeroPerCluster}` },
-      { record: k8sErrorRatioRecord, expr: jobRatios },
+    name: 'metallb-config',
+    alerts: [
+      {
+        alert: 'MetalLBConfigStale',
+        severity: 'warning',
+        expr: problemsAbove(configStale.name),
+        summary: 'A MetalLB component runs on a stale configuration.',
+        description: `${who} failed to load the latest configuration and still runs on the previous one: recent changes to pools, peers or advertisements are not applied.`,
+      },
+      {
+        alert: 'MetalLBConfigNotLoaded',
+        severity: 'warning',
+        expr: problemsAbove(configNotLoaded.name),
+        summary: 'A MetalLB component has never loaded its configuration.',
+        description: `${who} has not loaded its configuration once since it started: it allocates or announces nothing.`,
+      },
+    ],
+  };
+}
+
+/** Kubernetes API errors per pod, as a share of its updates (no result while it updates nothing). */
+export function k8sClientAlerts(cfg: MixinConfig): AlertGroupDefinition {
+  const threshold = cfg.thresholds.k8sUpdateErrorRatio;
+  return {
+    name: 'metallb-k8s-client',
+    alerts: [
+      {
+        alert: 'MetalLBK8sClientErrorsHigh',
+        severity: 'warning',
+        expr: problemsAbove(podUpdateErrorRatio.name, threshold),
+        summary: 'A MetalLB component fails to update Kubernetes objects.',
+        description: `{{ $value | humanizePercentage }} of the Kubernetes object updates of {{ $labels.pod }} (job {{ $labels.job }})${inCluster(cfg)} failed over the last 5 minutes (threshold ${percentText(threshold)}): check the API server and MetalLB's RBAC.`,
+      },
     ],
   };
 }

@@ -1,15 +1,33 @@
-import type { MixinConfig } from '../mixin/config/schema.js';
-import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import type { Query } from '../mixin/promql/query.js';
+import { defineRecord, type RecordGroup } from './record.js';
 
-/** The speakers' ARP/NDP counters (each carries `ip`; the speaker's node address is `instance`). */
-export const layer2Counters = ['metallb_layer2_requests_received', 'metallb_layer2_responses_sent', 'metallb_layer2_gratuitous_sent'] as const;
-export type Layer2Counter = (typeof layer2Counters)[number];
+const panel = (title: string) => `metallb-layer2/${title}`;
 
-/** The recorded 5-minute rate of a layer-2 counter per speaker (`instance`, the node's address). */
-export function layer2RateRecord(counter: Layer2Counter): string {
-  return `cluster_instance:${counter}:rate5m`;
-}
+/** The 5-minute rate of a speakers' ARP/NDP counter per speaker (`instance`, the node's address). */
+const perSpeaker = (q: Query, counter: string) => `sum by (${q.by('instance')}) (rate(${q.metric(counter)}[5m]))`;
+
+const requests = defineRecord({
+  name: 'cluster_instance:metallb_layer2_requests_received:rate5m',
+  kind: 'aggregate',
+  readBy: [panel('Requests and responses by node'), panel('Unanswered requests by node')],
+  expr: (q) => perSpeaker(q, 'metallb_layer2_requests_received'),
+});
+
+const responses = defineRecord({
+  name: 'cluster_instance:metallb_layer2_responses_sent:rate5m',
+  kind: 'aggregate',
+  readBy: [panel('Requests and responses by node'), panel('Unanswered requests by node')],
+  // A speaker whose every reply failed has no responses series (a counter appears on its first
+  // increment): it records 0 there, so requests minus responses shows that speaker too.
+  expr: (q) => `${perSpeaker(q, 'metallb_layer2_responses_sent')}\nor\n${perSpeaker(q, 'metallb_layer2_requests_received')} * 0`,
+});
+
+const gratuitous = defineRecord({
+  name: 'cluster_instance:metallb_layer2_gratuitous_sent:rate5m',
+  kind: 'aggregate',
+  readBy: [panel('Gratuitous packets by node')],
+  expr: (q) => perSpeaker(q, 'metallb_layer2_gratuitous_sent'),
+});
 
 /**
  * ARP/NDP rates per speaker: the raw counters have one series per speaker and address ever
@@ -18,16 +36,6 @@ export function layer2RateRecord(counter: Layer2Counter): string {
  * series per address the speakers announced since they started (about 3,100 per counter in the
  * 1,000-node benchmark).
  */
-export function layer2Rules(cfg: MixinConfig): RuleGroup<RecordingRule> {
-  const q = Query.forRules(cfg);
-  const perSpeaker = (counter: Layer2Counter) => `sum by (${q.by('instance')}) (rate(${q.metric(counter)}[5m]))`;
-  return {
-    name: 'metallb-layer2-rules',
-    rules: layer2Counters.map((counter) => ({
-      record: layer2RateRecord(counter),
-      // A speaker whose every reply failed has no responses series (a counter appears on its first
-      // increment): it records 0 there, so requests minus responses shows that speaker too.
-      expr: counter === 'metallb_layer2_responses_sent' ? `${perSpeaker(counter)}\nor\n${perSpeaker('metallb_layer2_requests_received')} * 0` : perSpeaker(counter),
-    })),
-  };
-}
+export const layer2 = { requests, responses, gratuitous };
+
+export const layer2Records: RecordGroup = { name: 'metallb-layer2-rules', records: () => Object.values(layer2) };

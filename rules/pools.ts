@@ -1,45 +1,116 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
-import type { RecordingRule, RuleGroup } from '../mixin/types.js';
+import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { countableCapacity, PoolCapacity } from './pool-capacity.js';
+import { defineRecord, type RecordGroup } from './record.js';
+import { inCluster, poolFamily, ratioOf } from '../alerts/templates.js';
 
-/** The series this group records, per pool, per pool and address family, and per cluster. */
-export const poolRecords = {
-  poolTotal: 'cluster_pool:metallb_allocator_addresses_total:max',
-  poolInUse: 'cluster_pool:metallb_allocator_addresses_in_use_total:max',
-  poolUsage: 'cluster_pool:metallb_allocator_addresses_in_use:ratio',
-  familyTotal: 'cluster_pool_family:metallb_allocator_addresses_total:max',
-  familyInUse: 'cluster_pool_family:metallb_allocator_addresses_in_use_total:max',
-  familyUsage: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
-  clusterInUse: 'cluster:metallb_allocator_addresses_in_use_total:sum',
-  clusterCapacity: 'cluster:metallb_allocator_addresses_total:sum',
-} as const;
+const poolsPanel = (title: string) => `metallb-address-pools/${title}`;
 
 /**
- * Per-pool capacity and usage for the dashboards, one series per pool whatever the number of
- * controller pods. Later rules read the earlier ones: a group evaluates its rules in order.
- * Every pool is kept here; `pools.exclude` only silences alerts.
+ * Per-pool capacity and usage, one series per pool whatever the number of controller pods, per
+ * pool and address family, and per cluster. Every pool is kept here; `pools.exclude` only silences
+ * alerts.
  */
-export function poolRules(cfg: MixinConfig): RuleGroup<RecordingRule> {
-  const q = Query.forRules(cfg);
-  const pools = new PoolCapacity(q);
-  const { poolTotal, poolInUse, familyTotal, familyInUse } = poolRecords;
-  const rules: RecordingRule[] = [
-    { record: poolTotal, expr: pools.pool('metallb_allocator_addresses_total') },
-    { record: poolInUse, expr: pools.pool('metallb_allocator_addresses_in_use_total') },
-    {
-      record: poolRecords.poolUsage,
-      expr: `${poolInUse} / on (${q.by('pool')}) ${countableCapacity(poolTotal)}`,
-    },
-    { record: familyTotal, expr: pools.family('total') },
-    { record: familyInUse, expr: pools.family('inUse') },
-    {
-      record: poolRecords.familyUsage,
-      expr: `${familyInUse} / on (${pools.familyLabels}) ${countableCapacity(familyTotal)}`,
-    },
-    { record: poolRecords.clusterInUse, expr: `sum by (${q.by()}) (${poolInUse})` },
+export const pools = {
+  poolTotal: defineRecord({
+    name: 'cluster_pool:metallb_allocator_addresses_total:max',
+    kind: 'aggregate',
+    readBy: [poolsPanel('Usable addresses'), poolsPanel('Fewest free addresses'), poolsPanel('Pools by usage'), poolsPanel('Free addresses by pool'), poolsPanel('Usable addresses by pool'), 'metallb-overview/Usage of all pools'],
+    expr: (q) => new PoolCapacity(q).pool('metallb_allocator_addresses_total'),
+  }),
+  poolInUse: defineRecord({
+    name: 'cluster_pool:metallb_allocator_addresses_in_use_total:max',
+    kind: 'aggregate',
+    readBy: [poolsPanel('Addresses in use'), poolsPanel('Fewest free addresses'), poolsPanel('Pools by usage'), poolsPanel('Free addresses by pool'), poolsPanel('Addresses in use by pool'), 'metallb-overview/Usage of all pools'],
+    expr: (q) => new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total'),
+  }),
+  poolUsage: defineRecord({
+    name: 'cluster_pool:metallb_allocator_addresses_in_use:ratio',
+    kind: 'aggregate',
+    readBy: [poolsPanel('Highest pool usage'), poolsPanel('Pools by usage'), poolsPanel('Usage by pool'), 'metallb-overview/Pools by usage'],
+    expr: (q): string => `${pools.poolInUse.name} / on (${q.by('pool')}) ${countableCapacity(pools.poolTotal.name)}`,
+  }),
+  familyTotal: defineRecord({
+    name: 'cluster_pool_family:metallb_allocator_addresses_total:max',
+    kind: 'aggregate',
+    readBy: [poolsPanel('Addresses per IP family')],
+    expr: (q) => new PoolCapacity(q).family('total'),
+  }),
+  familyInUse: defineRecord({
+    name: 'cluster_pool_family:metallb_allocator_addresses_in_use_total:max',
+    kind: 'aggregate',
+    readBy: [poolsPanel('Addresses per IP family')],
+    expr: (q) => new PoolCapacity(q).family('inUse'),
+  }),
+  familyUsage: defineRecord({
+    name: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
+    kind: 'aggregate',
+    readBy: [poolsPanel('IPv4 usage by pool'), poolsPanel('IPv6 usage by pool'), poolsPanel('Addresses per IP family')],
+    expr: (q): string => `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
+  }),
+  clusterInUse: defineRecord({
+    name: 'cluster:metallb_allocator_addresses_in_use_total:sum',
+    kind: 'aggregate',
+    readBy: ['metallb-overview/Addresses in use'],
+    expr: (q): string => `sum by (${q.by()}) (${pools.poolInUse.name})`,
+  }),
+  clusterCapacity: defineRecord({
+    name: 'cluster:metallb_allocator_addresses_total:sum',
+    kind: 'aggregate',
+    readBy: ['metallb-overview/Usage of all pools', 'metallb-overview/Usable addresses'],
     // Only countable pools: one /64 would turn the cluster's capacity into 9.2e18.
-    { record: poolRecords.clusterCapacity, expr: `sum by (${q.by()}) ${countableCapacity(poolTotal)}` },
+    expr: (q): string => `sum by (${q.by()}) ${countableCapacity(pools.poolTotal.name)}`,
+  }),
+};
+
+export const poolRecords: RecordGroup = { name: 'metallb-pools-rules', records: () => Object.values(pools) };
+
+/** `pool!~"a|b"`: Prometheus anchors regex matchers, so each pattern matches whole pool names. */
+function poolExclusion(cfg: MixinConfig): string[] {
+  return cfg.pools.exclude.length > 0 ? [`pool!~${JSON.stringify(cfg.pools.exclude.join('|'))}`] : [];
+}
+
+/**
+ * Address pools, per pool and address family. Pools whose capacity is not a count (IPv6 /64
+ * sentinel, overflowed sums, a family the pool does not have) never alert: see PoolCapacity.
+ */
+export function poolAlerts(cfg: MixinConfig): AlertGroupDefinition {
+  const q = Query.forRules(cfg);
+  const capacities = new PoolCapacity(q, poolExclusion(cfg));
+  const capacity = capacities.countableFamilyTotal();
+  const inUse = capacities.family('inUse');
+  const on = `on (${capacities.familyLabels})`;
+  const where = `Address pool {{ $labels.pool }}${poolFamily}${inCluster(cfg)}`;
+  const { warning, critical } = cfg.thresholds.poolUsage;
+
+  const usage = (severity: 'warning' | 'critical', percent: number): AlertDefinition => ({
+    alert: 'MetalLBAddressPoolUsageHigh',
+    severity,
+    expr: `${inUse}\n/ ${on}\n${capacity}\n> ${ratioOf(percent)}`,
+    summary: 'A MetalLB address pool is running out of addresses.',
+    description: `${where} has {{ $value | humanizePercentage }} of its addresses in use, above the ${percent}% threshold: new LoadBalancer Services will soon get no address from it.`,
+  });
+
+  const alerts: AlertDefinition[] = [
+    {
+      alert: 'MetalLBAddressPoolExhausted',
+      severity: 'critical',
+      expr: `${inUse}\n>= ${on}\n${capacity}`,
+      summary: 'A MetalLB address pool has no free address left.',
+      description: `${where} has all of its {{ $value | humanize }} addresses in use: new LoadBalancer Services that need an address from it stay pending.`,
+    },
+    usage('warning', warning),
+    usage('critical', critical),
+    {
+      // Only pools larger than the headroom: a pool of one or two addresses always has "few" free
+      // and would alert while idle; when it fills, MetalLBAddressPoolExhausted says so.
+      alert: 'MetalLBAddressPoolHeadroomLow',
+      severity: 'warning',
+      expr: `(\n${capacity}\n> ${cfg.thresholds.poolFreeAddresses}\n)\n- ${on}\n${inUse}\n< ${cfg.thresholds.poolFreeAddresses}`,
+      summary: 'A MetalLB address pool has few free addresses left.',
+      description: `${where} has only {{ $value | humanize }} free addresses left (fewer than ${cfg.thresholds.poolFreeAddresses}).`,
+    },
   ];
-  return { name: 'metallb-pools-rules', rules };
+  return { name: 'metallb-pools', alerts };
 }

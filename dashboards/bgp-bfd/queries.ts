@@ -1,8 +1,7 @@
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
-import { hostMatcher, oneLine, required } from '../common/queries.js';
+import { hostMatcher, oneLine, records, required } from '../common/queries.js';
 import { chosen, keepRanked, overRange, speakerAddresses, stableTopk } from '../common/selection.js';
-import { peerRecord, sessionChangesRecord, sessionProblemRecords } from '../../rules/bgp.js';
 
 const peerFilter = 'peer=~"$peer"';
 const vrfFilter = 'vrf=~"$vrf"';
@@ -19,12 +18,12 @@ export function bgpBfdQueries(cfg: MixinConfig) {
   // The raw sessions read only once node addresses are chosen: see `chosen`.
   const matchers = [hostMatcher, peerFilter, vrfFilter, chosen('host')];
   const chosenHosts = Query.forDashboard(cfg, { speaker: matchers, frrMetrics: matchers, frrK8s: matchers });
-  const changesRecord = sessionChangesRecord(cfg);
+  const changesRecord = records.bgp.sessionChanges(cfg).name;
 
   const byPeer = unfiltered.by('peer', 'vrf');
   const bySession = unfiltered.by('instance', 'pod', 'peer', 'vrf');
   /** A per-peer recorded series (all nodes), narrowed by the peer and VRF variables. */
-  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => unfiltered.scoped(peerRecord(suffix, op), peerFilter, vrfFilter);
+  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => unfiltered.scoped(records.bgp.peer(suffix, op), peerFilter, vrfFilter);
   /** Recorded sessions in trouble (rules/bgp.ts), narrowed by every variable. */
   const troubled = (record: string) => unfiltered.scoped(record, hostMatcher, peerFilter, vrfFilter);
   /** The same without the per-cluster 0 the record keeps. */
@@ -48,10 +47,10 @@ export function bgpBfdQueries(cfg: MixinConfig) {
     sessionsUp: `sum(${peerSeries('bgp_session_up', 'sum')})`,
     /** All sessions reported to the selected peers, over all nodes. */
     sessionsConfigured: `sum(${peerSeries('bgp_session_up', 'count')})`,
-    sessionsDown: `count(${inTrouble(sessionProblemRecords.bgpDown)})`,
+    sessionsDown: `count(${inTrouble(records.bgp.sessionsDown.name)})`,
     /** Sessions that went up or down within the time range. */
     sessionsChanged: `count(max_over_time(${troubled(changesRecord)}[$__range]) > 0)`,
-    bfdSessionsDown: `count(${inTrouble(sessionProblemRecords.bfdDown)})`,
+    bfdSessionsDown: `count(${inTrouble(records.bgp.bfdSessionsDown.name)})`,
     /** The share of each peer's sessions that are up, for the 25 worst peers of the range (1 when all are). */
     worstPeers: (family: SessionFamily): string => {
       const [up, all] = [peerSeries(family, 'sum'), peerSeries(family, 'count')];
@@ -61,13 +60,13 @@ export function bgpBfdQueries(cfg: MixinConfig) {
     sessionState: [
       `min by (${bySession}) (${required(chosenHosts.bgp('bgp_session_up'), 'BGP session state')})`,
       'or',
-      `min by (${bySession}) (1 - (${inTrouble(sessionProblemRecords.bgpDown)}))`,
+      `min by (${bySession}) (1 - (${inTrouble(records.bgp.sessionsDown.name)}))`,
     ].join('\n'),
     /** Nodes with their session to each peer up: the 25 peers with the fewest in the range. */
     fewestEstablished: stableTopk(25, peerSeries('bgp_session_up', 'sum'), byPeer, 'bottomk'),
     /** State changes per session over the flap window: the 20 with the most in the range. */
     stateChanges: mostTroubled(20, changesRecord),
-    bfdDownEvents: mostTroubled(20, sessionProblemRecords.bfdDownEvents),
+    bfdDownEvents: mostTroubled(20, records.bgp.bfdDownEvents.name),
     /** A prefix gauge per peer, summed over nodes: the 25 peers with the most in the range. */
     prefixes: (suffix: string): string => stableTopk(25, peerSeries(suffix, 'sum'), byPeer),
     /** A message counter's rate per peer over all nodes: the k busiest peers of the range. */

@@ -1,11 +1,8 @@
 import { componentsForModes, k8sClients, type Component } from '../../mixin/catalogue.js';
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import type { Query } from '../../mixin/promql/query.js';
-import { announcedIpsRecord } from '../../rules/announcements.js';
-import { sessionRecords } from '../../rules/bgp.js';
-import { k8sErrorRatioRecord } from '../../rules/k8s-client.js';
+import { records } from '../../rules/index.js';
 import { countableCapacity } from '../../rules/pool-capacity.js';
-import { poolRecords } from '../../rules/pools.js';
 
 /** Grafana widens this to at least four scrape intervals, so a rate never sees fewer than two samples. */
 export const rate = (selector: string): string => `rate(${selector}[$__rate_interval])`;
@@ -56,26 +53,16 @@ export const componentTitles: Readonly<Record<Component, string>> = {
  */
 export const hostMatcher = 'instance=~"(${host})(:[0-9]+)?"';
 
-/**
- * Recorded series of rules/*.ts the dashboards read: one series per pool, family or cluster
- * instead of one per controller pod, session or speaker. (A test checks each name is recorded.)
- */
-export const records = {
-  ...poolRecords,
-  bgpSessionsUp: sessionRecords.bgp_session_up.up,
-  bgpSessions: sessionRecords.bgp_session_up.all,
-  bfdSessionsUp: sessionRecords.bfd_session_up.up,
-  bfdSessions: sessionRecords.bfd_session_up.all,
-  announcedIps: announcedIpsRecord,
-  k8sErrorRatio: k8sErrorRatioRecord,
-} as const;
+/** Recorded series (rules/index.ts): one series per pool, peer or cluster instead of one per pod, session or speaker. */
+export { records };
 
 /**
  * Per-pool (or, with a `family` matcher, per pool and family) usage over the recorded series.
  * Capacities MetalLB cannot count (an IPv6 /64 reports MaxInt64) are left out, as in the alerts.
  */
 export function poolExpressions(q: Query, by: 'pool' | 'family', ...extra: string[]) {
-  const [total, inUse, usage] = by === 'pool' ? [records.poolTotal, records.poolInUse, records.poolUsage] : [records.familyTotal, records.familyInUse, records.familyUsage];
+  const { pools } = records;
+  const [total, inUse, usage] = by === 'pool' ? [pools.poolTotal, pools.poolInUse, pools.poolUsage] : [pools.familyTotal, pools.familyInUse, pools.familyUsage];
   const capacity = countableCapacity(q.scoped(total, ...extra));
   const used = q.scoped(inUse, ...extra);
   return {

@@ -4,8 +4,6 @@ import { Query } from '../../mixin/promql/query.js';
 import { either, hostMatcher, k8sClientComponents, rate, records, scrapedComponents } from '../common/queries.js';
 import { chosen, speakerAddresses } from '../common/selection.js';
 import { targetsUpShare } from '../common/targets-up.js';
-import { k8sClientProblemRecords } from '../../rules/k8s-client.js';
-import { componentRecords } from '../../rules/components.js';
 
 /**
  * "All" nodes is `.*`, which matches the empty value of a label a series lacks; a chosen address
@@ -48,24 +46,24 @@ export function componentsQueries(cfg: MixinConfig) {
     targetsUp: (c: Component): string => targetsUpShare(q, c),
     targetsDown: (c: Component): string => `count(${q.metric('up', c)} == 0) or vector(0)`,
     targetsUpCount: (c: Component): string => `sum(${q.metric('up', c)})`,
-    podsOnStaleConfig: (c: Component): string => `count(${inTrouble(k8sClientProblemRecords.configStale, c)}) or vector(0)`,
-    podsWithoutConfig: (c: Component): string => `count(${inTrouble(k8sClientProblemRecords.configNotLoaded, c)}) or vector(0)`,
+    podsOnStaleConfig: (c: Component): string => `count(${inTrouble(records.k8sClient.configStale.name, c)}) or vector(0)`,
+    podsWithoutConfig: (c: Component): string => `count(${inTrouble(records.k8sClient.configNotLoaded.name, c)}) or vector(0)`,
     /** One row per pod with a configuration problem, the problem in a `problem` label. */
-    configProblems: `${configProblem(k8sClientProblemRecords.configStale, 'stale configuration')} or ${configProblem(k8sClientProblemRecords.configNotLoaded, 'configuration never loaded')}`,
+    configProblems: `${configProblem(records.k8sClient.configStale.name, 'stale configuration')} or ${configProblem(records.k8sClient.configNotLoaded.name, 'configuration never loaded')}`,
     objectUpdates: (c: Component): string => `sum(${rate(q.metric(k8sClientMetric(c, 'updates_total'), c))})`,
     /** Per job over all its pods (a recording rule). */
-    updateErrorRatio: `max by (${q.by('namespace', 'job')}) (${q.scoped(records.k8sErrorRatio)})`,
-    apiRequestsByCode: `sum by (${q.by('code')}) (${recorded(componentRecords.apiRequests)})`,
+    updateErrorRatio: `max by (${q.by('namespace', 'job')}) (${q.scoped(records.k8sClient.jobUpdateErrorRatio)})`,
+    apiRequestsByCode: `sum by (${q.by('code')}) (${recorded(records.components.apiRequests.name)})`,
     /** The 20 pods with the largest share of failed updates (the alert's record keeps only pods with failures). */
-    podsWhoseUpdatesFail: `topk(20, ${q.scoped(k8sClientProblemRecords.updateErrorRatio)} > 0)`,
-    reconciles: `topk(20, sum by (${q.by('controller', 'result')}) (${recorded(componentRecords.reconciles)}))`,
-    reconcileErrors: `topk(20, sum by (${q.by('controller')}) (${recorded(componentRecords.reconcileErrors)}))`,
-    reconcileDurationP99: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${recorded(componentRecords.reconcileDuration)}))`,
-    queueDepth: `topk(20, sum by (${q.by('name')}) (${recorded(componentRecords.queueDepth)}))`,
-    queueAdds: `topk(10, sum by (${q.by('name')}) (${recorded(componentRecords.queueAdds)}))`,
-    queueRetries: `topk(10, sum by (${q.by('name')}) (${recorded(componentRecords.queueRetries)}))`,
-    cpu: perPod(componentRecords.cpu, 'process_cpu_seconds_total', rate),
-    memory: perPod(componentRecords.memory, 'process_resident_memory_bytes'),
-    goroutines: perPod(componentRecords.goroutines, 'go_goroutines'),
+    podsWhoseUpdatesFail: `topk(20, ${q.scoped(records.k8sClient.podUpdateErrorRatio)} > 0)`,
+    reconciles: `topk(20, sum by (${q.by('controller', 'result')}) (${recorded(records.components.reconciles.name)}))`,
+    reconcileErrors: `topk(20, sum by (${q.by('controller')}) (${recorded(records.components.reconcileErrors.name)}))`,
+    reconcileDurationP99: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${recorded(records.components.reconcileDuration.name)}))`,
+    queueDepth: `topk(20, sum by (${q.by('name')}) (${recorded(records.components.queueDepth.name)}))`,
+    queueAdds: `topk(10, sum by (${q.by('name')}) (${recorded(records.components.queueAdds.name)}))`,
+    queueRetries: `topk(10, sum by (${q.by('name')}) (${recorded(records.components.queueRetries.name)}))`,
+    cpu: perPod(records.components.cpu.name, 'process_cpu_seconds_total', rate),
+    memory: perPod(records.components.memory.name, 'process_resident_memory_bytes'),
+    goroutines: perPod(records.components.goroutines.name, 'go_goroutines'),
   };
 }

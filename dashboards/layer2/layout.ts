@@ -99,7 +99,7 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
             description: `Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address. ${everyService}`,
             unit: 'pps',
             min: 0,
-            targets: [{ expr: queries.busiest(20, 'metallb_layer2_gratuitous_sent'), legend: '{{instance}}' }],
+            targets: [{ expr: queries.busiest(20, 'gratuitous'), legend: '{{instance}}' }],
           }),
           cell(12, 8, timeseries, {
             title: 'Addresses with two announcers',
@@ -125,7 +125,7 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
             unit: 'pps',
             min: 0,
             targets: [
-              { expr: queries.busiest(25, 'metallb_layer2_requests_received'), legend: '{{instance}} requests' },
+              { expr: queries.busiest(25, 'requests'), legend: '{{instance}} requests' },
               { expr: queries.responsesOfBusiest(25), legend: '{{instance}} responses' },
             ],
           }),

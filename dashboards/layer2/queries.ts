@@ -2,8 +2,6 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
 import { hostMatcher, oneLine, records } from '../common/queries.js';
 import { chosen, keepRanked, overRange, stableTopk } from '../common/selection.js';
-import { duplicateAnnouncersRecord } from '../../rules/announcements.js';
-import { layer2RateRecord, type Layer2Counter } from '../../rules/layer2.js';
 
 const serviceFilter = 'service=~"$service"';
 const layer2 = 'protocol="layer2"';
@@ -13,6 +11,9 @@ const layer2 = 'protocol="layer2"';
  * carry the speaker's `instance` (the node's address: speakers use the host network), so the node
  * filter applies to each on its own, with no join between them at every step of a range query.
  */
+/** The layer 2 counters recorded per speaker (rules/layer2.ts). */
+export type Layer2Counter = keyof typeof records.layer2;
+
 export function layer2Queries(cfg: MixinConfig) {
   const q = Query.forDashboard(cfg);
   const bySpeaker = q.by('instance');
@@ -20,11 +21,11 @@ export function layer2Queries(cfg: MixinConfig) {
   // the BGP series grow with nodes x services (the overview counts them through a recording rule).
   const announced = (...extra: string[]) => q.metric('metallb_speaker_announced', undefined, layer2, hostMatcher, serviceFilter, ...extra);
   /** A recorded ARP/NDP rate of the speakers of the selected nodes. */
-  const recorded = (counter: Layer2Counter) => q.scoped(layer2RateRecord(counter), hostMatcher);
+  const recorded = (counter: Layer2Counter) => q.scoped(records.layer2[counter], hostMatcher);
   const rows = (...extra: string[]) => `count by (${q.by('service', 'ip', 'protocol', 'node')}) (${announced(...extra)})`;
   /** Nodes announcing each selected address: above 1 is a conflict. */
   const announcers = `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced()}))`;
-  const [requests, responses] = [recorded('metallb_layer2_requests_received'), recorded('metallb_layer2_responses_sent')];
+  const [requests, responses] = [recorded('requests'), recorded('responses')];
 
   return {
     variables: {
@@ -32,7 +33,7 @@ export function layer2Queries(cfg: MixinConfig) {
       service: oneLine(`label_values(${q.metric('metallb_speaker_announced', undefined, layer2, hostMatcher)}, service)`),
     },
     /** All addresses of the cluster, per protocol, whatever the filters (a recording rule). */
-    addressesAnnounced: `sum by (${q.by('protocol')}) (${q.scoped(records.announcedIps)})`,
+    addressesAnnounced: `sum by (${q.by('protocol')}) (${q.scoped(records.announcements.announcedIps)})`,
     layer2Addresses: `count(count by (${q.by('ip')}) (${announced()}))`,
     addressesWithTwoAnnouncers: `count(count by (${q.by('ip')}) (${announced()}) > 1)`,
     announcingNodes: `count(count by (${q.by('node')}) (${announced()}))`,
@@ -49,7 +50,7 @@ export function layer2Queries(cfg: MixinConfig) {
         `topk(${defaultRows}, ${rows()} * on (${q.by('ip')}) group_left () ${announcers})`,
       ].join('\n'),
     /** All addresses of the cluster with more than one announcer (a recording rule). */
-    duplicateAnnouncers: `${q.scoped(duplicateAnnouncersRecord)} > 1`,
+    duplicateAnnouncers: `${q.scoped(records.announcements.duplicateLayer2Announcers)} > 1`,
     /** The k speakers with the highest rate of a counter anywhere in the range. */
     busiest: (k: number, counter: Layer2Counter): string => stableTopk(k, recorded(counter), bySpeaker),
     /** Responses of the k speakers with the most requests in the range (the speakers `busiest` requests show). */

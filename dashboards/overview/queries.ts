@@ -3,8 +3,6 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
 import { poolExpressions, records } from '../common/queries.js';
 import { targetsUpShare } from '../common/targets-up.js';
-import { k8sClientProblemRecords } from '../../rules/k8s-client.js';
-import { speakersMissingRecord } from '../../rules/components.js';
 
 /** Sessions established, configured and down, over every node and peer. */
 export interface SessionCounts {
@@ -35,21 +33,21 @@ export function overviewQueries(cfg: MixinConfig) {
     firingAlerts: `count(${firing})`,
     /** Instances firing, per alert and severity. */
     firingByAlert: `count by (${q.by('alertname', 'severity')}) (${firing})`,
-    podsOnStaleConfig: podsInTrouble(k8sClientProblemRecords.configStale),
-    podsWithoutConfig: podsInTrouble(k8sClientProblemRecords.configNotLoaded),
+    podsOnStaleConfig: podsInTrouble(records.k8sClient.configStale.name),
+    podsWithoutConfig: podsInTrouble(records.k8sClient.configNotLoaded.name),
     // The record MetalLBSpeakersMissing reads: the same nodes, without joining every node and pod again.
-    nodesWithoutSpeaker: `count(${q.scoped(speakersMissingRecord)} > 0)`,
+    nodesWithoutSpeaker: `count(${q.scoped(records.components.speakersMissing)} > 0)`,
     /** Undefined when no enabled BGP mode has the family (BFD in native mode). */
     sessions: {
-      BGP: sessions('bgp_session_up', records.bgpSessionsUp, records.bgpSessions),
-      BFD: sessions('bfd_session_up', records.bfdSessionsUp, records.bfdSessions),
+      BGP: sessions('bgp_session_up', records.bgp.sessionsUp.name, records.bgp.sessions.name),
+      BFD: sessions('bfd_session_up', records.bgp.bfdSessionsUp.name, records.bgp.bfdSessions.name),
     },
-    addressesAnnounced: `sum by (${q.by('protocol')}) (${q.scoped(records.announcedIps)})`,
+    addressesAnnounced: `sum by (${q.by('protocol')}) (${q.scoped(records.announcements.announcedIps)})`,
     /** The 20 fullest pools, in percent. */
     fullestPools: `topk(20, ${pools.usagePercent})`,
     /** In percent, over the pools with a countable capacity. */
-    usageOfAllPools: `100 * sum(${pools.inUse} and ${pools.capacity}) / sum(${q.scoped(records.clusterCapacity)})`,
-    addressesInUse: `sum(${q.scoped(records.clusterInUse)})`,
-    usableAddresses: `sum(${q.scoped(records.clusterCapacity)})`,
+    usageOfAllPools: `100 * sum(${pools.inUse} and ${pools.capacity}) / sum(${q.scoped(records.pools.clusterCapacity)})`,
+    addressesInUse: `sum(${q.scoped(records.pools.clusterInUse)})`,
+    usableAddresses: `sum(${q.scoped(records.pools.clusterCapacity)})`,
   };
 }

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childExprs } from '../promql/inspect.js';
 import type { ParsedExpr } from '../promql/parse.js';
+import { isHeartbeat } from '../promql/problems.js';
 
 /**
  * What an expression can show, given what each of its selectors finds:
@@ -39,7 +40,8 @@ function binaryOperator(node: SyntaxNode): string | undefined {
   return undefined;
 }
 
-const isZero = (expr: string, node: SyntaxNode | undefined) => node?.name === 'NumberDurationLiteral' && Number(expr.slice(node.from, node.to)) === 0;
+const numberValue = (expr: string, node: SyntaxNode | undefined) =>
+  node?.name === 'NumberDurationLiteral' ? Number(expr.slice(node.from, node.to)) : undefined;
 
 /**
  * Fold per-selector verdicts up the PromQL tree. `selectorState` answers for each VectorSelector
@@ -61,10 +63,10 @@ export function liveness(parsed: ParsedExpr, selectorState: (node: SyntaxNode) =
         const l = left ? visit(left) : constant;
         const r = right ? visit(right) : constant;
         const op = binaryOperator(node);
-        // `x * 0` keeps x's labels and none of its data: the per-cluster heartbeat of the
-        // problem-only records (`problems or group by (cluster) (up) * 0`). It proves the rule
-        // runs, not that the problem it records can ever be seen.
-        if (op === 'Mul' && (isZero(parsed.expr, left) || isZero(parsed.expr, right))) return constant;
+        // A problem record's heartbeat (mixin/promql/problems.ts) keeps the labels of its
+        // cluster series and none of its data: it proves the rule runs, not that the problem it
+        // records can ever be seen.
+        if (isHeartbeat(op, numberValue(parsed.expr, right))) return constant;
         if (op === 'Or') return any([l, r]);
         // `a unless b` works without b's series where b is optional (n/a), but a blind b never
         // filters anything: `up unless up{wrong job} == 1` fires forever, the seed's bug.

@@ -1,5 +1,6 @@
 import { bgpFamilies, bgpSources, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
+import { clusterSeries, type ClusterSeries } from './problems.js';
 
 /**
  * Turns one source's selector of a BGP/BFD family into its expression. `family(suffix)` is the
@@ -52,12 +53,11 @@ export class Query {
   }
 
   /**
-   * `group by (cluster) (expr) * 0`: the 0 per cluster that problem-only records add, so a healthy
-   * cluster shows the rule evaluates (their readers keep values above 0, and the doctor counts
-   * this part as constant, not as a sign the problem can be seen).
+   * `group by (cluster) (expr)` (or `sum`, ...): one series per cluster where `expr` has any, the
+   * clusters a problem record's heartbeat covers (mixin/promql/problems.ts).
    */
-  zeroPerCluster(expr: string): string {
-    return `group by (${this.by()}) (${expr}) * 0`;
+  perCluster(expr: string, aggregation: 'group' | 'sum' = 'group'): ClusterSeries {
+    return clusterSeries(`${aggregation} by (${this.by()}) (${expr})`);
   }
 
   /** `{<component selector>, <scope>, <filters>, <extra>}` */
@@ -86,7 +86,8 @@ export class Query {
    * `name{<scope>, <extra>}` for a series no component selector applies to: recorded series (the
    * rule aggregated the job away) and Prometheus's own `ALERTS`.
    */
-  scoped(name: string, ...extra: string[]): string {
+  scoped(series: string | { readonly name: string }, ...extra: string[]): string {
+    const name = typeof series === 'string' ? series : series.name;
     return `${name}{${[...this.scopeMatchers, ...extra].join(', ')}}`;
   }
 
