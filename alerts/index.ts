@@ -12,5 +12,13 @@ import { poolAlerts } from '../rules/pools.js';
  * MetalLBBGPSessionDown in rules/bgp.ts); its descriptions share the phrases of alerts/templates.ts.
  */
 export function alertGroups(cfg: MixinConfig): AlertGroupDefinition[] {
-  return [poolAlerts(cfg), configAlerts(cfg), k8sClientAlerts(cfg), bgpAlerts(cfg), bfdAlerts(cfg), announcementAlerts(cfg), componentAlerts(cfg)];
+  return [
+    poolAlerts(cfg),
+    configAlerts(cfg),
+    k8sClientAlerts(cfg),
+    bgpAlerts(cfg),
+    bfdAlerts(cfg),
+    announcementAlerts(cfg),
+    componentAlerts(cfg),
+  ];
 }

@@ -50,7 +50,8 @@ export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opt
   if (check.lint.length > 0) throw new BuildError(`${check.lint.length} lint finding(s); out/ left untouched`, check.lint);
   if (!check.promtoolChecked && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
   const rejected = check.promtool;
-  if (rejected.length > 0) throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
+  if (rejected.length > 0)
+    throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
   replaceOutDir(outDir, files);
   return { mixin, files, promtoolChecked: check.promtoolChecked };
 }

@@ -27,7 +27,10 @@ const duplicateLayer2Announcers = defineRecord({
   kind: 'problems',
   readBy: ['MetalLBL2DuplicateAnnouncer', 'metallb-layer2/Addresses with two announcers'],
   expr: (q) =>
-    problemRecord(`count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced(q, 'protocol="layer2"')})) > 1`, q.perCluster(announcedIps.name)),
+    problemRecord(
+      `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced(q, 'protocol="layer2"')})) > 1`,
+      q.perCluster(announcedIps.name),
+    ),
 });
 
 /**

@@ -43,7 +43,8 @@ const perPeer: readonly [suffix: string, op: PeerOp, panels: readonly string[]][
   ['bfd_session_down_events', 'rate5m', []],
 ];
 
-const peerName = (suffix: string, op: PeerOp) => `cluster_peer_vrf:metallb_${op === 'rate5m' ? suffix.replace(/_total$/, '') : suffix}:${op}`;
+const peerName = (suffix: string, op: PeerOp) =>
+  `cluster_peer_vrf:metallb_${op === 'rate5m' ? suffix.replace(/_total$/, '') : suffix}:${op}`;
 
 const peerSpecs = new Map<string, RecordSpec>(
   perPeer.map(([suffix, op, panels]) => {
@@ -75,12 +76,33 @@ function peer(suffix: string, op: PeerOp): RecordSpec {
 
 /** Sessions up or configured per cluster, summed from the per-peer series rather than from every session again. */
 const perCluster = (name: string, family: 'bgp_session_up' | 'bfd_session_up', op: 'sum' | 'count', readBy: readonly string[]) =>
-  defineRecord({ name, kind: 'aggregate', readBy, expr: (q) => (q.bgp(family) ? `sum by (${q.by()}) (${peer(family, op).name})` : undefined) });
+  defineRecord({
+    name,
+    kind: 'aggregate',
+    readBy,
+    expr: (q) => (q.bgp(family) ? `sum by (${q.by()}) (${peer(family, op).name})` : undefined),
+  });
 
-const sessionsUp = perCluster('cluster:metallb_bgp_session_up:sum', 'bgp_session_up', 'sum', [overview('BGP sessions'), overview('BGP sessions down'), overview('Sessions down')]);
-const sessions = perCluster('cluster:metallb_bgp_session_up:count', 'bgp_session_up', 'count', [overview('BGP sessions'), overview('BGP sessions down'), overview('Sessions down')]);
-const bfdSessionsUp = perCluster('cluster:metallb_bfd_session_up:sum', 'bfd_session_up', 'sum', [overview('BFD sessions'), overview('BFD sessions down'), overview('Sessions down')]);
-const bfdSessions = perCluster('cluster:metallb_bfd_session_up:count', 'bfd_session_up', 'count', [overview('BFD sessions'), overview('BFD sessions down'), overview('Sessions down')]);
+const sessionsUp = perCluster('cluster:metallb_bgp_session_up:sum', 'bgp_session_up', 'sum', [
+  overview('BGP sessions'),
+  overview('BGP sessions down'),
+  overview('Sessions down'),
+]);
+const sessions = perCluster('cluster:metallb_bgp_session_up:count', 'bgp_session_up', 'count', [
+  overview('BGP sessions'),
+  overview('BGP sessions down'),
+  overview('Sessions down'),
+]);
+const bfdSessionsUp = perCluster('cluster:metallb_bfd_session_up:sum', 'bfd_session_up', 'sum', [
+  overview('BFD sessions'),
+  overview('BFD sessions down'),
+  overview('Sessions down'),
+]);
+const bfdSessions = perCluster('cluster:metallb_bfd_session_up:count', 'bfd_session_up', 'count', [
+  overview('BFD sessions'),
+  overview('BFD sessions down'),
+  overview('Sessions down'),
+]);
 
 /**
  * Per-session problems, with every label of the session (pod, instance, peer, vrf, job,
@@ -100,13 +122,19 @@ const sessionProblems = (name: string, suffix: string, clusters: RecordSpec, pro
   });
 
 /** 1 per BGP session down. */
-const sessionsDown = sessionProblems('cluster_pod_peer_vrf:metallb_bgp_session_up:down', 'bgp_session_up', sessions, (s) => `(${s} == bool 0) > 0`, [
-  'MetalLBBGPSessionDown',
-  'MetalLBBGPNoPrefixesAnnounced',
-  'MetalLBBGPPrefixesPending',
-  panel('BGP sessions down'),
-  panel('BGP session state per node and peer'),
-]);
+const sessionsDown = sessionProblems(
+  'cluster_pod_peer_vrf:metallb_bgp_session_up:down',
+  'bgp_session_up',
+  sessions,
+  (s) => `(${s} == bool 0) > 0`,
+  [
+    'MetalLBBGPSessionDown',
+    'MetalLBBGPNoPrefixesAnnounced',
+    'MetalLBBGPPrefixesPending',
+    panel('BGP sessions down'),
+    panel('BGP session state per node and peer'),
+  ],
+);
 
 /**
  * BGP state changes per session over `thresholds.bgpFlapWindow` (named after it, e.g.
@@ -123,22 +151,39 @@ const sessionChanges = (cfg: MixinConfig) =>
   );
 
 /** 1 per BFD session down. */
-const bfdSessionsDown = sessionProblems('cluster_pod_peer_vrf:metallb_bfd_session_up:down', 'bfd_session_up', bfdSessions, (s) => `(${s} == bool 0) > 0`, [
-  'MetalLBBFDSessionDown',
-  panel('BFD sessions down'),
-]);
+const bfdSessionsDown = sessionProblems(
+  'cluster_pod_peer_vrf:metallb_bfd_session_up:down',
+  'bfd_session_up',
+  bfdSessions,
+  (s) => `(${s} == bool 0) > 0`,
+  ['MetalLBBFDSessionDown', panel('BFD sessions down')],
+);
 
 /** BFD down events per session in the last 5 minutes, where there were any. */
-const bfdDownEvents = sessionProblems('cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m', 'bfd_session_down_events', bfdSessions, (s) => `increase(${s}[5m]) > 0`, [
-  panel('BFD session down events'),
-]);
+const bfdDownEvents = sessionProblems(
+  'cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m',
+  'bfd_session_down_events',
+  bfdSessions,
+  (s) => `increase(${s}[5m]) > 0`,
+  [panel('BFD session down events')],
+);
 
 /** BGP and BFD sessions per peer, per cluster, and the sessions in trouble. */
 export const bgp = { peer, sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges, bfdSessionsDown, bfdDownEvents };
 
 export const bgpRecords: RecordGroup = {
   name: 'metallb-bgp-rules',
-  records: (cfg) => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges(cfg), bfdSessionsDown, bfdDownEvents],
+  records: (cfg) => [
+    ...peerSpecs.values(),
+    sessionsUp,
+    sessions,
+    bfdSessionsUp,
+    bfdSessions,
+    sessionsDown,
+    sessionChanges(cfg),
+    bfdSessionsDown,
+    bfdDownEvents,
+  ],
 };
 
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */

@@ -95,24 +95,57 @@ const perJob = (name: string, panelTitle: string, expr: (q: Query) => string): R
 export const components = {
   podsOnNotReadyNodes,
   speakersMissing,
-  reconcileDuration: perJob('cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m', 'Reconcile duration p99', (q) =>
-    `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}`),
-  reconciles: perJob('cluster_job_controller_result:controller_runtime_reconcile:rate5m', 'Reconciles by controller and result', (q) =>
-    `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m)}`),
-  reconcileErrors: perJob('cluster_job_controller:controller_runtime_reconcile_errors:rate5m', 'Reconcile errors by controller', (q) =>
-    `sum by (${q.by('job', 'controller')}) ${across(q, withClient(q), 'controller_runtime_reconcile_errors_total', rate5m)}`),
-  apiRequests: perJob('cluster_job_code:rest_client_requests:rate5m', 'API requests by status code', (q) =>
-    `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m)}`),
-  queueDepth: perJob('cluster_job_name:workqueue_depth:sum', 'Work queue depth', (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_depth')}`),
-  queueAdds: perJob('cluster_job_name:workqueue_adds:rate5m', 'Work queue adds and retries', (q) =>
-    `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_adds_total', rate5m)}`),
-  queueRetries: perJob('cluster_job_name:workqueue_retries:rate5m', 'Work queue adds and retries', (q) =>
-    `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_retries_total', rate5m)}`),
-  cpu: perJob('cluster_job_container:process_cpu_seconds:max_rate5m', 'CPU by pod', (q) =>
-    `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_cpu_seconds_total', rate5m)}`),
-  memory: perJob('cluster_job_container:process_resident_memory_bytes:max', 'Memory by pod', (q) =>
-    `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_resident_memory_bytes')}`),
-  goroutines: perJob('cluster_job_container:go_goroutines:max', 'Goroutines by pod', (q) => `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'go_goroutines')}`),
+  reconcileDuration: perJob(
+    'cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m',
+    'Reconcile duration p99',
+    (q) =>
+      `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}`,
+  ),
+  reconciles: perJob(
+    'cluster_job_controller_result:controller_runtime_reconcile:rate5m',
+    'Reconciles by controller and result',
+    (q) => `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m)}`,
+  ),
+  reconcileErrors: perJob(
+    'cluster_job_controller:controller_runtime_reconcile_errors:rate5m',
+    'Reconcile errors by controller',
+    (q) => `sum by (${q.by('job', 'controller')}) ${across(q, withClient(q), 'controller_runtime_reconcile_errors_total', rate5m)}`,
+  ),
+  apiRequests: perJob(
+    'cluster_job_code:rest_client_requests:rate5m',
+    'API requests by status code',
+    (q) => `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m)}`,
+  ),
+  queueDepth: perJob(
+    'cluster_job_name:workqueue_depth:sum',
+    'Work queue depth',
+    (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_depth')}`,
+  ),
+  queueAdds: perJob(
+    'cluster_job_name:workqueue_adds:rate5m',
+    'Work queue adds and retries',
+    (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_adds_total', rate5m)}`,
+  ),
+  queueRetries: perJob(
+    'cluster_job_name:workqueue_retries:rate5m',
+    'Work queue adds and retries',
+    (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_retries_total', rate5m)}`,
+  ),
+  cpu: perJob(
+    'cluster_job_container:process_cpu_seconds:max_rate5m',
+    'CPU by pod',
+    (q) => `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_cpu_seconds_total', rate5m)}`,
+  ),
+  memory: perJob(
+    'cluster_job_container:process_resident_memory_bytes:max',
+    'Memory by pod',
+    (q) => `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'process_resident_memory_bytes')}`,
+  ),
+  goroutines: perJob(
+    'cluster_job_container:go_goroutines:max',
+    'Goroutines by pod',
+    (q) => `max by (${q.by('job', 'container')}) ${across(q, scraped(q), 'go_goroutines')}`,
+  ),
 };
 
 export const componentRecords: RecordGroup = { name: 'metallb-components-rules', records: () => Object.values(components) };

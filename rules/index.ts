@@ -20,5 +20,7 @@ export const records = { pools, bgp, k8sClient, announcements, layer2, component
  * promtool tests evaluate the recording groups first, with `group_eval_order`).
  */
 export function recordingGroups(cfg: MixinConfig): RuleGroup<RecordingRule>[] {
-  return [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords].map((g) => ruleGroup(g, cfg)).filter((g) => g.rules.length > 0);
+  return [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords]
+    .map((g) => ruleGroup(g, cfg))
+    .filter((g) => g.rules.length > 0);
 }

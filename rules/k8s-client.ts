@@ -33,7 +33,12 @@ const clustersWithController = (q: Query) => q.perCluster(q.metric('up', 'contro
 const configStale = defineRecord({
   name: 'cluster_namespace_pod:metallb_k8s_client_config_stale_bool:stale',
   kind: 'problems',
-  readBy: ['MetalLBConfigStale', 'metallb-components/Pods on a stale configuration', 'metallb-components/Pods with a configuration problem', 'metallb-overview/Pods on a stale configuration'],
+  readBy: [
+    'MetalLBConfigStale',
+    'metallb-components/Pods on a stale configuration',
+    'metallb-components/Pods with a configuration problem',
+    'metallb-overview/Pods on a stale configuration',
+  ],
   expr: (q) => problemRecord(podsWhere(q, 'config_stale_bool', 1), clustersWithController(q)),
 });
 
@@ -41,7 +46,12 @@ const configStale = defineRecord({
 const configNotLoaded = defineRecord({
   name: 'cluster_namespace_pod:metallb_k8s_client_config_loaded_bool:not_loaded',
   kind: 'problems',
-  readBy: ['MetalLBConfigNotLoaded', 'metallb-components/Pods without a configuration', 'metallb-components/Pods with a configuration problem', 'metallb-overview/Pods without a configuration'],
+  readBy: [
+    'MetalLBConfigNotLoaded',
+    'metallb-components/Pods without a configuration',
+    'metallb-components/Pods with a configuration problem',
+    'metallb-overview/Pods without a configuration',
+  ],
   expr: (q) => problemRecord(podsWhere(q, 'config_loaded_bool', 0), clustersWithController(q)),
 });
 
@@ -52,7 +62,12 @@ const podUpdateErrorRatio = defineRecord({
   readBy: ['MetalLBK8sClientErrorsHigh', 'metallb-components/Pods whose updates fail'],
   expr: (q) =>
     problemRecord(
-      anyOf(k8sClientCounters.map(({ component, updates, errors }) => `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`)),
+      anyOf(
+        k8sClientCounters.map(
+          ({ component, updates, errors }) =>
+            `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`,
+        ),
+      ),
       clustersWithController(q),
     ),
 });

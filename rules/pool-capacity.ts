@@ -15,10 +15,22 @@ interface FamilyGauges {
   readonly inUse: string;
 }
 
-const ipv4: FamilyGauges = { family: 'ipv4', total: 'metallb_allocator_ipv4_addresses_total', inUse: 'metallb_allocator_ipv4_addresses_in_use_total' };
-const ipv6: FamilyGauges = { family: 'ipv6', total: 'metallb_allocator_ipv6_addresses_total', inUse: 'metallb_allocator_ipv6_addresses_in_use_total' };
+const ipv4: FamilyGauges = {
+  family: 'ipv4',
+  total: 'metallb_allocator_ipv4_addresses_total',
+  inUse: 'metallb_allocator_ipv4_addresses_in_use_total',
+};
+const ipv6: FamilyGauges = {
+  family: 'ipv6',
+  total: 'metallb_allocator_ipv6_addresses_total',
+  inUse: 'metallb_allocator_ipv6_addresses_in_use_total',
+};
 /** Older MetalLB has only the combined gauges; their series get `family="all"`. */
-const combined: FamilyGauges = { family: 'all', total: 'metallb_allocator_addresses_total', inUse: 'metallb_allocator_addresses_in_use_total' };
+const combined: FamilyGauges = {
+  family: 'all',
+  total: 'metallb_allocator_addresses_total',
+  inUse: 'metallb_allocator_addresses_in_use_total',
+};
 
 /**
  * Builds the per-pool PromQL shared by the pool alerts and recording rules. Every series is
@@ -50,7 +62,11 @@ export class PoolCapacity {
     const tagged = (expr: string, family: string) => `label_replace(${expr}, "family", "${family}", "", "")`;
     // MetalLB >= 0.14 sets all six per-family gauges for every pool: the IPv4 total tells them apart.
     const fallback = `${this.pool(combined[kind])} unless on (${this.q.by('pool')}) ${this.pool(ipv4.total)}`;
-    const parts = [tagged(this.pool(ipv4[kind]), ipv4.family), tagged(this.pool(ipv6[kind]), ipv6.family), tagged(fallback, combined.family)];
+    const parts = [
+      tagged(this.pool(ipv4[kind]), ipv4.family),
+      tagged(this.pool(ipv6[kind]), ipv6.family),
+      tagged(fallback, combined.family),
+    ];
     return `(\n  ${parts.join('\n  or\n  ')}\n)`;
   }
 

@@ -16,19 +16,38 @@ export const pools = {
   poolTotal: defineRecord({
     name: 'cluster_pool:metallb_allocator_addresses_total:max',
     kind: 'aggregate',
-    readBy: [poolsPanel('Usable addresses'), poolsPanel('Fewest free addresses'), poolsPanel('Pools by usage'), poolsPanel('Free addresses by pool'), poolsPanel('Usable addresses by pool'), 'metallb-overview/Usage of all pools'],
+    readBy: [
+      poolsPanel('Usable addresses'),
+      poolsPanel('Fewest free addresses'),
+      poolsPanel('Pools by usage'),
+      poolsPanel('Free addresses by pool'),
+      poolsPanel('Usable addresses by pool'),
+      'metallb-overview/Usage of all pools',
+    ],
     expr: (q) => new PoolCapacity(q).pool('metallb_allocator_addresses_total'),
   }),
   poolInUse: defineRecord({
     name: 'cluster_pool:metallb_allocator_addresses_in_use_total:max',
     kind: 'aggregate',
-    readBy: [poolsPanel('Addresses in use'), poolsPanel('Fewest free addresses'), poolsPanel('Pools by usage'), poolsPanel('Free addresses by pool'), poolsPanel('Addresses in use by pool'), 'metallb-overview/Usage of all pools'],
+    readBy: [
+      poolsPanel('Addresses in use'),
+      poolsPanel('Fewest free addresses'),
+      poolsPanel('Pools by usage'),
+      poolsPanel('Free addresses by pool'),
+      poolsPanel('Addresses in use by pool'),
+      'metallb-overview/Usage of all pools',
+    ],
     expr: (q) => new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total'),
   }),
   poolUsage: defineRecord({
     name: 'cluster_pool:metallb_allocator_addresses_in_use:ratio',
     kind: 'aggregate',
-    readBy: [poolsPanel('Highest pool usage'), poolsPanel('Pools by usage'), poolsPanel('Usage by pool'), 'metallb-overview/Pools by usage'],
+    readBy: [
+      poolsPanel('Highest pool usage'),
+      poolsPanel('Pools by usage'),
+      poolsPanel('Usage by pool'),
+      'metallb-overview/Pools by usage',
+    ],
     expr: (q): string => `${pools.poolInUse.name} / on (${q.by('pool')}) ${countableCapacity(pools.poolTotal.name)}`,
   }),
   familyTotal: defineRecord({
@@ -47,7 +66,8 @@ export const pools = {
     name: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
     kind: 'aggregate',
     readBy: [poolsPanel('IPv4 usage by pool'), poolsPanel('IPv6 usage by pool'), poolsPanel('Addresses per IP family')],
-    expr: (q): string => `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
+    expr: (q): string =>
+      `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
   }),
   clusterInUse: defineRecord({
     name: 'cluster:metallb_allocator_addresses_in_use_total:sum',

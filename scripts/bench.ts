@@ -43,7 +43,11 @@ const program = new Command('bench')
   .option('--build-runs <n>', 'runs of each build-speed command', positiveInt, 5)
   .option('--no-build-speed', 'skip the build-speed part')
   .option('--seed <dir>', 'the seed alerts, rules and dashboard', '../shared/seed')
-  .option('--out <file>', 'where to write the report (relative to the repository); the default one also updates the README\'s summary', defaultOut)
+  .option(
+    '--out <file>',
+    "where to write the report (relative to the repository); the default one also updates the README's summary",
+    defaultOut,
+  )
   .option('--work-dir <dir>', 'scratch space for the generated data', tmpdir())
   .option('--keep', 'keep the generated data and TSDB')
   .parse();
@@ -170,9 +174,14 @@ async function main(): Promise<void> {
   const target = runs.find((r) => r.size === targetSize);
   if (target) {
     const v = verdicts(target, panelSeriesLimit);
-    if (v.alerts) console.log(`alerts at ${targetSize} nodes: ${v.alerts.pass ? 'pass' : 'FAIL'} (ours/seed ${(v.alerts.ours / v.alerts.seed).toFixed(2)})`);
+    if (v.alerts)
+      console.log(
+        `alerts at ${targetSize} nodes: ${v.alerts.pass ? 'pass' : 'FAIL'} (ours/seed ${(v.alerts.ours / v.alerts.seed).toFixed(2)})`,
+      );
     for (const d of v.dashboards) console.log(`${d.file}: ${d.pass ? 'pass' : 'FAIL'} (ours/seed ${d.ratio.toFixed(2)}, target <= 0.5)`);
-    console.log(`panels over ${panelSeriesLimit} series: ${v.panelsOverLimit.length === 0 ? 'none' : v.panelsOverLimit.map((p) => `${p.file} / ${p.panel} (${p.series})`).join('; ')}`);
+    console.log(
+      `panels over ${panelSeriesLimit} series: ${v.panelsOverLimit.length === 0 ? 'none' : v.panelsOverLimit.map((p) => `${p.file} / ${p.panel} (${p.series})`).join('; ')}`,
+    );
   }
   console.log(`report written to ${opts.out}`);
 }

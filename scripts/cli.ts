@@ -29,7 +29,10 @@ const configOption = () => new Option('-c, --config <file>', 'YAML or JSON file 
 const outOption = () => new Option('-o, --out <dir>', 'output directory').default('out');
 
 const formatOption = () =>
-  new Option('-f, --format <formats...>', `outputs to write, overriding outputs.formats of the config (default: ${defaultFormats.join(' ')})`).choices(formatNames);
+  new Option(
+    '-f, --format <formats...>',
+    `outputs to write, overriding outputs.formats of the config (default: ${defaultFormats.join(' ')})`,
+  ).choices(formatNames);
 
 const formatsHelp = `\nFormats (--format) and the files each writes under --out:\n${outputFormats.map((f) => `  ${f.name.padEnd(20)}${f.files}`).join('\n')}\n`;
 
@@ -67,7 +70,11 @@ program
   .action((opts: { config?: string; out: string; format?: OutputFormat[] }) => {
     const { files } = generate(config(opts.config, opts.format));
     const diff = compareTree(opts.out, files);
-    const stale = [...diff.missing.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.extra.map((f) => `extra    ${f}`)];
+    const stale = [
+      ...diff.missing.map((f) => `missing  ${f}`),
+      ...diff.changed.map((f) => `changed  ${f}`),
+      ...diff.extra.map((f) => `extra    ${f}`),
+    ];
     if (stale.length > 0) {
       console.error(`${opts.out}/ is stale; run npm run build:\n  ${stale.join('\n  ')}`);
       process.exitCode = 1;
@@ -90,7 +97,9 @@ program
       console.error(`${findings.length} finding(s)`);
       process.exitCode = 1;
     } else {
-      console.log(`lint: no findings (${check.expressions} expressions parsed and linted in ${check.lintMs} ms; promtool check rules ${check.promtoolChecked ? 'passed' : 'skipped: promtool not found'})`);
+      console.log(
+        `lint: no findings (${check.expressions} expressions parsed and linted in ${check.lintMs} ms; promtool check rules ${check.promtoolChecked ? 'passed' : 'skipped: promtool not found'})`,
+      );
     }
   });
 
@@ -106,7 +115,9 @@ program
       return;
     }
     const fixed = buildOnlyFields.map((f) => `// ${f.path} is a build option (${f.why}): build out/ with --config for it.`).join('\n');
-    process.stdout.write(`// _config for out/mixin.libsonnet, from ${opts.config ?? 'the defaults'}.\n${fixed}\n${renderConfigOverride(cfg)}`);
+    process.stdout.write(
+      `// _config for out/mixin.libsonnet, from ${opts.config ?? 'the defaults'}.\n${fixed}\n${renderConfigOverride(cfg)}`,
+    );
   });
 
 registerDoctor(program);

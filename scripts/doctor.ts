@@ -42,8 +42,10 @@ function fileContents(what: string): (file: string) => string {
 function bearerToken(file: string): string {
   const token = fileContents('bearer token file')(file).replace(/\r?\n$/, '');
   if (token === '') throw new InvalidArgumentError(`the bearer token file ${file} is empty`);
-  if (/[\r\n]/.test(token)) throw new InvalidArgumentError(`the bearer token file ${file} holds more than one line: it must hold the token alone`);
-  if (/[\s\u0000-\u001f\u007f]/.test(token)) throw new InvalidArgumentError(`the bearer token file ${file} holds spaces or control characters: it must hold the token alone`);
+  if (/[\r\n]/.test(token))
+    throw new InvalidArgumentError(`the bearer token file ${file} holds more than one line: it must hold the token alone`);
+  if (/[\s\u0000-\u001f\u007f]/.test(token))
+    throw new InvalidArgumentError(`the bearer token file ${file} holds spaces or control characters: it must hold the token alone`);
   return token;
 }
 
@@ -117,8 +119,11 @@ async function doctor(flags: DoctorFlags): Promise<number> {
       writeConfigFix(flags.writeConfig, result.fix, flags.force ?? false);
       writtenTo = flags.writeConfig;
     }
-    process.stdout.write(flags.json ? `${printableJson(JSON.stringify(toJson(result, writtenTo), null, 2))}\n` : renderText(result, writtenTo));
-    if (flags.writeConfig !== undefined && !result.fix) error(`nothing written to ${flags.writeConfig}: no MetalLB series to build a config from`);
+    process.stdout.write(
+      flags.json ? `${printableJson(JSON.stringify(toJson(result, writtenTo), null, 2))}\n` : renderText(result, writtenTo),
+    );
+    if (flags.writeConfig !== undefined && !result.fix)
+      error(`nothing written to ${flags.writeConfig}: no MetalLB series to build a config from`);
     return result.exitCode;
   } catch (err) {
     done();
@@ -129,7 +134,8 @@ async function doctor(flags: DoctorFlags): Promise<number> {
     if (!(err instanceof PrometheusUnreachable || err instanceof PrometheusApiError)) throw err;
     const kind = err instanceof PrometheusUnreachable ? err.kind : 'api-error';
     const reason = scrubSecrets(err.message, urlSecrets(flags.prometheus));
-    if (flags.json) process.stdout.write(`${printableJson(JSON.stringify({ prometheus, exitCode: 2, error: { kind, reason } }, null, 2))}\n`);
+    if (flags.json)
+      process.stdout.write(`${printableJson(JSON.stringify({ prometheus, exitCode: 2, error: { kind, reason } }, null, 2))}\n`);
     error(`cannot query Prometheus at ${prometheus}: ${reason}`);
     return 2;
   }
@@ -148,7 +154,10 @@ export function registerDoctor(program: Command): void {
     .addOption(new Option('-c, --config <file>', 'YAML or JSON config to check (default: the defaults)'))
     .option('--cluster <name>', 'check only the series of this cluster (value of the cluster label)')
     .option('--json', 'print the report as JSON (for CI)')
-    .option('--write-config <file>', 'write the minimal config that fixes what is blind to this YAML file; an existing file only if the doctor wrote it')
+    .option(
+      '--write-config <file>',
+      'write the minimal config that fixes what is blind to this YAML file; an existing file only if the doctor wrote it',
+    )
     .option('--force', 'with --write-config: replace the file even if the doctor did not write it')
     .option('--bearer-token-file <file>', 'send the token in this file as a bearer token (one trailing newline is ignored)', bearerToken)
     .option('--ca-file <file>', 'PEM CA bundle to verify the Prometheus certificate', fileContents('CA file'))

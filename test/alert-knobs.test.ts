@@ -12,7 +12,8 @@ import { issuesOf } from './helpers/config.js';
 // knobs that only change the output when set are proven here: build with them, then let promtool
 // evaluate the result.
 
-const controller = 'job="metallb-controller-monitor-service",namespace="metallb-system",pod="metallb-controller-6d5f7c9b8-q2w4e",instance="10.244.1.5:9120"';
+const controller =
+  'job="metallb-controller-monitor-service",namespace="metallb-system",pod="metallb-controller-6d5f7c9b8-q2w4e",instance="10.244.1.5:9120"';
 const ksm = 'job="kube-state-metrics",instance="10.244.0.9:8080"';
 
 /** A full pool (IPv4 only) as the allocator reports it. */
@@ -29,8 +30,14 @@ const node = (name: string, speaker: boolean) => [
   { series: `kube_node_status_condition{${ksm},node="${name}",condition="Ready",status="true"}`, values: '1x20' },
   ...(speaker
     ? [
-        { series: `up{job="metallb",namespace="metallb-system",container="speaker",pod="metallb-speaker-${name}",instance="${name}:9120"}`, values: '1x20' },
-        { series: `kube_pod_info{${ksm},namespace="metallb-system",pod="metallb-speaker-${name}",node="${name}",created_by_kind="DaemonSet"}`, values: '1x20' },
+        {
+          series: `up{job="metallb",namespace="metallb-system",container="speaker",pod="metallb-speaker-${name}",instance="${name}:9120"}`,
+          values: '1x20',
+        },
+        {
+          series: `kube_pod_info{${ksm},namespace="metallb-system",pod="metallb-speaker-${name}",node="${name}",created_by_kind="DaemonSet"}`,
+          values: '1x20',
+        },
       ]
     : []),
 ];
@@ -39,7 +46,11 @@ const node = (name: string, speaker: boolean) => [
  * Build with `overrides`, then have promtool check that at 20m exactly `firing` alerts fire (by
  * their labels; ALERTS carries no annotations, which the files under test/promtool/ check).
  */
-function runPromtool(overrides: unknown, inputSeries: object[], firing: Record<string, string>[]): { status: number | null; output: string } {
+function runPromtool(
+  overrides: unknown,
+  inputSeries: object[],
+  firing: Record<string, string>[],
+): { status: number | null; output: string } {
   const { files } = generate(resolveConfig(overrides));
   const dir = tempDir('knobs');
   mkdirSync(join(dir, 'out'));
@@ -87,7 +98,12 @@ describe('alert knobs', () => {
   });
 
   it('alerts.MetalLBSpeakersMissing.nodeMatchers limits the nodes that must run a speaker', () => {
-    const series = [{ series: `up{${controller}}`, values: '1x20' }, ...node('node-a', true), ...node('node-b', false), ...node('gpu-1', false)];
+    const series = [
+      { series: `up{${controller}}`, values: '1x20' },
+      ...node('node-a', true),
+      ...node('node-b', false),
+      ...node('gpu-1', false),
+    ];
     const missing = (n: string) => ({ alertname: 'MetalLBSpeakersMissing', severity: 'warning', node: n });
     const limited = runPromtool({ alerts: { MetalLBSpeakersMissing: { nodeMatchers: 'node!~"gpu-.*"' } } }, series, [missing('node-b')]);
     expect(limited.status, limited.output).toBe(0);
@@ -104,7 +120,12 @@ describe('alert knobs', () => {
       ['critical', '> 0.9'],
     ]);
     expect(usage[0]?.annotations['description']).toContain('above the 70% threshold');
-    expect(rules.find((r) => r.alert === 'MetalLBAddressPoolHeadroomLow')?.expr.trim().endsWith('< 5')).toBe(true);
+    expect(
+      rules
+        .find((r) => r.alert === 'MetalLBAddressPoolHeadroomLow')
+        ?.expr.trim()
+        .endsWith('< 5'),
+    ).toBe(true);
   });
 
   it('rejects a flapping `for` a single flap cannot outlast, and malformed node matchers', () => {

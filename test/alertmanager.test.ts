@@ -42,7 +42,9 @@ const expectedReceiver: Readonly<Record<Severity, string>> = { critical: 'metall
 
 /** Every emitted alert rule's name and severity. */
 function emitted(cfg: MixinConfig): { alert: string; severity: Severity }[] {
-  return generate(cfg).mixin.prometheusAlerts.groups.flatMap((g) => g.rules.map((r) => ({ alert: r.alert, severity: r.labels['severity'] as Severity })));
+  return generate(cfg).mixin.prometheusAlerts.groups.flatMap((g) =>
+    g.rules.map((r) => ({ alert: r.alert, severity: r.labels['severity'] as Severity })),
+  );
 }
 
 describe('Alertmanager files, checked by amtool 0.25', () => {
@@ -77,9 +79,23 @@ describe('Alertmanager files, checked by amtool 0.25', () => {
     }
     expect(new Set(alerts.map((a) => a.severity))).toEqual(new Set(['critical', 'warning']));
     // No default alert is info, but a severity override may make one so.
-    const info = amtool('config', 'routes', 'test', `--config.file=${files.example}`, 'alertname=MetalLBBGPPrefixesPending', 'severity=info');
+    const info = amtool(
+      'config',
+      'routes',
+      'test',
+      `--config.file=${files.example}`,
+      'alertname=MetalLBBGPPrefixesPending',
+      'severity=info',
+    );
     expect(info.stdout.trim()).toBe('metallb-log');
-    const other = amtool('config', 'routes', 'test', `--config.file=${files.example}`, 'alertname=KubePodCrashLooping', 'severity=critical');
+    const other = amtool(
+      'config',
+      'routes',
+      'test',
+      `--config.file=${files.example}`,
+      'alertname=KubePodCrashLooping',
+      'severity=critical',
+    );
     expect(other.stdout.trim()).toBe('default');
     expect(example.receivers.map((r) => r.name).sort()).toEqual(['default', ...Object.values(expectedReceiver)].sort());
   });
@@ -89,20 +105,23 @@ describe('Alertmanager files, checked by amtool 0.25', () => {
     for (const i of inhibitions) for (const a of [...i.source.alerts, ...i.targets.alerts]) expect(known).toContain(a);
 
     const emittedNames = new Set(emitted(cfg).map((a) => a.alert));
-    const named = (rule: InhibitRule) => [...rule.source_matchers, ...rule.target_matchers].flatMap((m) => m.match(/^alertname=~?"(.*)"$/)?.[1]?.split('|') ?? []);
+    const named = (rule: InhibitRule) =>
+      [...rule.source_matchers, ...rule.target_matchers].flatMap((m) => m.match(/^alertname=~?"(.*)"$/)?.[1]?.split('|') ?? []);
     for (const rule of inhibit.inhibit_rules) for (const a of named(rule)) expect(emittedNames).toContain(a);
 
     const source = inhibitions[0]?.source.alerts[0] ?? 'MetalLBAddressPoolExhausted';
     const without = resolveConfig({ alerts: { [source]: { enabled: false } } });
-    const rules = parseYaml(generate(without).files.get('alertmanager/inhibit-rules.yaml') ?? '') as Pick<AlertmanagerConfig, 'inhibit_rules'>;
+    const rules = parseYaml(generate(without).files.get('alertmanager/inhibit-rules.yaml') ?? '') as Pick<
+      AlertmanagerConfig,
+      'inhibit_rules'
+    >;
     for (const rule of rules.inhibit_rules) expect(named(rule)).not.toContain(source);
   });
 
   it('always compares the configured cluster label', () => {
-    const rules = parseYaml(generate(resolveConfig({ clusterLabel: 'k8s_cluster' })).files.get('alertmanager/inhibit-rules.yaml') ?? '') as Pick<
-      AlertmanagerConfig,
-      'inhibit_rules'
-    >;
+    const rules = parseYaml(
+      generate(resolveConfig({ clusterLabel: 'k8s_cluster' })).files.get('alertmanager/inhibit-rules.yaml') ?? '',
+    ) as Pick<AlertmanagerConfig, 'inhibit_rules'>;
     expect(rules.inhibit_rules.length).toBeGreaterThan(0);
     for (const rule of rules.inhibit_rules) expect(rule.equal[0]).toBe('k8s_cluster');
   });
@@ -158,7 +177,9 @@ describe('a real Prometheus sending to a real Alertmanager', () => {
         const inPool = all.filter((a) => pool(a, 'east', 'tenant-a'));
         const critical = inPool.find((a) => a.labels['alertname'] === 'MetalLBAddressPoolExhausted');
         const warnings = inPool.filter((a) => a.labels['severity'] === 'warning');
-        return critical && warnings.length > 0 && warnings.every((w) => w.status.state !== 'unprocessed') ? { critical, warnings, all } : undefined;
+        return critical && warnings.length > 0 && warnings.every((w) => w.status.state !== 'unprocessed')
+          ? { critical, warnings, all }
+          : undefined;
       },
       { timeoutMs: 60_000, what: 'MetalLBAddressPoolExhausted and a warning of pool tenant-a in Alertmanager' },
     );

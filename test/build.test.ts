@@ -53,12 +53,20 @@ describe('build', () => {
     expect([alerts, records, dashboards].every((n) => n > 0)).toBe(true);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`wrote ${dashboards} dashboards, ${alerts} alert rules, ${records} recording rules \\(${[...snapshotTree(out).keys()].filter((p) => p !== '.metallb-mixin-files').length} files\\) to .* in \\d+ ms$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `wrote ${dashboards} dashboards, ${alerts} alert rules, ${records} recording rules \\(${[...snapshotTree(out).keys()].filter((p) => p !== '.metallb-mixin-files').length} files\\) to .* in \\d+ ms$`,
+      ),
+    );
   });
 
   it.each([
     ['a broken YAML file', 'thresholds: [\n', /not valid YAML/],
-    ['warning above critical', 'thresholds:\n  poolUsage:\n    warning: 99\n', /thresholds\.poolUsage\.warning: must be below critical \(95\)/],
+    [
+      'warning above critical',
+      'thresholds:\n  poolUsage:\n    warning: 99\n',
+      /thresholds\.poolUsage\.warning: must be below critical \(95\)/,
+    ],
     ['an invalid selector', 'selectors:\n  speaker: job=metallb\n', /selectors\.speaker: not a valid label matcher list/],
     ['an unknown key', 'dashboards:\n  refrsh: 1m\n', /dashboards\.refrsh: unknown key/],
   ])('rejects %s with a message naming the field and leaves out/ untouched', (_name, yaml, message) => {
@@ -79,7 +87,11 @@ describe('build', () => {
     expect(down?.for).toBe('7m');
     expect(alerts.every((r) => r.labels['team'] === 'network')).toBe(true);
     const disabled = resolveConfig({ alerts: { MetalLBBGPSessionDown: { enabled: false } } });
-    expect(generate(disabled).mixin.prometheusAlerts.groups.flatMap((g) => g.rules).map((r) => r.alert)).not.toContain('MetalLBBGPSessionDown');
+    expect(
+      generate(disabled)
+        .mixin.prometheusAlerts.groups.flatMap((g) => g.rules)
+        .map((r) => r.alert),
+    ).not.toContain('MetalLBBGPSessionDown');
   });
 });
 
@@ -91,15 +103,23 @@ describe('build output for config values with a second meaning', () => {
     const cfg = resolveConfig({ runbookURLPattern: 'https://wiki.example.com/My%20Page/%s' });
     const { files } = generate(cfg);
     const yamlAlerts = alertsOf(files.get('prometheus_alerts.yaml') ?? '');
-    expect(yamlAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe('https://wiki.example.com/My%20Page/metallbbgpsessiondown');
+    expect(yamlAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe(
+      'https://wiki.example.com/My%20Page/metallbbgpsessiondown',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-runbook-'));
     try {
       writeTree(dir, files);
-      const run = spawnSync('jsonnet', ['-J', dir, '-e', '[r for g in (import "mixin.libsonnet").prometheusAlerts.groups for r in g.rules]'], { encoding: 'utf8' });
+      const run = spawnSync(
+        'jsonnet',
+        ['-J', dir, '-e', '[r for g in (import "mixin.libsonnet").prometheusAlerts.groups for r in g.rules]'],
+        { encoding: 'utf8' },
+      );
       expect(run.error, 'jsonnet must be installed (scripts/ensure-tools.sh)').toBeUndefined();
       expect(run.status, run.stderr).toBe(0);
       const jsonnetAlerts = JSON.parse(run.stdout) as Alert[];
-      expect(jsonnetAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe('https://wiki.example.com/My%20Page/metallbbgpsessiondown');
+      expect(jsonnetAlerts.find((a) => a.alert === 'MetalLBBGPSessionDown')?.annotations['runbook_url']).toBe(
+        'https://wiki.example.com/My%20Page/metallbbgpsessiondown',
+      );
       expect(jsonnetAlerts.map((a) => a.annotations['runbook_url'])).toEqual(yamlAlerts.map((a) => a.annotations['runbook_url']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -110,10 +130,14 @@ describe('build output for config values with a second meaning', () => {
     const values = { a: 'yes', b: 'no', c: 'on', d: 'off', e: 'true', f: '1', g: 'y', h: 'N', i: '010' };
     const cfg = resolveConfig({ outputs: { monitors: { labels: values }, dashboardConfigMaps: { labels: { grafana_dashboard: 'yes' } } } });
     const { files } = generate(cfg);
-    const monitors = parseAllDocuments(files.get('kubernetes/monitors/metallb-0.16.yaml') ?? '', { version: '1.1' }).map((d) => d.toJS() as { kind: string; metadata: { labels?: unknown } });
+    const monitors = parseAllDocuments(files.get('kubernetes/monitors/metallb-0.16.yaml') ?? '', { version: '1.1' }).map(
+      (d) => d.toJS() as { kind: string; metadata: { labels?: unknown } },
+    );
     const serviceMonitor = monitors.find((o) => o.kind === 'ServiceMonitor');
     expect(serviceMonitor?.metadata.labels).toEqual({ a: 'yes', b: 'no', c: 'on', d: 'off', e: 'true', f: '1', g: 'y', h: 'N', i: '010' });
-    const configMap = parseYaml(files.get('kubernetes/dashboards/metallb-overview.yaml') ?? '', { version: '1.1' }) as { metadata: { labels: unknown } };
+    const configMap = parseYaml(files.get('kubernetes/dashboards/metallb-overview.yaml') ?? '', { version: '1.1' }) as {
+      metadata: { labels: unknown };
+    };
     expect(configMap.metadata.labels).toEqual({ grafana_dashboard: 'yes' });
     expect(files.get('kubernetes/dashboards/metallb-overview.yaml')).toContain('grafana_dashboard: "yes"');
   });
@@ -122,14 +146,20 @@ describe('build output for config values with a second meaning', () => {
     const a = resolveConfig({
       alertLabels: { team: 'network', tier: 'infra' },
       outputs: {
-        monitors: { labels: { release: 'kps', team: 'network' }, podSelectors: { speaker: { 'app.kubernetes.io/name': 'metallb', 'app.kubernetes.io/component': 'speaker' } } },
+        monitors: {
+          labels: { release: 'kps', team: 'network' },
+          podSelectors: { speaker: { 'app.kubernetes.io/name': 'metallb', 'app.kubernetes.io/component': 'speaker' } },
+        },
         dashboardConfigMaps: { annotations: { grafana_folder: 'MetalLB', owner: 'network' } },
       },
     });
     const b = resolveConfig({
       outputs: {
         dashboardConfigMaps: { annotations: { owner: 'network', grafana_folder: 'MetalLB' } },
-        monitors: { podSelectors: { speaker: { 'app.kubernetes.io/component': 'speaker', 'app.kubernetes.io/name': 'metallb' } }, labels: { team: 'network', release: 'kps' } },
+        monitors: {
+          podSelectors: { speaker: { 'app.kubernetes.io/component': 'speaker', 'app.kubernetes.io/name': 'metallb' } },
+          labels: { team: 'network', release: 'kps' },
+        },
       },
       alertLabels: { tier: 'infra', team: 'network' },
     });
@@ -143,6 +173,9 @@ describe('build output for config values with a second meaning', () => {
     const cfg = resolveConfig({ alerts: { MetalLBBGPSessionDown: { severity: 'warning' } } });
     const alerts = alertsOf(generate(cfg).files.get('prometheus_alerts.yaml') ?? '');
     expect(alerts.filter((a) => a.alert === 'MetalLBBGPSessionDown').map((a) => a.labels['severity'])).toEqual(['warning']);
-    expect(alerts.filter((a) => a.alert === 'MetalLBAddressPoolUsageHigh').map((a) => a.labels['severity'])).toEqual(['warning', 'critical']);
+    expect(alerts.filter((a) => a.alert === 'MetalLBAddressPoolUsageHigh').map((a) => a.labels['severity'])).toEqual([
+      'warning',
+      'critical',
+    ]);
   });
 });

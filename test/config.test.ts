@@ -27,11 +27,17 @@ describe('config', () => {
       ['kustomize: frr-k8s', { job: 'frr-k8s-metrics-service', container: 'frr-metrics' }, 'frrK8s'],
     ];
     for (const [what, labels, component] of targets) {
-      expect(components.filter((c) => matches(selectorMatchers(cfg, c), labels)), what).toEqual([component]);
+      expect(
+        components.filter((c) => matches(selectorMatchers(cfg, c), labels)),
+        what,
+      ).toEqual([component]);
     }
     // The job regexes are anchored: names that merely contain a MetalLB job belong to nobody.
     for (const job of ['controller-monitor-service-old', 'xmetallb', 'frr-k8s-monitor-service-legacy']) {
-      expect(components.filter((c) => matches(selectorMatchers(cfg, c), { job, container: 'controller' })), job).toEqual([]);
+      expect(
+        components.filter((c) => matches(selectorMatchers(cfg, c), { job, container: 'controller' })),
+        job,
+      ).toEqual([]);
     }
     expect(cfg.bgp.modes).toEqual(['native', 'frr', 'frr-k8s', 'frr-k8s-relabelled']);
   });
@@ -60,16 +66,24 @@ describe('config', () => {
 
   it('rejects wrong types and malformed durations', () => {
     expect(issuesOf({ showMultiCluster: 'yes' })).toEqual(['showMultiCluster: must be boolean']);
-    expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '5 minutes' } } })[0]).toMatch(/^alerts\.MetalLBBGPSessionDown\.for: not a Prometheus duration/);
+    expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '5 minutes' } } })[0]).toMatch(
+      /^alerts\.MetalLBBGPSessionDown\.for: not a Prometheus duration/,
+    );
     expect(issuesOf({ clusterLabel: 'my-cluster' })[0]).toMatch(/^clusterLabel: must match/);
-    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })[0]).toMatch(/^pools\.exclude\.0: \(unclosed: not a valid RE2 regular expression/);
+    expect(issuesOf({ pools: { exclude: ['(unclosed'] } })[0]).toMatch(
+      /^pools\.exclude\.0: \(unclosed: not a valid RE2 regular expression/,
+    );
   });
 
   it('rejects regexes Prometheus (RE2) would refuse, in pools and selectors', () => {
-    expect(issuesOf({ pools: { exclude: ['(?=full)'] } })).toEqual(["pools.exclude.0: (?=full): not a valid RE2 regular expression (Prometheus's syntax): invalid or unsupported Perl syntax: `(?=`"]);
-    expect(issuesOf({ pools: { exclude: ['(a)\\1'] } })).toEqual(["pools.exclude.0: (a)\\1: not a valid RE2 regular expression (Prometheus's syntax): invalid escape sequence: `\\1`"]);
+    expect(issuesOf({ pools: { exclude: ['(?=full)'] } })).toEqual([
+      "pools.exclude.0: (?=full): not a valid RE2 regular expression (Prometheus's syntax): invalid or unsupported Perl syntax: `(?=`",
+    ]);
+    expect(issuesOf({ pools: { exclude: ['(a)\\1'] } })).toEqual([
+      "pools.exclude.0: (a)\\1: not a valid RE2 regular expression (Prometheus's syntax): invalid escape sequence: `\\1`",
+    ]);
     expect(issuesOf({ selectors: { speaker: 'job=~"(?!x)speaker"' } })).toEqual([
-      "selectors.speaker: job=~\"(?!x)speaker\": not a valid RE2 regular expression (Prometheus's syntax): invalid or unsupported Perl syntax: `(?!`",
+      'selectors.speaker: job=~"(?!x)speaker": not a valid RE2 regular expression (Prometheus\'s syntax): invalid or unsupported Perl syntax: `(?!`',
     ]);
     expect(issuesOf({ pools: { exclude: ['static-.*', 'lab[0-9]+'] } })).toEqual([]);
   });
@@ -101,11 +115,20 @@ describe('config values that would silently change what the rules mean', () => {
 
   it('follows clusterLabel: the old cluster label is free, the new one is taken', () => {
     expect(issuesOf({ clusterLabel: 'k8s_cluster', alertLabels: { cluster: 'eu-1' } })).toEqual([]);
-    expect(issuesOf({ clusterLabel: 'k8s_cluster', alertLabels: { k8s_cluster: 'eu-1' } })[0]).toMatch(/^alertLabels\.k8s_cluster: "k8s_cluster" is the cluster label/);
+    expect(issuesOf({ clusterLabel: 'k8s_cluster', alertLabels: { k8s_cluster: 'eu-1' } })[0]).toMatch(
+      /^alertLabels\.k8s_cluster: "k8s_cluster" is the cluster label/,
+    );
   });
 
   it('refuses alert label values that change at every evaluation, and keeps label templates', () => {
-    for (const value of ['{{ $value }}', '{{ $value | humanizePercentage }}', 'v$value', '{{ humanize .Value }}', '{{ with query "up" }}x{{ end }}', '{{ pool']) {
+    for (const value of [
+      '{{ $value }}',
+      '{{ $value | humanizePercentage }}',
+      'v$value',
+      '{{ humanize .Value }}',
+      '{{ with query "up" }}x{{ end }}',
+      '{{ pool',
+    ]) {
       expect(issuesOf({ alertLabels: { team: value } }), value).toHaveLength(1);
       expect(issuesOf({ alertLabels: { team: value } })[0], value).toMatch(/^alertLabels\.team: /);
     }
@@ -131,36 +154,52 @@ describe('config values that would silently change what the rules mean', () => {
     expect(issuesOf({ pools: { exclude: ['(?i)prod', 'a{1000}', '(?P<n>x)'] } })).toEqual([]);
     expect(issuesOf({ selectors: { speaker: 'job=~"(?i)speaker.*"' } })).toEqual([]);
     expect(issuesOf({ bgp: { nativePeerMatcher: 'peer=~"\\\\u0041"' } })[0]).toMatch(/^bgp\.nativePeerMatcher: /);
-    expect(issuesOf({ alerts: { MetalLBSpeakersMissing: { nodeMatchers: 'node=~"a{1001}"' } } })[0]).toMatch(/^alerts\.MetalLBSpeakersMissing\.nodeMatchers: /);
+    expect(issuesOf({ alerts: { MetalLBSpeakersMissing: { nodeMatchers: 'node=~"a{1001}"' } } })[0]).toMatch(
+      /^alerts\.MetalLBSpeakersMissing\.nodeMatchers: /,
+    );
   });
 
   it('refuses matchers on __name__ in any matcher field', () => {
-    expect(issuesOf({ selectors: { controller: '__name__="up",job="x"' } })).toEqual(['selectors.controller: __name__="up": matchers on __name__ are refused; each query names its own metric']);
+    expect(issuesOf({ selectors: { controller: '__name__="up",job="x"' } })).toEqual([
+      'selectors.controller: __name__="up": matchers on __name__ are refused; each query names its own metric',
+    ]);
     expect(issuesOf({ bgp: { nativePeerMatcher: '__name__=~"metallb_.*"' } })[0]).toMatch(/^bgp\.nativePeerMatcher: __name__/);
-    expect(issuesOf({ alerts: { MetalLBSpeakersMissing: { nodeMatchers: '__name__!=""' } } })[0]).toMatch(/^alerts\.MetalLBSpeakersMissing\.nodeMatchers: __name__/);
+    expect(issuesOf({ alerts: { MetalLBSpeakersMissing: { nodeMatchers: '__name__!=""' } } })[0]).toMatch(
+      /^alerts\.MetalLBSpeakersMissing\.nodeMatchers: __name__/,
+    );
   });
 
   it('refuses durations whose units are out of order or repeated, as Prometheus does', () => {
     for (const bad of ['5m1h', '1h1h', '30s1m', '1ms1s', '']) {
-      expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: bad } } })[0], bad).toMatch(/^alerts\.MetalLBBGPSessionDown\.for: not a Prometheus duration/);
+      expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: bad } } })[0], bad).toMatch(
+        /^alerts\.MetalLBBGPSessionDown\.for: not a Prometheus duration/,
+      );
     }
     expect(issuesOf({ thresholds: { bgpFlapWindow: '15m1h' } })[0]).toMatch(/^thresholds\.bgpFlapWindow: not a Prometheus duration/);
-    expect(issuesOf({ outputs: { monitors: { interval: '30s1m' } } })[0]).toMatch(/^outputs\.monitors\.interval: not a Prometheus duration/);
+    expect(issuesOf({ outputs: { monitors: { interval: '30s1m' } } })[0]).toMatch(
+      /^outputs\.monitors\.interval: not a Prometheus duration/,
+    );
     expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { for: '1h30m' } }, thresholds: { bgpFlapWindow: '1d2h3m4s5ms' } })).toEqual([]);
   });
 
   it('wants exactly one %s in the runbook pattern and takes any other %', () => {
-    expect(issuesOf({ runbookURLPattern: 'https://wiki/%s/%s' })).toEqual(['runbookURLPattern: must contain %s exactly once (where the alert name goes)']);
+    expect(issuesOf({ runbookURLPattern: 'https://wiki/%s/%s' })).toEqual([
+      'runbookURLPattern: must contain %s exactly once (where the alert name goes)',
+    ]);
     expect(issuesOf({ runbookURLPattern: 'https://wiki/My%20Page/%s' })).toEqual([]);
   });
 
   it('names an unknown dashboard in dashboards.uids, and refuses two dashboards with one uid', () => {
-    expect(issuesOf({ dashboards: { uids: { 'metallb-nope.json': 'abc' } } })[0]).toMatch(/^dashboards\.uids\.metallb-nope\.json: no such dashboard; the dashboards are .*metallb-overview\.json/);
+    expect(issuesOf({ dashboards: { uids: { 'metallb-nope.json': 'abc' } } })[0]).toMatch(
+      /^dashboards\.uids\.metallb-nope\.json: no such dashboard; the dashboards are .*metallb-overview\.json/,
+    );
     expect(issuesOf({ dashboards: { uids: { 'metallb-overview.json': 'same', 'metallb-layer2.json': 'same' } } })).toEqual([
       'dashboards.uids.metallb-layer2.json: uid "same" would be shared by metallb-overview.json and metallb-layer2.json; Grafana keeps only one of them',
     ]);
     // An override equal to another dashboard's prefixed uid.
-    expect(issuesOf({ dashboards: { uids: { 'metallb-overview.json': 'metallb-layer2' } } })[0]).toMatch(/^dashboards\.uids\.metallb-overview\.json: uid "metallb-layer2" would be shared/);
+    expect(issuesOf({ dashboards: { uids: { 'metallb-overview.json': 'metallb-layer2' } } })[0]).toMatch(
+      /^dashboards\.uids\.metallb-overview\.json: uid "metallb-layer2" would be shared/,
+    );
     expect(issuesOf({ dashboards: { uidPrefix: 'x-', uids: { 'metallb-overview.json': 'metallb-layer2' } } })).toEqual([]);
   });
 
@@ -168,15 +207,33 @@ describe('config values that would silently change what the rules mean', () => {
     const cases: [unknown, string][] = [
       [{ prometheusRule: { labels: { 'my label': 'x' } } }, 'outputs.prometheusRule.labels.my label: not a valid label key'],
       [{ monitors: { labels: { 'a/b/c': 'x' } } }, 'outputs.monitors.labels.a/b/c: not a valid label key: at most one "/"'],
-      [{ monitors: { labels: { 'Example.COM/team': 'x' } } }, 'outputs.monitors.labels.Example.COM/team: not a valid label key: the prefix'],
+      [
+        { monitors: { labels: { 'Example.COM/team': 'x' } } },
+        'outputs.monitors.labels.Example.COM/team: not a valid label key: the prefix',
+      ],
       [{ monitors: { labels: { '/team': 'x' } } }, 'outputs.monitors.labels./team: not a valid label key: the prefix before "/" is empty'],
-      [{ monitors: { labels: { [`${'a'.repeat(64)}`]: 'x' } } }, `outputs.monitors.labels.${'a'.repeat(64)}: not a valid label key: the name is longer than 63`],
+      [
+        { monitors: { labels: { [`${'a'.repeat(64)}`]: 'x' } } },
+        `outputs.monitors.labels.${'a'.repeat(64)}: not a valid label key: the name is longer than 63`,
+      ],
       [{ dashboardConfigMaps: { labels: { release: 'a'.repeat(64) } } }, 'outputs.dashboardConfigMaps.labels.release: label value'],
-      [{ dashboardConfigMaps: { labels: { release: 'kube prometheus' } } }, 'outputs.dashboardConfigMaps.labels.release: label value "kube prometheus" is invalid'],
+      [
+        { dashboardConfigMaps: { labels: { release: 'kube prometheus' } } },
+        'outputs.dashboardConfigMaps.labels.release: label value "kube prometheus" is invalid',
+      ],
       [{ dashboardConfigMaps: { labels: { release: '-x' } } }, 'outputs.dashboardConfigMaps.labels.release: label value "-x" is invalid'],
-      [{ dashboardConfigMaps: { annotations: { 'grafana folder': 'MetalLB' } } }, 'outputs.dashboardConfigMaps.annotations.grafana folder: not a valid annotation key'],
-      [{ grafanaOperator: { instanceSelector: { dashboards: 'my grafana' } } }, 'outputs.grafanaOperator.instanceSelector.dashboards: label value'],
-      [{ monitors: { podSelectors: { speaker: { 'app.kubernetes.io//name': 'x' } } } }, 'outputs.monitors.podSelectors.speaker.app.kubernetes.io//name: not a valid label key'],
+      [
+        { dashboardConfigMaps: { annotations: { 'grafana folder': 'MetalLB' } } },
+        'outputs.dashboardConfigMaps.annotations.grafana folder: not a valid annotation key',
+      ],
+      [
+        { grafanaOperator: { instanceSelector: { dashboards: 'my grafana' } } },
+        'outputs.grafanaOperator.instanceSelector.dashboards: label value',
+      ],
+      [
+        { monitors: { podSelectors: { speaker: { 'app.kubernetes.io//name': 'x' } } } },
+        'outputs.monitors.podSelectors.speaker.app.kubernetes.io//name: not a valid label key',
+      ],
     ];
     for (const [outputs, message] of cases) {
       const issues = issuesOf({ outputs });
@@ -188,7 +245,7 @@ describe('config values that would silently change what the rules mean', () => {
       issuesOf({
         outputs: {
           monitors: { labels: { 'example.com/Team_Name': 'Net.Work-1', empty: '' } },
-          dashboardConfigMaps: { annotations: { 'Grafana_Folder': 'MetalLB / Network: all of it' } },
+          dashboardConfigMaps: { annotations: { Grafana_Folder: 'MetalLB / Network: all of it' } },
         },
       }),
     ).toEqual([]);
@@ -196,7 +253,9 @@ describe('config values that would silently change what the rules mean', () => {
 
   it('refuses a severity override that would make an alert defined per severity into duplicates', () => {
     expect(issuesOf({ alerts: { MetalLBAddressPoolUsageHigh: { severity: 'warning' } } })).toHaveLength(1);
-    expect(issuesOf({ alerts: { MetalLBAddressPoolUsageHigh: { severity: 'critical' } } })[0]).toMatch(/^alerts\.MetalLBAddressPoolUsageHigh\.severity: MetalLBAddressPoolUsageHigh fires at warning and critical/);
+    expect(issuesOf({ alerts: { MetalLBAddressPoolUsageHigh: { severity: 'critical' } } })[0]).toMatch(
+      /^alerts\.MetalLBAddressPoolUsageHigh\.severity: MetalLBAddressPoolUsageHigh fires at warning and critical/,
+    );
     expect(issuesOf({ alerts: { MetalLBBGPSessionDown: { severity: 'warning' } } })).toEqual([]);
   });
 

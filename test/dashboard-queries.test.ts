@@ -36,14 +36,22 @@ const here = join(import.meta.dirname, 'dashboard-queries');
 const cluster = readFileSync(join(here, 'small-cluster.yaml'), 'utf8');
 const expected = parse(readFileSync(join(here, 'expected.yaml'), 'utf8')) as Record<string, Case[]>;
 const dashboardDir = join(committedOut, 'dashboards');
-const dashboardFiles = readdirSync(dashboardDir).filter((f) => f.endsWith('.json')).sort();
+const dashboardFiles = readdirSync(dashboardDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const dashboards = new Map<string, GrafanaDashboard>(
   dashboardFiles.map((f) => [f, readDashboard(JSON.parse(readFileSync(join(dashboardDir, f), 'utf8')) as DashboardJson)]),
 );
 
 const evalTime = '10m';
 /** Grafana's built-ins as it would set them for a 10-minute range with a 1-minute scrape. */
-const builtins: Readonly<Record<string, string>> = { __range: '10m', __range_s: '600', __rate_interval: '5m', __interval: '1m', __interval_ms: '60000' };
+const builtins: Readonly<Record<string, string>> = {
+  __range: '10m',
+  __range_s: '600',
+  __rate_interval: '5m',
+  __interval: '1m',
+  __interval_ms: '60000',
+};
 const defaultSelection: Readonly<Record<string, string>> = { cluster: 'east' };
 
 /** The one target a case names; an unknown or ambiguous panel title is an error in the case. */
@@ -71,11 +79,22 @@ function expand(dashboard: GrafanaDashboard, expr: string, select: Readonly<Reco
 }
 
 const caseName = (file: string, c: Case) =>
-  `${file} › ${c.panel}${c.type ? ` (${c.type})` : ''} › ${c.refId}${c.select ? ` with ${Object.entries(c.select).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`;
+  `${file} › ${c.panel}${c.type ? ` (${c.type})` : ''} › ${c.refId}${
+    c.select
+      ? ` with ${Object.entries(c.select)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`
+      : ''
+  }`;
 
 /** Every case with its expanded query. */
 const cases = Object.entries(expected).flatMap(([file, list]) =>
-  list.map((c) => ({ name: caseName(file, c), file, c, expr: expand(dashboards.get(file)!, targetOf(file, c).expr, { ...defaultSelection, ...c.select }) })),
+  list.map((c) => ({
+    name: caseName(file, c),
+    file,
+    c,
+    expr: expand(dashboards.get(file)!, targetOf(file, c).expr, { ...defaultSelection, ...c.select }),
+  })),
 );
 
 /** One promtool test file: the cluster, the committed recording rules, and every case's query. */
@@ -120,7 +139,11 @@ describe('dashboard queries on a small cluster, against hand-worked values', () 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('cover every stat and table target of every dashboard', () => {
-    const covered = new Set(cases.filter(({ c }) => c.select === undefined).map(({ file, c }) => `${file} › ${c.panel} (${targetOf(file, c).panel.type ?? ''}) › ${c.refId}`));
+    const covered = new Set(
+      cases
+        .filter(({ c }) => c.select === undefined)
+        .map(({ file, c }) => `${file} › ${c.panel} (${targetOf(file, c).panel.type ?? ''}) › ${c.refId}`),
+    );
     const missing = [...dashboards].flatMap(([file, d]) =>
       queryTargets(d)
         .filter((t) => t.panel.type === 'stat' || t.panel.type === 'table')

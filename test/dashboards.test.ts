@@ -11,8 +11,18 @@ import { nodeText, parsePromQL, type ParsedExpr } from '../mixin/promql/parse.js
 import type { Mixin } from '../mixin/types.js';
 import { grafanaValidator, type GrafanaValidator } from './helpers/grafana-schema.js';
 
-interface GridPos { x: number; y: number; w: number; h: number }
-interface Target { expr: string; legendFormat?: string; datasource?: { type?: string; uid?: string }; refId: string }
+interface GridPos {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+interface Target {
+  expr: string;
+  legendFormat?: string;
+  datasource?: { type?: string; uid?: string };
+  refId: string;
+}
 interface Panel {
   id: number;
   type: string;
@@ -23,10 +33,32 @@ interface Panel {
   targets?: Target[];
   panels?: Panel[];
   options?: Record<string, unknown>;
-  fieldConfig?: { defaults: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] }; custom?: Record<string, unknown> } };
+  fieldConfig?: {
+    defaults: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] }; custom?: Record<string, unknown> };
+  };
 }
-interface Variable { name: string; type: string; label?: string; query: unknown; hide?: number; multi?: boolean; includeAll?: boolean; allValue?: string; refresh?: number; regex?: string; datasource?: { uid?: string } }
-interface Link { title: string; type: string; tags?: string[]; asDropdown?: boolean; includeVars?: boolean; keepTime?: boolean; placement?: string }
+interface Variable {
+  name: string;
+  type: string;
+  label?: string;
+  query: unknown;
+  hide?: number;
+  multi?: boolean;
+  includeAll?: boolean;
+  allValue?: string;
+  refresh?: number;
+  regex?: string;
+  datasource?: { uid?: string };
+}
+interface Link {
+  title: string;
+  type: string;
+  tags?: string[];
+  asDropdown?: boolean;
+  includeVars?: boolean;
+  keepTime?: boolean;
+  placement?: string;
+}
 interface Dashboard {
   id: null;
   uid: string;
@@ -41,7 +73,13 @@ interface Dashboard {
   templating: { list: Variable[] };
 }
 
-const files = ['metallb-address-pools.json', 'metallb-bgp-bfd.json', 'metallb-components.json', 'metallb-layer2.json', 'metallb-overview.json'];
+const files = [
+  'metallb-address-pools.json',
+  'metallb-bgp-bfd.json',
+  'metallb-components.json',
+  'metallb-layer2.json',
+  'metallb-overview.json',
+];
 const dashboardsOf = (mixin: Mixin) => mixin.grafanaDashboards as unknown as Record<string, Dashboard>;
 const build = (cfg: MixinConfig) => dashboardsOf(generate(cfg).mixin);
 const flatPanels = (d: Dashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
@@ -65,7 +103,20 @@ function parsedPanelQueries(mixin: Mixin): Map<string, ParsedExpr> {
 /** What the outermost operation of a query leaves: one aggregated series set, a scalar, or raw per-series data. */
 type Shape = 'aggregated' | 'scalar' | 'per-series';
 
-const operandNames = new Set(['AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr', 'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr']);
+const operandNames = new Set([
+  'AggregateExpr',
+  'BinaryExpr',
+  'FunctionCall',
+  'MatrixSelector',
+  'NumberDurationLiteral',
+  'OffsetExpr',
+  'ParenExpr',
+  'StringLiteral',
+  'SubqueryExpr',
+  'UnaryExpr',
+  'VectorSelector',
+  'StepInvariantExpr',
+]);
 function operands(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = node.firstChild; c; c = c.nextSibling) if (operandNames.has(c.name)) out.push(c);
@@ -108,12 +159,14 @@ function shapeOf(node: SyntaxNode, expr: string, aggregatedRecords: ReadonlySet<
     }
   }
 }
-const topShape = (parsed: ParsedExpr, aggregatedRecords: ReadonlySet<string>) => shapeOf(parsed.tree.topNode.firstChild!, parsed.expr, aggregatedRecords);
+const topShape = (parsed: ParsedExpr, aggregatedRecords: ReadonlySet<string>) =>
+  shapeOf(parsed.tree.topNode.firstChild!, parsed.expr, aggregatedRecords);
 
 /** Our recording rules whose expression is aggregated, in file order so a rule built on another sees it. */
 function aggregatedRecordsOf(mixin: Mixin): Set<string> {
   const out = new Set<string>();
-  for (const r of mixin.prometheusRules.groups.flatMap((g) => g.rules)) if (topShape(parsePromQL(r.expr), out) === 'aggregated') out.add(r.record);
+  for (const r of mixin.prometheusRules.groups.flatMap((g) => g.rules))
+    if (topShape(parsePromQL(r.expr), out) === 'aggregated') out.add(r.record);
   return out;
 }
 
@@ -151,17 +204,36 @@ describe('dashboards', () => {
       const broken = (mutate: (d: Dashboard) => void) => {
         const d = structuredClone(dashboards['metallb-overview.json']!);
         mutate(d);
-        return validator.validate(d).map((p) => `${p.where} ${p.message}`).join('\n');
+        return validator
+          .validate(d)
+          .map((p) => `${p.where} ${p.message}`)
+          .join('\n');
       };
       const first = (d: Dashboard, type: string) => drawn(d).find((p) => p.type === type)!;
-      expect(broken((d) => (first(d, 'stat').options!['colorMode'] = 'rainbow'))).toMatch(/options \/colorMode must be equal to one of the allowed values/);
-      expect(broken((d) => ((first(d, 'timeseries').options!['legend'] as Record<string, unknown>)['placment'] = 'right'))).toMatch(/must NOT have additional properties: placment/);
-      expect(broken((d) => (first(d, 'timeseries').fieldConfig!.defaults.custom!['lineWidth'] = 'thick'))).toMatch(/custom \/lineWidth must be number/);
-      expect(broken((d) => ((first(d, 'stat').targets![0] as unknown as Record<string, unknown>)['exprr'] = 'up'))).toMatch(/targets\[0\] .*additional properties: exprr/);
-      expect(broken((d) => ((first(d, 'stat').gridPos as unknown as Record<string, unknown>)['w'] = '6'))).toMatch(/gridPos\/w must be number/);
-      expect(broken((d) => (first(d, 'stat').options!['colourMode'] = 'value'))).toMatch(/options \/ must NOT have additional properties: colourMode/);
-      expect(broken((d) => ((first(d, 'table').targets![0] as unknown as Record<string, unknown>)['instant'] = 'yes'))).toMatch(/targets\[0\] \/instant must be boolean/);
-      expect(broken((d) => ((first(d, 'stat') as unknown as Record<string, unknown>)['titel'] = 'x'))).toMatch(/\/panels\/\d+ must NOT have additional properties: titel/);
+      expect(broken((d) => (first(d, 'stat').options!['colorMode'] = 'rainbow'))).toMatch(
+        /options \/colorMode must be equal to one of the allowed values/,
+      );
+      expect(broken((d) => ((first(d, 'timeseries').options!['legend'] as Record<string, unknown>)['placment'] = 'right'))).toMatch(
+        /must NOT have additional properties: placment/,
+      );
+      expect(broken((d) => (first(d, 'timeseries').fieldConfig!.defaults.custom!['lineWidth'] = 'thick'))).toMatch(
+        /custom \/lineWidth must be number/,
+      );
+      expect(broken((d) => ((first(d, 'stat').targets![0] as unknown as Record<string, unknown>)['exprr'] = 'up'))).toMatch(
+        /targets\[0\] .*additional properties: exprr/,
+      );
+      expect(broken((d) => ((first(d, 'stat').gridPos as unknown as Record<string, unknown>)['w'] = '6'))).toMatch(
+        /gridPos\/w must be number/,
+      );
+      expect(broken((d) => (first(d, 'stat').options!['colourMode'] = 'value'))).toMatch(
+        /options \/ must NOT have additional properties: colourMode/,
+      );
+      expect(broken((d) => ((first(d, 'table').targets![0] as unknown as Record<string, unknown>)['instant'] = 'yes'))).toMatch(
+        /targets\[0\] \/instant must be boolean/,
+      );
+      expect(broken((d) => ((first(d, 'stat') as unknown as Record<string, unknown>)['titel'] = 'x'))).toMatch(
+        /\/panels\/\d+ must NOT have additional properties: titel/,
+      );
       expect(broken((d) => ((d as unknown as Record<string, unknown>)['__inputs'] = []))).toMatch(/additional properties: __inputs/);
     });
   });
@@ -263,7 +335,10 @@ describe('dashboards', () => {
     });
 
     it('never spells a job or a BGP prefix the config does not produce: modes drop out of the queries', () => {
-      const exprs = (c: MixinConfig) => Object.values(build(c)).flatMap((d) => targetsOf(d).map(({ target }) => target.expr)).join('\n');
+      const exprs = (c: MixinConfig) =>
+        Object.values(build(c))
+          .flatMap((d) => targetsOf(d).map(({ target }) => target.expr))
+          .join('\n');
       const native = exprs(resolveConfig({ bgp: { modes: ['native'] } }));
       // Recorded series (`cluster:metallb_bgp_session_up:sum`) are named after MetalLB's metric in every mode.
       expect(native).not.toMatch(/(?<!:)\b(frrk8s_|metallb_bfd_)/);
@@ -283,10 +358,26 @@ describe('dashboards', () => {
     it('tells an aggregated query from a per-series one', () => {
       const records = aggregatedRecordsOf(mixin);
       const shape = (e: string) => topShape(parsePromQL(e), records);
-      for (const e of ['sum by (cluster) (rate(x[5m]))', 'topk(5, rate(x[5m]))', 'histogram_quantile(0.9, sum by (cluster, le) (rate(x_bucket[5m])))', 'label_replace(count by (cluster) (x), "a", "$1", "b", "(.*)")', 'sum(x) / sum(y) > 0', 'sum(x) or vector(0)', 'cluster:metallb_bgp_session_up:count']) {
+      for (const e of [
+        'sum by (cluster) (rate(x[5m]))',
+        'topk(5, rate(x[5m]))',
+        'histogram_quantile(0.9, sum by (cluster, le) (rate(x_bucket[5m])))',
+        'label_replace(count by (cluster) (x), "a", "$1", "b", "(.*)")',
+        'sum(x) / sum(y) > 0',
+        'sum(x) or vector(0)',
+        'cluster:metallb_bgp_session_up:count',
+      ]) {
         expect(shape(e), e).toBe('aggregated');
       }
-      for (const e of ['rate(x[5m])', 'x', 'rate(x[5m]) > 0', 'sum(x) / y', 'label_replace(rate(x[5m]), "a", "$1", "b", "(.*)")', 'histogram_quantile(0.9, rate(x_bucket[5m]))', 'metallb_bgp_session_up']) {
+      for (const e of [
+        'rate(x[5m])',
+        'x',
+        'rate(x[5m]) > 0',
+        'sum(x) / y',
+        'label_replace(rate(x[5m]), "a", "$1", "b", "(.*)")',
+        'histogram_quantile(0.9, rate(x_bucket[5m]))',
+        'metallb_bgp_session_up',
+      ]) {
         expect(shape(e), e).toBe('per-series');
       }
     });
@@ -318,7 +409,8 @@ describe('dashboards', () => {
         expect(v.allValue, v.name).toMatch(/^\.[+*]$/);
         const inner = /^(?:label_values|query_result)\((.*?)(?:, \w+)?\)$/.exec(String(v.query));
         expect(inner, `${v.name}: ${String(v.query)}`).not.toBeNull();
-        for (const s of selectorsOf(inner![1]!)) expect(s.matchers, v.name).toContainEqual({ label: 'cluster', op: '=', value: '$cluster' });
+        for (const s of selectorsOf(inner![1]!))
+          expect(s.matchers, v.name).toContainEqual({ label: 'cluster', op: '=', value: '$cluster' });
       }
     });
 
@@ -336,7 +428,13 @@ describe('dashboards', () => {
     });
 
     it('shows the cluster variable and takes the data source settings from the config', () => {
-      const d = build(resolveConfig({ showMultiCluster: true, clusterLabel: 'k8s_cluster', dashboards: { datasource: { name: 'Thanos', regex: '/thanos.*/' } } }))['metallb-overview.json']!;
+      const d = build(
+        resolveConfig({
+          showMultiCluster: true,
+          clusterLabel: 'k8s_cluster',
+          dashboards: { datasource: { name: 'Thanos', regex: '/thanos.*/' } },
+        }),
+      )['metallb-overview.json']!;
       expect(d.templating.list[0]).toMatchObject({ regex: '/thanos.*/', current: { text: 'Thanos', value: 'Thanos' } });
       expect(d.templating.list[1]).toMatchObject({ name: 'cluster', hide: 0 });
       expect(String(d.templating.list[1]!.query)).toMatch(/, k8s_cluster\)$/);
@@ -347,19 +445,41 @@ describe('dashboards', () => {
     it('uid, title, tags, time, refresh, timezone, editable and the dashboards link', () => {
       const custom = build(
         resolveConfig({
-          dashboards: { uidPrefix: 'lb-', uids: { 'metallb-layer2.json': 'my-l2' }, titlePrefix: 'LB / ', tags: ['net', 'lb'], refresh: '1m', timezone: 'browser', from: 'now-6h' },
+          dashboards: {
+            uidPrefix: 'lb-',
+            uids: { 'metallb-layer2.json': 'my-l2' },
+            titlePrefix: 'LB / ',
+            tags: ['net', 'lb'],
+            refresh: '1m',
+            timezone: 'browser',
+            from: 'now-6h',
+          },
         }),
       );
-      expect(Object.values(custom).map((d) => d.uid).sort()).toEqual(['lb-address-pools', 'lb-bgp-bfd', 'lb-components', 'lb-overview', 'my-l2']);
+      expect(
+        Object.values(custom)
+          .map((d) => d.uid)
+          .sort(),
+      ).toEqual(['lb-address-pools', 'lb-bgp-bfd', 'lb-components', 'lb-overview', 'my-l2']);
       for (const d of Object.values(custom)) {
         expect(d.title).toMatch(/^LB \/ [A-Z]/);
-        expect(d).toMatchObject({ tags: ['net', 'lb'], refresh: '1m', timezone: 'browser', editable: false, time: { from: 'now-6h', to: 'now' } });
+        expect(d).toMatchObject({
+          tags: ['net', 'lb'],
+          refresh: '1m',
+          timezone: 'browser',
+          editable: false,
+          time: { from: 'now-6h', to: 'now' },
+        });
         expect(d.links).toHaveLength(1);
         expect(d.links[0]).toMatchObject({ type: 'dashboards', tags: ['net', 'lb'], asDropdown: true, includeVars: true, keepTime: true });
         // The SDK's default would move the link into the controls menu (foundation-sdk#1272).
         expect(d.links[0]).not.toHaveProperty('placement');
       }
-      expect(Object.values(dashboards).map((d) => d.title).sort()).toEqual([
+      expect(
+        Object.values(dashboards)
+          .map((d) => d.title)
+          .sort(),
+      ).toEqual([
         'MetalLB / Address pools',
         'MetalLB / BGP and BFD',
         'MetalLB / Components',
@@ -369,11 +489,16 @@ describe('dashboards', () => {
     });
 
     it('rejects a uid override for a dashboard that does not exist', () => {
-      expect(() => resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } })).toThrow(/dashboards\.uids\.metallb-nope\.json: no such dashboard/);
+      expect(() => resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } })).toThrow(
+        /dashboards\.uids\.metallb-nope\.json: no such dashboard/,
+      );
     });
 
     it('pool panels use the alert thresholds', () => {
-      const stepsOf = (d: Dashboard) => drawn(d).filter((p) => p.fieldConfig?.defaults.unit === 'percent').map((p) => p.fieldConfig!.defaults.thresholds!.steps.map((s) => s.value));
+      const stepsOf = (d: Dashboard) =>
+        drawn(d)
+          .filter((p) => p.fieldConfig?.defaults.unit === 'percent')
+          .map((p) => p.fieldConfig!.defaults.thresholds!.steps.map((s) => s.value));
       const pools = build(resolveConfig({ thresholds: { poolUsage: { warning: 60, critical: 70 } } }))['metallb-address-pools.json']!;
       expect(stepsOf(pools).length).toBeGreaterThan(3);
       for (const steps of stepsOf(pools)) expect(steps).toEqual([null, 60, 70]);
@@ -391,13 +516,23 @@ describe('dashboards', () => {
   });
 
   describe('contents', () => {
-    const exprsOf = (file: string) => targetsOf(dashboards[file]!).map(({ target }) => target.expr).join('\n');
+    const exprsOf = (file: string) =>
+      targetsOf(dashboards[file]!)
+        .map(({ target }) => target.expr)
+        .join('\n');
     const titlesOf = (file: string) => drawn(dashboards[file]!).map((p) => p.title);
 
     it('overview: firing MetalLB alerts, pools, sessions, config, targets and announcements', () => {
       const exprs = exprsOf('metallb-overview.json');
       expect(exprs).toContain('ALERTS{cluster="$cluster", alertname=~"MetalLB.*", alertstate="firing"}');
-      for (const m of ['cluster_pool:metallb_allocator_addresses_in_use:ratio', 'cluster:metallb_bgp_session_up:count', 'cluster:metallb_bfd_session_up:sum', 'metallb_k8s_client_config_stale_bool', 'cluster_protocol:metallb_speaker_announced_ips:count', 'up{']) {
+      for (const m of [
+        'cluster_pool:metallb_allocator_addresses_in_use:ratio',
+        'cluster:metallb_bgp_session_up:count',
+        'cluster:metallb_bfd_session_up:sum',
+        'metallb_k8s_client_config_stale_bool',
+        'cluster_protocol:metallb_speaker_announced_ips:count',
+        'up{',
+      ]) {
         expect(exprs).toContain(m);
       }
     });
@@ -407,7 +542,17 @@ describe('dashboards', () => {
       const timeline = drawn(d).find((p) => p.title === 'BGP session state per node and peer')!;
       expect(timeline.type).toBe('state-timeline');
       expect(timeline.targets![0]!.legendFormat).toBe('{{instance}} → {{peer}} {{vrf}}');
-      expect(titlesOf('metallb-bgp-bfd.json')).toEqual(expect.arrayContaining(['Prefixes announced per peer', 'Prefixes received per peer', 'Prefixes pending per peer', 'UPDATE messages', 'KEEPALIVE messages', 'BFD session state by peer', 'BFD session down events']));
+      expect(titlesOf('metallb-bgp-bfd.json')).toEqual(
+        expect.arrayContaining([
+          'Prefixes announced per peer',
+          'Prefixes received per peer',
+          'Prefixes pending per peer',
+          'UPDATE messages',
+          'KEEPALIVE messages',
+          'BFD session state by peer',
+          'BFD session down events',
+        ]),
+      );
       expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'cluster', 'host', 'peer', 'vrf']);
     });
 
@@ -420,7 +565,15 @@ describe('dashboards', () => {
 
     it('components: reconcile and work-queue metrics of controller-runtime, process CPU and memory', () => {
       const exprs = exprsOf('metallb-components.json');
-      for (const m of ['controller_runtime_reconcile:rate5m', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'metallb_k8s_client_updates_total', 'frrk8s_k8s_client_updates_total']) {
+      for (const m of [
+        'controller_runtime_reconcile:rate5m',
+        'controller_runtime_reconcile_time_seconds_bucket',
+        'workqueue_depth',
+        'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'metallb_k8s_client_updates_total',
+        'frrk8s_k8s_client_updates_total',
+      ]) {
         expect(exprs).toContain(m);
       }
     });

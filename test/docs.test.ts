@@ -16,6 +16,8 @@ describe('generated documentation', () => {
 
   it('docs/alerts.md is current (npm run docs)', () => {
     const cfg = defaultConfig();
-    expect(read('docs/alerts.md')).toContain(`<!-- alerts-table:start -->\n${renderAlertsTable(generate(cfg).mixin, cfg)}\n<!-- alerts-table:end -->`);
+    expect(read('docs/alerts.md')).toContain(
+      `<!-- alerts-table:start -->\n${renderAlertsTable(generate(cfg).mixin, cfg)}\n<!-- alerts-table:end -->`,
+    );
   });
 });

@@ -16,9 +16,26 @@ import { runDoctor, type DoctorResult } from '../mixin/doctor/run.js';
 import { synthesizeConfig } from '../mixin/doctor/synthesize.js';
 import { vectorSelectors } from '../mixin/promql/inspect.js';
 import { parsePromQL } from '../mixin/promql/parse.js';
-import { defaultCluster, freePort, MetalLBSimulator, startPrometheus, waitFor, type PrometheusServer, type ScrapeConfig, type SimulatorOptions } from './harness/index.js';
+import {
+  defaultCluster,
+  freePort,
+  MetalLBSimulator,
+  startPrometheus,
+  waitFor,
+  type PrometheusServer,
+  type ScrapeConfig,
+  type SimulatorOptions,
+} from './harness/index.js';
 import { parse as parseYaml } from 'yaml';
-import { controllerPrometheus, emptyPrometheus, runCliAsync, startFake, success, type FakeHandler, type FakePrometheus } from './doctor/fake-prometheus.js';
+import {
+  controllerPrometheus,
+  emptyPrometheus,
+  runCliAsync,
+  startFake,
+  success,
+  type FakeHandler,
+  type FakePrometheus,
+} from './doctor/fake-prometheus.js';
 import { tempDir } from './helpers/temp.js';
 
 /** Liveness of `expr` when the selectors of the metrics named in `states` have that state (others live). */
@@ -96,7 +113,12 @@ test('checked items include nested row panels and label_values variables', () =>
     prometheusRules: { groups: [{ name: 'r', rules: [{ record: 'r:x:sum', expr: 'sum(x)' }] }] },
     grafanaDashboards: {
       'd.json': {
-        templating: { list: [{ type: 'query', name: 'cluster', query: { query: 'label_values(up{job="j"}, cluster)' } }, { type: 'datasource', name: 'ds' }] },
+        templating: {
+          list: [
+            { type: 'query', name: 'cluster', query: { query: 'label_values(up{job="j"}, cluster)' } },
+            { type: 'datasource', name: 'ds' },
+          ],
+        },
         panels: [{ type: 'row', title: 'Row', panels: [{ title: 'Inner', targets: [{ refId: 'A', expr: 'rate(x[5m])' }] }] }],
       },
     },
@@ -234,16 +256,28 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
   test('a timeout and a non-Prometheus answer are unreachable, with the reason', async () => {
     fake = await startFake((path) => (path === '/api/v1/query' ? 'hang' : success([])));
-    await expect(doctorAt(fake.url, { timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout', message: expect.stringContaining('within 0.3 s') });
+    await expect(doctorAt(fake.url, { timeoutMs: 300 })).rejects.toMatchObject({
+      kind: 'timeout',
+      message: expect.stringContaining('within 0.3 s'),
+    });
     await fake.stop();
 
     fake = await startFake(() => ({ status: 200, body: '<html>Grafana</html>', contentType: 'text/html' }));
-    await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'not-prometheus', message: expect.stringContaining('not the Prometheus API') });
+    await expect(doctorAt(fake.url)).rejects.toMatchObject({
+      kind: 'not-prometheus',
+      message: expect.stringContaining('not the Prometheus API'),
+    });
     await fake.stop();
 
     // JSON in the envelope's shape whose data is not: rejected with where, not passed on to the checks.
-    fake = await startFake((path) => (path === '/api/v1/query' ? success({ resultType: 'vector', result: [{ metric: {}, value: 'x' }] }) : success([])));
-    await expect(doctorAt(fake.url)).rejects.toMatchObject({ path: 'api/v1/query', errorType: 'unexpected_response', message: expect.stringContaining('response/0/value must be array') });
+    fake = await startFake((path) =>
+      path === '/api/v1/query' ? success({ resultType: 'vector', result: [{ metric: {}, value: 'x' }] }) : success([]),
+    );
+    await expect(doctorAt(fake.url)).rejects.toMatchObject({
+      path: 'api/v1/query',
+      errorType: 'unexpected_response',
+      message: expect.stringContaining('response/0/value must be array'),
+    });
     await fake.stop();
     fake = undefined;
   });
@@ -261,13 +295,36 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     beforeAll(() => {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
     });
 
     test('a self-signed certificate is a TLS error unless the CA is given or verification is skipped', async () => {
       fake = await startFake(emptyPrometheus(['node']), { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
       await expect(doctorAt(fake.url)).rejects.toMatchObject({ kind: 'tls', message: expect.stringMatching(/self[- ]signed/) });
-      await expect(doctorAt(fake.url, { ca: readFileSync(cert, 'utf8') })).resolves.toMatchObject({ exitCode: 1, problem: expect.stringContaining('no MetalLB series') });
+      await expect(doctorAt(fake.url, { ca: readFileSync(cert, 'utf8') })).resolves.toMatchObject({
+        exitCode: 1,
+        problem: expect.stringContaining('no MetalLB series'),
+      });
       await expect(doctorAt(fake.url, { insecureSkipVerify: true })).resolves.toMatchObject({ exitCode: 1 });
       await fake.stop();
       fake = undefined;
@@ -284,7 +341,9 @@ describe('doctor against a stand-in Prometheus API (failure cases)', () => {
 
 test('what the doctor shows of a URL and of a label value', () => {
   // A token as the user name, query parameters, a fragment; a URL that does not parse.
-  expect(redactUrl('https://tok3n-only@prom.example/prometheus?x=1&token=abc#frag')).toBe('https://***@prom.example/prometheus?x=***&token=***');
+  expect(redactUrl('https://tok3n-only@prom.example/prometheus?x=1&token=abc#frag')).toBe(
+    'https://***@prom.example/prometheus?x=***&token=***',
+  );
   expect(redactUrl('http://u:p@host:99999/?t=v')).toBe('http://***@host:99999/?t=***');
   expect(redactUrl('http://prom.example:9090/')).toBe('http://prom.example:9090/');
   // A bidirectional override, a C1 control, a tab.
@@ -328,7 +387,9 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
     expect(written.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
 
     expect(text.stdout).not.toMatch(controlCharacters);
-    expect(text.stdout).toContain('controller            job="evil\\u000apools:\\u000a  exclude: [".*"]\\u000a\\u001b[31mred\\u001b[0m\\u2028x"');
+    expect(text.stdout).toContain(
+      'controller            job="evil\\u000apools:\\u000a  exclude: [".*"]\\u000a\\u001b[31mred\\u001b[0m\\u2028x"',
+    );
     // The JSON report carries the value exactly, escaped as JSON.
     expect(json.stdout).not.toMatch(controlCharacters);
     const report = JSON.parse(json.stdout) as { facts: { components: Record<string, { job: string }[]> }; fix: { jsonnet: string } };
@@ -342,14 +403,21 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
   test('credentials and a query-string token in --prometheus are sent, and shown nowhere: report, JSON, written config, errors', async () => {
     const basic = `Basic ${Buffer.from('alice-basic:s3cret-pass').toString('base64')}`;
     const fake = await start((path, params, req) => {
-      if (req.headers.authorization !== basic || params.get('token') !== 'q-t0ken-value') return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
+      if (req.headers.authorization !== basic || params.get('token') !== 'q-t0ken-value')
+        return { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' };
       return controllerPrometheus('lb-controller')(path, params, req);
     });
     const port = new URL(fake.url).port;
     const free = await freePort();
     const file = join(tempDir('doctor-credentials'), 'fix.yaml');
     const runs = await Promise.all([
-      runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${port}/?token=q-t0ken-value`, '--write-config', file]),
+      runCliAsync([
+        'doctor',
+        '--prometheus',
+        `http://alice-basic:s3cret-pass@127.0.0.1:${port}/?token=q-t0ken-value`,
+        '--write-config',
+        file,
+      ]),
       runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${port}/?token=q-t0ken-value`, '--json']),
       runCliAsync(['doctor', '--prometheus', `http://alice-basic:s3cret-pass@127.0.0.1:${free}/?token=q-t0ken-value`, '--json']),
       runCliAsync(['doctor', '--prometheus', 'http://alice-basic:s3cret-pass@127.0.0.1:99999/?token=q-t0ken-value']),
@@ -359,9 +427,17 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
     expect(text?.status, text?.stderr).toBe(1);
     expect(text?.stdout).toContain(`metallb-mixin doctor: http://***@127.0.0.1:${port}/?token=*** (config: defaults)`);
     expect(JSON.parse(json?.stdout ?? '')).toMatchObject({ prometheus: `http://***@127.0.0.1:${port}/?token=***` });
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(`# metallb-mixin config written by \`metallb-mixin doctor\` from http://***@127.0.0.1:${port}/?token=***.`);
-    expect(JSON.parse(refused?.stdout ?? '')).toMatchObject({ prometheus: `http://***@127.0.0.1:${free}/?token=***`, exitCode: 2, error: { kind: 'connection-refused' } });
-    expect(refused?.stderr).toContain(`\nmetallb-mixin doctor: cannot query Prometheus at http://***@127.0.0.1:${free}/?token=***: connection refused by 127.0.0.1:${free}: is Prometheus listening there?\n`);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(
+      `# metallb-mixin config written by \`metallb-mixin doctor\` from http://***@127.0.0.1:${port}/?token=***.`,
+    );
+    expect(JSON.parse(refused?.stdout ?? '')).toMatchObject({
+      prometheus: `http://***@127.0.0.1:${free}/?token=***`,
+      exitCode: 2,
+      error: { kind: 'connection-refused' },
+    });
+    expect(refused?.stderr).toContain(
+      `\nmetallb-mixin doctor: cannot query Prometheus at http://***@127.0.0.1:${free}/?token=***: connection refused by 127.0.0.1:${free}: is Prometheus listening there?\n`,
+    );
     expect(notAUrl?.status).toBe(2);
     expect(notAUrl?.stderr).toContain('not a URL: http://***@127.0.0.1:99999/?token=***');
     expect(denied?.status).toBe(2);
@@ -373,16 +449,24 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
   test('an endless, slow answer ends at the request deadline, however steadily bytes arrive', async () => {
     const fake = await start(() => ({ stream: { chunkBytes: 1024, everyMs: 50, limitBytes: 16 * 1024 * 1024 } }));
     const started = Date.now();
-    await expect(doctorIn(fake.url, { timeoutMs: 1_000 })).rejects.toMatchObject({ kind: 'timeout', message: `no complete answer from ${new URL(fake.url).host} within 1 s (raise --timeout)` });
+    await expect(doctorIn(fake.url, { timeoutMs: 1_000 })).rejects.toMatchObject({
+      kind: 'timeout',
+      message: `no complete answer from ${new URL(fake.url).host} within 1 s (raise --timeout)`,
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 20_000);
 
   test('an endless, fast answer is cut at the size cap: 64 MiB by default, with a one-line error', async () => {
     const fake = await start(() => ({ stream: { chunkBytes: 64 * 1024, everyMs: 0, limitBytes: 256 * 1024 * 1024 } }));
-    await expect(doctorIn(fake.url, { maxResponseBytes: 1024 * 1024 })).rejects.toMatchObject({ kind: 'too-large', message: expect.stringContaining('is larger than 1 MiB: refused') });
+    await expect(doctorIn(fake.url, { maxResponseBytes: 1024 * 1024 })).rejects.toMatchObject({
+      kind: 'too-large',
+      message: expect.stringContaining('is larger than 1 MiB: refused'),
+    });
     const run = await runCliAsync(['doctor', '--prometheus', fake.url]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/\nmetallb-mixin doctor: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+\/: the answer of 127\.0\.0\.1:\d+ to api\/v1\/query is larger than 64 MiB: refused [^\n]*\n$/);
+    expect(run.stderr).toMatch(
+      /\nmetallb-mixin doctor: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+\/: the answer of 127\.0\.0\.1:\d+ to api\/v1\/query is larger than 64 MiB: refused [^\n]*\n$/,
+    );
   }, 60_000);
 
   test('--timeout is the deadline of the whole run: answers that each come in time still end the run when it passes', async () => {
@@ -401,15 +485,21 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
 
   test('a bearer token file: one trailing line break is dropped; a second line, or nothing, is refused with the file named', async () => {
     const fake = await start((path, params, req) =>
-      req.headers.authorization === 'Bearer s3cret' ? controllerPrometheus('lb-controller')(path, params, req) : { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' },
+      req.headers.authorization === 'Bearer s3cret'
+        ? controllerPrometheus('lb-controller')(path, params, req)
+        : { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' },
     );
     const dir = tempDir('doctor-tokens');
     const files = { crlf: 's3cret\r\n', twoLines: 's3cret\nsecond\n', empty: '\n' };
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-    const [crlf, twoLines, empty] = await Promise.all(Object.keys(files).map((name) => runCliAsync(['doctor', '--prometheus', fake.url, '--bearer-token-file', join(dir, name)])));
+    const [crlf, twoLines, empty] = await Promise.all(
+      Object.keys(files).map((name) => runCliAsync(['doctor', '--prometheus', fake.url, '--bearer-token-file', join(dir, name)])),
+    );
     expect(crlf?.status, crlf?.stderr).toBe(1);
     expect(twoLines?.status).toBe(2);
-    expect(twoLines?.stderr).toContain(`the bearer token file ${join(dir, 'twoLines')} holds more than one line: it must hold the token alone`);
+    expect(twoLines?.stderr).toContain(
+      `the bearer token file ${join(dir, 'twoLines')} holds more than one line: it must hold the token alone`,
+    );
     expect(empty?.status).toBe(2);
     expect(empty?.stderr).toContain(`the bearer token file ${join(dir, 'empty')} is empty`);
     for (const run of [twoLines, empty]) noStackTrace(run?.stderr ?? '');
@@ -437,7 +527,9 @@ describe('doctor facing what a Prometheus or a user may hand it', () => {
     writeFileSync(mine, 'thresholds:\n  bgpFlaps: 4\n');
     const refused = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', mine]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toBe(`metallb-mixin doctor: refusing to overwrite ${mine}: it exists and was not written by metallb-mixin doctor (pass --force to replace it)\n`);
+    expect(refused.stderr).toBe(
+      `metallb-mixin doctor: refusing to overwrite ${mine}: it exists and was not written by metallb-mixin doctor (pass --force to replace it)\n`,
+    );
     expect(readFileSync(mine, 'utf8')).toBe('thresholds:\n  bgpFlaps: 4\n');
 
     const forced = await runCliAsync(['doctor', '--prometheus', fake.url, '--write-config', mine, '--force']);
@@ -502,11 +594,16 @@ function jobsOf(result: DoctorResult, component: Component): string[] {
 }
 
 const names = (items: readonly ItemResult[]) => [...new Set(items.map((i) => i.name))];
-const blindNames = (result: DoctorResult, kind?: string) => names(blindItems(result.check).filter((i) => kind === undefined || i.kind === kind));
+const blindNames = (result: DoctorResult, kind?: string) =>
+  names(blindItems(result.check).filter((i) => kind === undefined || i.kind === kind));
 const naAlerts = (check: CheckResult) => names(check.items.filter((i) => i.state === 'na' && i.kind === 'alert'));
 
 describe('doctor against the real Prometheus scraping the simulated MetalLB', () => {
-  const customJobs = { 'metallb-controller-monitor-service': 'lb-controller', metallb: 'lb-speaker', 'metallb-frr-k8s-frr-k8s-monitor-service': 'lb-frr-k8s' };
+  const customJobs = {
+    'metallb-controller-monitor-service': 'lb-controller',
+    metallb: 'lb-speaker',
+    'metallb-frr-k8s-frr-k8s-monitor-service': 'lb-frr-k8s',
+  };
   const scenarios: Record<string, Scenario> = {};
   const started = async (name: string) => {
     const s = scenarios[name];
@@ -523,7 +620,10 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
       ['helm-frr', { install: 'helm', bgpMode: 'frr' }],
       ['multi', { install: 'helm', bgpMode: 'native', clusters: ['east', 'west'] }, (c) => relabelled(c, {}, 'k8s_cluster')],
       ['custom-jobs', { install: 'helm', bgpMode: 'frr-k8s' }, (c) => relabelled(c, customJobs)],
-      ['layer2', { install: 'kustomize', bgpMode: 'native', kubeStateMetrics: false, clusterSpecs: [{ ...defaultCluster('kind'), peers: [] }] }],
+      [
+        'layer2',
+        { install: 'kustomize', bgpMode: 'native', kubeStateMetrics: false, clusterSpecs: [{ ...defaultCluster('kind'), peers: [] }] },
+      ],
     ];
     const results = await Promise.allSettled(specs.map(([, opts, rewrite]) => startScenario(opts, rewrite)));
     results.forEach((r, i) => {
@@ -564,7 +664,9 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(jobsOf(result, 'controller')).toEqual(['controller-monitor-service']);
     expect(jobsOf(result, 'speaker')).toEqual(['speaker-monitor-service']);
     expect(jobsOf(result, 'frrK8s')).toEqual(['frr-k8s-metrics-service']);
-    expect(result.facts.groups.find((g) => g.job === 'frr-k8s-metrics-service' && g.container === 'frr-metrics')?.metrics).toContain('metallb_bgp_session_up');
+    expect(result.facts.groups.find((g) => g.job === 'frr-k8s-metrics-service' && g.container === 'frr-metrics')?.metrics).toContain(
+      'metallb_bgp_session_up',
+    );
     expect(result.facts.bgpModes).toEqual(['frr-k8s-relabelled']);
     expect(blindNames(result)).toEqual([]);
     expect(result.fix?.minimal).toEqual({ bgp: { modes: ['frr-k8s-relabelled'] } });
@@ -576,7 +678,9 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(blindNames(wrong, 'alert')).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBFDSessionDown']));
     const sessionDown = blindItems(wrong.check).find((i) => i.name === 'MetalLBBGPSessionDown');
     expect(sessionDown?.findings.map((f) => f.cause)).toEqual(['bgp-mode']);
-    expect(rootCause(sessionDown?.findings[0]?.detail ?? '')).toBe('bgp.modes has frr-k8s (frrk8s_bgp_*/frrk8s_bfd_* from the frr-k8s), which is not here; the BGP series here are mode frr-k8s-relabelled');
+    expect(rootCause(sessionDown?.findings[0]?.detail ?? '')).toBe(
+      'bgp.modes has frr-k8s (frrk8s_bgp_*/frrk8s_bfd_* from the frr-k8s), which is not here; the BGP series here are mode frr-k8s-relabelled',
+    );
     expect(wrong.recheck && blindItems(wrong.recheck)).toEqual([]);
   });
 
@@ -585,7 +689,10 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     const [speaker] = s.sim.targetsOf('speaker');
     if (!speaker) throw new Error('no speaker target');
     s.sim.setTargetDown(speaker, true);
-    await waitFor(async () => (await s.prom.queryVector(`up{instance="${speaker.labels['instance']}", container="speaker"} == 0`)).length > 0, { what: 'speaker down' });
+    await waitFor(
+      async () => (await s.prom.queryVector(`up{instance="${speaker.labels['instance']}", container="speaker"} == 0`)).length > 0,
+      { what: 'speaker down' },
+    );
     const result = await doctorOn(s);
     expect(jobsOf(result, 'speaker')).toEqual(['metallb']);
     expect(jobsOf(result, 'frrMetrics')).toEqual(['metallb']);
@@ -605,12 +712,16 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     const [controller] = s.sim.targetsOf('controller');
     if (!controller) throw new Error('no controller target');
     s.sim.setTargetDown(controller, true);
-    await waitFor(async () => (await s.prom.queryVector('count(metallb_allocator_addresses_total)')).length === 0, { what: 'controller series stale' });
+    await waitFor(async () => (await s.prom.queryVector('count(metallb_allocator_addresses_total)')).length === 0, {
+      what: 'controller series stale',
+    });
     const down = await doctorOn(s);
     expect(down.exitCode).toBe(1);
     const downCauses = byCause(down.check);
     expect(downCauses.map(([cause]) => cause)).toEqual(['targets-down']);
-    expect(names(downCauses[0]?.[1] ?? [])).toEqual(expect.arrayContaining(['MetalLBAddressPoolExhausted', 'MetalLBAddressPoolHeadroomLow']));
+    expect(names(downCauses[0]?.[1] ?? [])).toEqual(
+      expect.arrayContaining(['MetalLBAddressPoolExhausted', 'MetalLBAddressPoolHeadroomLow']),
+    );
     // The config alerts read controller `or` speakers: the speakers still feed them.
     expect(blindNames(down)).not.toContain('MetalLBConfigStale');
     expect(down.facts.downTargets.map((t) => t.job)).toEqual(['metallb', 'metallb-controller-monitor-service']);
@@ -632,7 +743,9 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(naAlerts(result.recheck ?? result.check)).not.toContain('MetalLBBGPPrefixesPending');
     const bfd = result.check.items.find((i) => i.name === 'MetalLBBFDSessionDown');
     expect(bfd?.state).toBe('na');
-    expect(bfd?.findings.map((f) => rootCause(f.detail))).toContain('only mode frr/frr-k8s/frr-k8s-relabelled emits it; the BGP series here are mode native');
+    expect(bfd?.findings.map((f) => rootCause(f.detail))).toContain(
+      'only mode frr/frr-k8s/frr-k8s-relabelled emits it; the BGP series here are mode native',
+    );
 
     // --cluster narrows every query to one cluster.
     const east = await doctorOn(s, result.fix?.config ?? defaultConfig(), 'east');
@@ -651,7 +764,12 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     const written = join(dir, 'fixed.yaml');
     const run = await runCliAsync(['doctor', '--prometheus', s.prom.url, '--config', userConfig, '--write-config', written, '--json']);
     expect(run.status, run.stderr).toBe(1);
-    const report = JSON.parse(run.stdout) as { facts: { components: Record<string, { job: string }[]> }; check: { blind: { name: string; causes: string[] }[] }; recheck: { blind: unknown[] }; fix: { writtenTo: string } };
+    const report = JSON.parse(run.stdout) as {
+      facts: { components: Record<string, { job: string }[]> };
+      check: { blind: { name: string; causes: string[] }[] };
+      recheck: { blind: unknown[] };
+      fix: { writtenTo: string };
+    };
     expect(report.facts.components['controller']?.map((c) => c.job)).toEqual(['lb-controller']);
     expect(report.facts.components['frrK8s']?.map((c) => c.job)).toEqual(['lb-frr-k8s', 'lb-frr-k8s']);
     const causes = Object.fromEntries(report.check.blind.map((b) => [b.name, b.causes]));
@@ -686,7 +804,9 @@ describe('doctor against the real Prometheus scraping the simulated MetalLB', ()
     expect(blindNames(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
     const na = naAlerts(result.check);
-    expect(na).toEqual(expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBGPNoPrefixesAnnounced', 'MetalLBBFDSessionDown', 'MetalLBSpeakersMissing']));
+    expect(na).toEqual(
+      expect.arrayContaining(['MetalLBBGPSessionDown', 'MetalLBBGPNoPrefixesAnnounced', 'MetalLBBFDSessionDown', 'MetalLBSpeakersMissing']),
+    );
     const sessionDown = result.check.items.find((i) => i.name === 'MetalLBBGPSessionDown');
     expect(sessionDown?.findings.map((f) => rootCause(f.detail))).toContain('no BGP series at all: a layer 2 only cluster');
     // bgp.modes stays as configured: nothing tells which mode a future BGP peer will use.

@@ -48,8 +48,10 @@ const dashboardWindow = 60;
  */
 const emptyWhenHealthy: Readonly<Record<string, string>> = {
   'metallb-overview.json › Firing MetalLB alerts': 'lists the MetalLB alerts firing now (ALERTS); nothing fires in a healthy cluster',
-  'metallb-bgp-bfd.json › BGP session state per node and peer': 'draws the sessions that were down, and every session of the node addresses chosen; none is down in a healthy cluster and none is chosen',
-  'metallb-components.json › Pods with a configuration problem': 'lists pods on a stale or missing configuration; none in a healthy cluster',
+  'metallb-bgp-bfd.json › BGP session state per node and peer':
+    'draws the sessions that were down, and every session of the node addresses chosen; none is down in a healthy cluster and none is chosen',
+  'metallb-components.json › Pods with a configuration problem':
+    'lists pods on a stale or missing configuration; none in a healthy cluster',
 };
 
 function e2eConfig(overrides: Record<string, unknown> = {}): MixinConfig {
@@ -73,8 +75,7 @@ interface ExpectedAlert {
   readonly mentions: readonly string[];
 }
 
-const matches = (labels: Readonly<Record<string, string>>, e: ExpectedAlert) =>
-  Object.entries(e.labels).every(([k, v]) => labels[k] === v);
+const matches = (labels: Readonly<Record<string, string>>, e: ExpectedAlert) => Object.entries(e.labels).every(([k, v]) => labels[k] === v);
 
 const describeExpected = (e: ExpectedAlert) => JSON.stringify(e.labels);
 
@@ -105,18 +106,28 @@ async function assertRulesHealthy(stack: Stack, generated: Generated): Promise<v
   ].sort();
   const groups = await stack.prom.rules();
   expect(groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual(expectedNames);
-  const unhealthy = groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
+  const unhealthy = groups
+    .flatMap((g) => g.rules)
+    .filter((r) => r.health !== 'ok')
+    .map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
   expect(unhealthy).toEqual([]);
 }
 
 /** Each recording rule's output has series, or its inputs belong to a back-end the install does not run. */
-async function assertRecordingRules(stack: Stack, cfg: MixinConfig, generated: Generated, install: string, facts: InstallFacts): Promise<void> {
+async function assertRecordingRules(
+  stack: Stack,
+  cfg: MixinConfig,
+  generated: Generated,
+  install: string,
+  facts: InstallFacts,
+): Promise<void> {
   const end = Date.now() / 1000;
   const problems: string[] = [];
   for (const rule of generated.mixin.prometheusRules.groups.flatMap((g) => g.rules)) {
     let outcome = await checkQuery(stack.prom, rule.record, { cfg, facts, instant: true, end, window: dashboardWindow });
     // The output is empty: classify by the rule's own expression (which back-end it reads).
-    if (outcome.status !== 'data') outcome = await checkQuery(stack.prom, rule.expr, { cfg, facts, instant: true, end, window: dashboardWindow });
+    if (outcome.status !== 'data')
+      outcome = await checkQuery(stack.prom, rule.expr, { cfg, facts, instant: true, end, window: dashboardWindow });
     note(`rule ${rule.record} ${JSON.stringify(rule.labels ?? {})}`, install, outcome);
     if (outcome.status === 'empty') problems.push(`${rule.record}: ${outcome.reason}`);
   }
@@ -137,7 +148,10 @@ async function assertDashboards(
   const records = new Map(generated.mixin.prometheusRules.groups.flatMap((g) => g.rules.map((r) => [r.record, r.expr] as const)));
   let checked = 0;
   for (const [file, dashboard] of Object.entries(generated.mixin.grafanaDashboards)) {
-    const variables = variableMap(builtins, await resolveVariables(dashboard, stack.prom, builtins, { end, window: dashboardWindow }, select));
+    const variables = variableMap(
+      builtins,
+      await resolveVariables(dashboard, stack.prom, builtins, { end, window: dashboardWindow }, select),
+    );
     for (const q of dashboardQueries(file, dashboard)) {
       const expr = expandVariables(q.expr, variables);
       const key = `${file} › ${q.panel} › ${q.refId}`;
@@ -191,7 +205,10 @@ async function runPhase(stack: Stack, phase: Phase): Promise<void> {
       const onlyFrom = firingNow.every((a) => phase.from.some((e) => matches(a.labels, e)));
       return allFrom && onlyFrom;
     },
-    { timeoutMs: 30_000, what: `phase ${phase.name} to start from ${phase.from.map(describeExpected).join(', ') || 'no alert'} firing, and nothing else` },
+    {
+      timeoutMs: 30_000,
+      what: `phase ${phase.name} to start from ${phase.from.map(describeExpected).join(', ') || 'no alert'} firing, and nothing else`,
+    },
   );
   recorder.phase(phase.name);
   const startedAt = Date.now();
@@ -206,7 +223,10 @@ async function runPhase(stack: Stack, phase: Phase): Promise<void> {
       const allGone = leaving.every((e) => !active.some((a) => matches(a.labels, e)));
       return allFiring && allGone ? firingNow : undefined;
     },
-    { timeoutMs: 30_000, what: `phase ${phase.name}: ${phase.expect.map(describeExpected).join(', ') || 'no alert'} firing, ${leaving.map(describeExpected).join(', ') || 'nothing'} resolved` },
+    {
+      timeoutMs: 30_000,
+      what: `phase ${phase.name}: ${phase.expect.map(describeExpected).join(', ') || 'no alert'} firing, ${leaving.map(describeExpected).join(', ') || 'nothing'} resolved`,
+    },
   );
   // Stay long enough that an alert which should not fire would at least have gone pending.
   const dwell = startedAt + shortForMs + 2_000 - Date.now();
@@ -218,21 +238,30 @@ async function runPhase(stack: Stack, phase: Phase): Promise<void> {
     const alert = instances[0] as ApiAlert;
     // The recorder polls on its own clock: when the wait above took longer than the dwell, its
     // last poll may predate the firing state that wait saw. Let it catch up before reading it.
-    await waitFor(() => recorder.transitions(alert.labels, phase.name).at(-1) === 'firing', { what: `the recorder to see ${describeExpected(e)} firing`, timeoutMs: 5_000 });
-    expect(recorder.transitions(alert.labels, phase.name).slice(-2), `${describeExpected(e)} goes pending, then firing`).toEqual(['pending', 'firing']);
-    assertRendered(alert.labels, alert.annotations, e);
-    const sent = await waitFor(() => receiver.of(alert.labels['alertname'] ?? '', startedAt).find((r) => alertKey(r.labels) === alertKey(alert.labels)), {
-      what: `${describeExpected(e)} sent to the Alertmanager`,
-      timeoutMs: 10_000,
+    await waitFor(() => recorder.transitions(alert.labels, phase.name).at(-1) === 'firing', {
+      what: `the recorder to see ${describeExpected(e)} firing`,
+      timeoutMs: 5_000,
     });
+    expect(recorder.transitions(alert.labels, phase.name).slice(-2), `${describeExpected(e)} goes pending, then firing`).toEqual([
+      'pending',
+      'firing',
+    ]);
+    assertRendered(alert.labels, alert.annotations, e);
+    const sent = await waitFor(
+      () => receiver.of(alert.labels['alertname'] ?? '', startedAt).find((r) => alertKey(r.labels) === alertKey(alert.labels)),
+      {
+        what: `${describeExpected(e)} sent to the Alertmanager`,
+        timeoutMs: 10_000,
+      },
+    );
     expect(AlertReceiver.isResolved(sent)).toBe(false);
     expect(sent.annotations).toEqual(alert.annotations);
   }
   for (const e of leaving) {
-    await waitFor(
-      () => receiver.of(e.labels.alertname, startedAt).some((r) => matches(r.labels, e) && AlertReceiver.isResolved(r)),
-      { what: `${describeExpected(e)} resolved at the Alertmanager`, timeoutMs: 10_000 },
-    );
+    await waitFor(() => receiver.of(e.labels.alertname, startedAt).some((r) => matches(r.labels, e) && AlertReceiver.isResolved(r)), {
+      what: `${describeExpected(e)} resolved at the Alertmanager`,
+      timeoutMs: 10_000,
+    });
   }
 
   // Two targets scraped a moment apart can make a join briefly true (kube-state-metrics lists a new
@@ -240,9 +269,15 @@ async function runPhase(stack: Stack, phase: Phase): Promise<void> {
   // `for` is for. Unexpected alerts must never fire, and none may still be active at the end.
   const allowed = [...phase.expect, ...leaving];
   const unexpected = recorder.observations(phase.name).filter((o) => !allowed.some((e) => matches(o.labels, e)));
-  expect([...new Set(unexpected.filter((o) => o.state === 'firing').map((o) => JSON.stringify(o.labels)))], 'unexpected alerts fired').toEqual([]);
+  expect(
+    [...new Set(unexpected.filter((o) => o.state === 'firing').map((o) => JSON.stringify(o.labels)))],
+    'unexpected alerts fired',
+  ).toEqual([]);
   const stillActive = (await prom.alerts()).filter((a) => !phase.expect.some((e) => matches(a.labels, e)));
-  expect(stillActive.map((a) => `${a.state} ${JSON.stringify(a.labels)}`), 'unexpected alerts active at the end of the phase').toEqual([]);
+  expect(
+    stillActive.map((a) => `${a.state} ${JSON.stringify(a.labels)}`),
+    'unexpected alerts active at the end of the phase',
+  ).toEqual([]);
 }
 
 function assertRendered(labels: Record<string, string>, annotations: Record<string, string>, e: ExpectedAlert): void {
@@ -251,7 +286,9 @@ function assertRendered(labels: Record<string, string>, annotations: Record<stri
   const description = annotations['description'] ?? '';
   for (const text of e.mentions) expect(description, `${name} description names ${text}`).toContain(text);
   expect(description).not.toMatch(/<no value>|\{\{|\}\}|\(\)|\s{2}/);
-  expect(annotations['runbook_url']).toBe(`https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#${name.toLowerCase()}`);
+  expect(annotations['runbook_url']).toBe(
+    `https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#${name.toLowerCase()}`,
+  );
   expect(labels['severity']).toMatch(/^(warning|critical)$/);
 }
 
@@ -345,7 +382,13 @@ describe('end to end A: Helm install, FRR-K8s BGP, one cluster', () => {
 
   test('the pool is drained: its alerts resolve', async () => {
     const { stack, sim } = ready();
-    await runPhase(stack, { name: 'pool-drained', setup: () => sim.fillPool('tenant-a'), from: poolFull, apply: () => sim.drainPool('tenant-a'), expect: [] });
+    await runPhase(stack, {
+      name: 'pool-drained',
+      setup: () => sim.fillPool('tenant-a'),
+      from: poolFull,
+      apply: () => sim.drainPool('tenant-a'),
+      expect: [],
+    });
   });
 
   test('a BGP peer drops: the BGP and BFD session alerts fire for that peer only', async () => {
@@ -390,7 +433,14 @@ describe('end to end B: kustomize install, three clusters (native, FRR, relabell
 
   beforeAll(async () => {
     for (const [i, c] of clusters.entries()) {
-      sims.push(await MetalLBSimulator.start({ install: 'kustomize', bgpMode: c.mode, clusterSpecs: [defaultCluster(c.name, i)], clusterLabel: true }));
+      sims.push(
+        await MetalLBSimulator.start({
+          install: 'kustomize',
+          bgpMode: c.mode,
+          clusterSpecs: [defaultCluster(c.name, i)],
+          clusterLabel: true,
+        }),
+      );
     }
     stack = await Stack.start(sims, { ruleFiles: ruleFilesOf(generated), firstPhase: 'healthy' });
   });
@@ -438,7 +488,10 @@ describe('end to end B: kustomize install, three clusters (native, FRR, relabell
     const session = { cluster: 'east', peer: `${peer.address}:${peer.port}`, pod, instance: `${node.ip}:9120`, job: east.jobs().speaker };
     const alerts: ExpectedAlert[] = [
       ...poolFullAlerts('tenant-a', { cluster: 'west' }, ['west']),
-      { labels: { alertname: 'MetalLBBGPSessionDown', severity: 'critical', ...session }, mentions: [pod, `${peer.address}:${peer.port}`, 'east'] },
+      {
+        labels: { alertname: 'MetalLBBGPSessionDown', severity: 'critical', ...session },
+        mentions: [pod, `${peer.address}:${peer.port}`, 'east'],
+      },
     ];
     return { peer, session, alerts };
   };
@@ -484,8 +537,13 @@ describe('end to end: coverage across installations', () => {
   test('every dashboard query and recording rule returned data in at least one installation', () => {
     expect(coverage.size).toBeGreaterThan(0);
     const neverData = [...coverage]
-      .filter(([key, runs]) => !runs.some((r) => r.outcome.status === 'data') && !emptyWhenHealthy[key.split(' › ').slice(0, 2).join(' › ')])
-      .map(([key, runs]) => `${key}: ${runs.map((r) => `${r.install}: ${r.outcome.status === 'data' ? 'data' : r.outcome.reason}`).join(' | ')}`);
+      .filter(
+        ([key, runs]) => !runs.some((r) => r.outcome.status === 'data') && !emptyWhenHealthy[key.split(' › ').slice(0, 2).join(' › ')],
+      )
+      .map(
+        ([key, runs]) =>
+          `${key}: ${runs.map((r) => `${r.install}: ${r.outcome.status === 'data' ? 'data' : r.outcome.reason}`).join(' | ')}`,
+      );
     expect(neverData).toEqual([]);
   });
 });

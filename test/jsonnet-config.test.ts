@@ -29,8 +29,19 @@ function randomConfig(seed: number): Record<string, unknown> {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const warning = Math.round(r() * 8000) / 100 + 1;
   const alerts: Record<string, unknown> = {};
-  for (const a of ['MetalLBBGPSessionDown', 'MetalLBBGPSessionFlapping', 'MetalLBAddressPoolExhausted', 'MetalLBSpeakerDown', 'MetalLBConfigStale', 'MetalLBL2DuplicateAnnouncer']) {
-    alerts[a] = { for: pick(['1m', '90s', '45m', '7m']), enabled: r() > 0.3, ...(r() > 0.5 ? { severity: pick(['info', 'critical']) } : {}) };
+  for (const a of [
+    'MetalLBBGPSessionDown',
+    'MetalLBBGPSessionFlapping',
+    'MetalLBAddressPoolExhausted',
+    'MetalLBSpeakerDown',
+    'MetalLBConfigStale',
+    'MetalLBL2DuplicateAnnouncer',
+  ]) {
+    alerts[a] = {
+      for: pick(['1m', '90s', '45m', '7m']),
+      enabled: r() > 0.3,
+      ...(r() > 0.5 ? { severity: pick(['info', 'critical']) } : {}),
+    };
   }
   return {
     clusterLabel: pick(['k8s_cluster', 'region', 'cluster']),
@@ -83,11 +94,23 @@ const configs: [string, Record<string, unknown>][] = [
   ],
   [
     'every threshold, with a ratio that JavaScript and jsonnet print differently',
-    { thresholds: { poolUsage: { warning: 70.5, critical: 90 }, poolFreeAddresses: 5, k8sUpdateErrorRatio: 0.07, bgpFlaps: 3, bgpFlapWindow: '30m' } },
+    {
+      thresholds: {
+        poolUsage: { warning: 70.5, critical: 90 },
+        poolFreeAddresses: 5,
+        k8sUpdateErrorRatio: 0.07,
+        bgpFlaps: 3,
+        bgpFlapWindow: '30m',
+      },
+    },
   ],
   [
     'pool exclusions, node matchers and no native peer matcher',
-    { pools: { exclude: ['full-.*', 'dmz'] }, bgp: { nativePeerMatcher: '' }, alerts: { MetalLBSpeakersMissing: { nodeMatchers: 'node!~"gpu-.*"' } } },
+    {
+      pools: { exclude: ['full-.*', 'dmz'] },
+      bgp: { nativePeerMatcher: '' },
+      alerts: { MetalLBSpeakersMissing: { nodeMatchers: 'node!~"gpu-.*"' } },
+    },
   ],
   [
     'disabled alerts, severity overrides and for durations',
@@ -116,7 +139,10 @@ const configs: [string, Record<string, unknown>][] = [
       },
     },
   ],
-  ['alert labels and a runbook pattern with other % signs', { alertLabels: { team: 'network', page: 'yes' }, runbookURLPattern: 'https://wiki.example.com/Metal%20LB/%s' }],
+  [
+    'alert labels and a runbook pattern with other % signs',
+    { alertLabels: { team: 'network', page: 'yes' }, runbookURLPattern: 'https://wiki.example.com/Metal%20LB/%s' },
+  ],
   ['random config, seed 1', randomConfig(1)],
   ['random config, seed 2', randomConfig(2)],
   ['random config, seed 3', randomConfig(3)],
@@ -140,7 +166,9 @@ describe('jsonnet _config gives what build --config gives', () => {
     writeFileSync(overrideFile, printed.stdout);
 
     const { mixin } = generate(resolveConfig(overrides));
-    const expected = JSON.parse(JSON.stringify({ alerts: mixin.prometheusAlerts, rules: mixin.prometheusRules, dashboards: mixin.grafanaDashboards }));
+    const expected = JSON.parse(
+      JSON.stringify({ alerts: mixin.prometheusAlerts, rules: mixin.prometheusRules, dashboards: mixin.grafanaDashboards }),
+    );
     expect(jsonnetMixin(overrideFile)).toEqual(expected);
   });
 
@@ -149,8 +177,14 @@ describe('jsonnet _config gives what build --config gives', () => {
     ['speakerSelector: ""', '_config.speakerSelector: must be a non-empty selector'],
     ['alerts+: { MetalLBNoSuchAlert: { enabled: false } }', '_config.alerts.MetalLBNoSuchAlert: no such alert'],
     ['dashboardUIDs: { "metallb-nope.json": "x" }', '_config.dashboardUIDs.metallb-nope.json: no such dashboard'],
-    ['alerts+: { MetalLBBGPSessionDown+: { severity: "page" } }', '_config.alerts.MetalLBBGPSessionDown.severity: must be critical, warning, info or null'],
-    ['alerts+: { MetalLBAddressPoolUsageHigh+: { severity: "warning" } }', '_config.alerts.MetalLBAddressPoolUsageHigh.severity: cannot be overridden'],
+    [
+      'alerts+: { MetalLBBGPSessionDown+: { severity: "page" } }',
+      '_config.alerts.MetalLBBGPSessionDown.severity: must be critical, warning, info or null',
+    ],
+    [
+      'alerts+: { MetalLBAddressPoolUsageHigh+: { severity: "warning" } }',
+      '_config.alerts.MetalLBAddressPoolUsageHigh.severity: cannot be overridden',
+    ],
   ])('refuses %s, naming the field', (override, message) => {
     const code = `((import "mixin.libsonnet") + { _config+:: { ${override} } }).prometheusAlerts`;
     const run = spawnSync('jsonnet', ['-J', committedOut, '-e', code], { encoding: 'utf8' });

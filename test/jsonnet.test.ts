@@ -17,7 +17,9 @@ const readYaml = (p: string): unknown => parseYaml(readFileSync(join(committedOu
 
 describe('mixin.libsonnet with Debian jsonnet', () => {
   it('exposes the hidden fields kube-prometheus looks for', () => {
-    const fields = jsonnet('local m = import "mixin.libsonnet"; [std.objectHasAll(m, f) for f in ["prometheusAlerts", "prometheusRules", "grafanaDashboards", "_config"]]');
+    const fields = jsonnet(
+      'local m = import "mixin.libsonnet"; [std.objectHasAll(m, f) for f in ["prometheusAlerts", "prometheusRules", "grafanaDashboards", "_config"]]',
+    );
     expect(fields).toEqual([true, true, true, true]);
   });
 
@@ -47,7 +49,10 @@ describe('mixin.libsonnet with Debian jsonnet', () => {
       expect(a.labels['team']).toBe('network');
       expect(a.labels['severity']).toMatch(/^(critical|warning|info)$/);
     }
-    const dashboards = jsonnet(`local m = ${code}; m.grafanaDashboards`) as Record<string, { tags: string[]; refresh: string; timezone: string; links: { type: string; tags?: string[] }[] }>;
+    const dashboards = jsonnet(`local m = ${code}; m.grafanaDashboards`) as Record<
+      string,
+      { tags: string[]; refresh: string; timezone: string; links: { type: string; tags?: string[] }[] }
+    >;
     for (const d of Object.values(dashboards)) {
       expect(d.tags).toEqual(['network']);
       expect(d.refresh).toBe('1m');

@@ -125,4 +125,3 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
     }
   });
 });
-

@@ -37,7 +37,12 @@ describe('Grafana variable expansion', () => {
 
   it('uses interval variables as durations and plain current values elsewhere', () => {
     const { variables } = readDashboard({
-      templating: { list: [{ name: 'n', type: 'custom', current: { value: '5' } }, { name: 'window', type: 'interval', current: { value: '10m' } }] },
+      templating: {
+        list: [
+          { name: 'n', type: 'custom', current: { value: '5' } },
+          { name: 'window', type: 'interval', current: { value: '10m' } },
+        ],
+      },
     });
     const e = expandPlaceholders('topk($n, avg_over_time(x[$window]))', variables);
     expect(e.expr).toBe('topk(5, avg_over_time(x[10m]))');
@@ -63,7 +68,11 @@ describe('variable queries', () => {
     const row = { type: 'row', title: 'Row', panels: [panel({ title: 'Nested', exprs: [`up{${dsel}}`] })] };
     const d = dashboard([row], [variable({ name: 'instance', query: `label_values(up{${dsel}}, instance)` })]);
     const targets = collectTargets(mixinOf({ dashboards: { 'metallb-test.json': d } }));
-    expect(targets.map((t) => t.where)).toEqual(['MetalLB / Test / Nested', 'MetalLB / Test / variable $cluster', 'MetalLB / Test / variable $instance']);
+    expect(targets.map((t) => t.where)).toEqual([
+      'MetalLB / Test / Nested',
+      'MetalLB / Test / variable $cluster',
+      'MetalLB / Test / variable $instance',
+    ]);
     expect(targets.every((t) => t.file === 'dashboards/metallb-test.json')).toBe(true);
   });
 });
@@ -118,21 +127,34 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
     expect(alertFindings('up == 0', 'selector-component')).toHaveLength(1);
     expect(alertFindings(`${inUse} > 0 or up{${sel.frrK8s}} == 0`, 'selector-component')).toEqual([]);
     const record = { record: 'cluster_pool:metallb_allocator_addresses_in_use_total:max', expr: `max by (cluster, pool) (${inUse})` };
-    expect(findingsOf(mixinOf({ records: [record], alerts: [alert('cluster_pool:metallb_allocator_addresses_in_use_total:max > 0')] }), 'selector-component')).toEqual([]);
+    expect(
+      findingsOf(
+        mixinOf({ records: [record], alerts: [alert('cluster_pool:metallb_allocator_addresses_in_use_total:max > 0')] }),
+        'selector-component',
+      ),
+    ).toEqual([]);
   });
 
   it('selector-component follows the configured selectors', () => {
     const custom = { ...cfg, selectors: { ...cfg.selectors, controller: 'job="my-controller"' } };
     const mixin = mixinOf({ alerts: [alert(`${inUse} > 0`)] });
     expect(findingsOf(mixin, 'selector-component', custom)).toHaveLength(1);
-    expect(findingsOf(mixinOf({ alerts: [alert('metallb_allocator_addresses_in_use_total{job="my-controller"} > 0')] }), 'selector-component', custom)).toEqual([]);
+    expect(
+      findingsOf(
+        mixinOf({ alerts: [alert('metallb_allocator_addresses_in_use_total{job="my-controller"} > 0')] }),
+        'selector-component',
+        custom,
+      ),
+    ).toEqual([]);
   });
 
   it('selector-cluster: dashboard selectors need cluster="$cluster", except the cluster variable', () => {
     const bad = panelFindings([`sum by (cluster) (rate(${l2Requests}[$__rate_interval]))`], 'selector-cluster');
     expect(bad).toHaveLength(1);
     expect(bad[0]?.where).toBe('MetalLB / Test / Test panel');
-    expect(panelFindings([`sum by (cluster) (rate(metallb_layer2_requests_received{${dsel}}[$__rate_interval]))`], 'selector-cluster')).toEqual([]);
+    expect(
+      panelFindings([`sum by (cluster) (rate(metallb_layer2_requests_received{${dsel}}[$__rate_interval]))`], 'selector-cluster'),
+    ).toEqual([]);
     expect(panelFindings([`metallb_bgp_session_up{${dsel.replace('"$cluster"', '"${cluster}"')}}`], 'selector-cluster')).toEqual([]);
     // Variables other than the cluster one are scoped to it too.
     const job = variable({ name: 'job', query: `label_values(up{${sel.speaker}}, job)` });
@@ -158,7 +180,11 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
   });
 
   it('aggregation-cluster: a pinned variable query may group by the label it lists, an unpinned one may not', () => {
-    const ids = (query: string) => findingsOf(mixinOf({ dashboards: { 'metallb-test.json': dashboard([], [variable({ name: 'pool', query })]) } }), 'aggregation-cluster');
+    const ids = (query: string) =>
+      findingsOf(
+        mixinOf({ dashboards: { 'metallb-test.json': dashboard([], [variable({ name: 'pool', query })]) } }),
+        'aggregation-cluster',
+      );
     const pinned = `metallb_allocator_addresses_total{${sel.controller}, cluster="$cluster"}`;
     expect(ids(`query_result(count by (pool) (${pinned}))`)).toEqual([]);
     expect(ids(`query_result(count by (pool) (${pinned} or ${poolSize}))`)).toHaveLength(1);
@@ -173,7 +199,7 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
     expect(alertFindings(`${lhs} / ignoring (instance) ${rhs} > 0.9`, 'join-cluster')).toEqual([]);
   });
 
-  it('vector-matching: the seed\'s `x == 0 and sum(y) > 0` is reported, matched label sets pass', () => {
+  it("vector-matching: the seed's `x == 0 and sum(y) > 0` is reported, matched label sets pass", () => {
     const prefixes = `metallb_bgp_announced_prefixes_total{${sel.speaker}}`;
     const seed = alertFindings(`${prefixes} == 0 and sum(${inUse}) > 0`, 'vector-matching');
     expect(seed).toHaveLength(1);
@@ -192,7 +218,10 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
     const record = { record: 'cluster_pool:metallb_allocator_addresses_total:max', expr: `max by (cluster, pool) (${poolSize})` };
     const bad = mixinOf({ records: [record], alerts: [alert(`${inUse} >= cluster_pool:metallb_allocator_addresses_total:max`)] });
     expect(findingsOf(bad, 'vector-matching')).toHaveLength(1);
-    const good = mixinOf({ records: [record], alerts: [alert(`max by (cluster, pool) (${inUse}) >= cluster_pool:metallb_allocator_addresses_total:max`)] });
+    const good = mixinOf({
+      records: [record],
+      alerts: [alert(`max by (cluster, pool) (${inUse}) >= cluster_pool:metallb_allocator_addresses_total:max`)],
+    });
     expect(findingsOf(good, 'vector-matching')).toEqual([]);
   });
 
@@ -214,27 +243,47 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
     expect(ruleIds({ alert: `MetalLB${'Very'.repeat(9)}Long` })).toContain('alert-name-length');
     expect(ruleIds({ labels: { severity: 'page' } })).toContain('alert-severity');
     expect(ruleIds({ annotations: { description: 'Pool {{ $labels.pool }}.' } })).toContain('alert-summary-missing');
-    expect(ruleIds({ annotations: { summary: 'Pool {{ $labels.pool }} is off.', description: 'Pool {{ $labels.pool }}.' } })).toContain('alert-summary-templating');
-    expect(ruleIds({ annotations: { summary: 'something is off', description: 'Pool {{ $labels.pool }}.' } })).toContain('alert-summary-style');
+    expect(ruleIds({ annotations: { summary: 'Pool {{ $labels.pool }} is off.', description: 'Pool {{ $labels.pool }}.' } })).toContain(
+      'alert-summary-templating',
+    );
+    expect(ruleIds({ annotations: { summary: 'something is off', description: 'Pool {{ $labels.pool }}.' } })).toContain(
+      'alert-summary-style',
+    );
     expect(ruleIds({ annotations: { summary: 'Something is off.' } })).toContain('alert-description-missing');
-    expect(ruleIds({ annotations: { summary: 'Something is off.', description: 'A pool is off.' } })).toContain('alert-description-templating');
+    expect(ruleIds({ annotations: { summary: 'Something is off.', description: 'A pool is off.' } })).toContain(
+      'alert-description-templating',
+    );
   });
 
   it('mixtool group limits and the record naming convention', () => {
     const many = Array.from({ length: 21 }, () => alert(`${inUse} > 0`));
     expect(findingsOf(mixinOf({ alerts: many }), 'group-rule-count')).toHaveLength(1);
     expect(findingsOf(mixinOf({ alerts: many.slice(0, 20) }), 'group-rule-count')).toEqual([]);
-    const long: Mixin = { ...mixinOf({}), prometheusAlerts: { groups: [{ name: `metallb-${'x'.repeat(40)}`, rules: [alert(`${inUse} > 0`)] }] } };
+    const long: Mixin = {
+      ...mixinOf({}),
+      prometheusAlerts: { groups: [{ name: `metallb-${'x'.repeat(40)}`, rules: [alert(`${inUse} > 0`)] }] },
+    };
     expect(findingsOf(long, 'group-name-length')).toHaveLength(1);
-    expect(findingsOf(mixinOf({ records: [{ record: 'pool_usage', expr: `max by (cluster, pool) (${inUse})` }] }), 'record-name')).toHaveLength(1);
-    expect(findingsOf(mixinOf({ records: [{ record: 'cluster_pool:metallb_allocator_addresses_in_use_total:max', expr: `max by (cluster, pool) (${inUse})` }] }), 'record-name')).toEqual([]);
+    expect(
+      findingsOf(mixinOf({ records: [{ record: 'pool_usage', expr: `max by (cluster, pool) (${inUse})` }] }), 'record-name'),
+    ).toHaveLength(1);
+    expect(
+      findingsOf(
+        mixinOf({
+          records: [{ record: 'cluster_pool:metallb_allocator_addresses_in_use_total:max', expr: `max by (cluster, pool) (${inUse})` }],
+        }),
+        'record-name',
+      ),
+    ).toEqual([]);
   });
 
   it('target-rate-interval: dashboards use [$__rate_interval] in rate() and irate()', () => {
     const bad = panelFindings([`sum by (cluster) (rate(metallb_layer2_requests_received{${dsel}}[5m]))`], 'target-rate-interval');
     expect(bad).toHaveLength(1);
     expect(bad[0]?.excerpt).toMatch(/\[5m\]\)\)\n\s+\^\^$/);
-    expect(panelFindings([`sum by (cluster) (rate(metallb_layer2_requests_received{${dsel}}[$__rate_interval]))`], 'target-rate-interval')).toEqual([]);
+    expect(
+      panelFindings([`sum by (cluster) (rate(metallb_layer2_requests_received{${dsel}}[$__rate_interval]))`], 'target-rate-interval'),
+    ).toEqual([]);
     expect(alertFindings(`rate(${l2Requests}[5m]) > 0`, 'target-rate-interval')).toEqual([]);
   });
 
@@ -245,7 +294,8 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
   });
 
   it('panel rules: data source variable, title and description, at least one query', () => {
-    const ids = (p: Record<string, unknown>) => lintMixin(mixinOf({ dashboards: { 'metallb-test.json': dashboard([p]) } }), cfg).map((f) => f.rule);
+    const ids = (p: Record<string, unknown>) =>
+      lintMixin(mixinOf({ dashboards: { 'metallb-test.json': dashboard([p]) } }), cfg).map((f) => f.rule);
     const good = panel({ exprs: [`up{${dsel}}`] });
     expect(ids(good)).toEqual([]);
     expect(ids({ ...good, datasource: { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' } })).toEqual(['panel-datasource']);
@@ -255,14 +305,20 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
   });
 
   it('template rules: data source, refresh on time change, a query Grafana can run', () => {
-    const ids = (v: Record<string, unknown>) => lintMixin(mixinOf({ dashboards: { 'metallb-test.json': dashboard([], [v]) } }), cfg).map((f) => f.rule);
-    const good = variable({ name: 'pool', query: `label_values(metallb_allocator_addresses_total{${sel.controller}, cluster="$cluster"}, pool)` });
+    const ids = (v: Record<string, unknown>) =>
+      lintMixin(mixinOf({ dashboards: { 'metallb-test.json': dashboard([], [v]) } }), cfg).map((f) => f.rule);
+    const good = variable({
+      name: 'pool',
+      query: `label_values(metallb_allocator_addresses_total{${sel.controller}, cluster="$cluster"}, pool)`,
+    });
     expect(ids(good)).toEqual([]);
     expect(ids({ ...good, refresh: 1 })).toEqual(['template-refresh']);
     expect(ids({ ...good, datasource: 'Prometheus' })).toEqual(['template-datasource']);
     expect(ids({ ...good, query: 'metallb_allocator_addresses_total' })).toEqual(['template-query']);
     // The selector inside label_values() is linted like any other.
-    expect(ids({ ...good, query: `label_values(metallb_allocator_adresses_total{${sel.controller}, cluster="$cluster"}, pool)` })).toEqual(['metric-unknown']);
+    expect(ids({ ...good, query: `label_values(metallb_allocator_adresses_total{${sel.controller}, cluster="$cluster"}, pool)` })).toEqual([
+      'metric-unknown',
+    ]);
   });
 });
 
@@ -279,8 +335,18 @@ describe('promtool on dashboard queries', () => {
   it('reports what the real Prometheus rejects, at the query it comes from', () => {
     // Both parse with the web UI grammar; Prometheus 2.x rejects them.
     const d = dashboard(
-      [panel({ title: 'Usage', exprs: [`sum by (cluster) (metallb_allocator_addresses_in_use_total{${sel.controller}, cluster="$cluster"}) offset 5m`] })],
-      [variable({ name: 'pool', query: `label_values(metallb_allocator_addresses_total{${sel.controller}, cluster="$cluster", pool=~"(broken"}, pool)` })],
+      [
+        panel({
+          title: 'Usage',
+          exprs: [`sum by (cluster) (metallb_allocator_addresses_in_use_total{${sel.controller}, cluster="$cluster"}) offset 5m`],
+        }),
+      ],
+      [
+        variable({
+          name: 'pool',
+          query: `label_values(metallb_allocator_addresses_total{${sel.controller}, cluster="$cluster", pool=~"(broken"}, pool)`,
+        }),
+      ],
     );
     const mixin = mixinOf({ dashboards: { 'metallb-test.json': d } });
     expect(lintMixin(mixin, cfg)).toEqual([]);
@@ -295,7 +361,10 @@ describe('promtool on dashboard queries', () => {
   });
 
   it('checks the rule files too, and passes valid ones', () => {
-    const good = mixinOf({ alerts: [alert(`${inUse} > 0`)], dashboards: { 'metallb-test.json': dashboard([panel({ exprs: [`up{${dsel}}`] })]) } });
+    const good = mixinOf({
+      alerts: [alert(`${inUse} > 0`)],
+      dashboards: { 'metallb-test.json': dashboard([panel({ exprs: [`up{${dsel}}`] })]) },
+    });
     expect(promtoolFindings(good, 'promtool')).toEqual([]);
     const bad = mixinOf({ alerts: [alert(`sum by (cluster) (${inUse}) offset 5m > 0`)] });
     expect(promtoolFindings(bad, 'promtool').map((f) => [f.file, f.where])).toEqual([['prometheus_alerts.yaml', 'alert MetalLBTestAlert']]);
@@ -325,14 +394,34 @@ describe('the build refuses broken input and leaves out/ untouched', () => {
   };
 
   it.each([
-    ['a syntax error in an alert', (m: Mixin) => m.prometheusAlerts.groups.push({ name: 'metallb-broken', rules: [alert(`sum by (cluster (${inUse}) > 0`, { alert: 'MetalLBBroken' })] }),
-      /prometheus_alerts\.yaml: alert MetalLBBroken: \[promql-syntax\]/],
-    ['a typo\'d metric in a panel', (m: Mixin) => addDashboard(m, `sum by (cluster) (metallb_allocator_adresses_total{${sel.controller}, cluster="$cluster"})`),
-      /dashboards\/metallb-broken\.json: MetalLB \/ Test \/ Broken panel: \[metric-unknown\] metallb_allocator_adresses_total/],
-    ['a rate() of a gauge', (m: Mixin) => m.prometheusRules.groups.push({ name: 'metallb-broken-rules', rules: [{ record: 'cluster:metallb_allocator_addresses_in_use_total:rate5m', expr: `sum by (cluster) (rate(${inUse}[5m]))` }] }),
-      /prometheus_rules\.yaml: record cluster:metallb_allocator_addresses_in_use_total:rate5m: \[gauge-in-rate\]/],
-    ['a dashboard selector without the cluster matcher', (m: Mixin) => addDashboard(m, `sum by (cluster) (${inUse})`),
-      /dashboards\/metallb-broken\.json: MetalLB \/ Test \/ Broken panel: \[selector-cluster\]/],
+    [
+      'a syntax error in an alert',
+      (m: Mixin) =>
+        m.prometheusAlerts.groups.push({
+          name: 'metallb-broken',
+          rules: [alert(`sum by (cluster (${inUse}) > 0`, { alert: 'MetalLBBroken' })],
+        }),
+      /prometheus_alerts\.yaml: alert MetalLBBroken: \[promql-syntax\]/,
+    ],
+    [
+      "a typo'd metric in a panel",
+      (m: Mixin) => addDashboard(m, `sum by (cluster) (metallb_allocator_adresses_total{${sel.controller}, cluster="$cluster"})`),
+      /dashboards\/metallb-broken\.json: MetalLB \/ Test \/ Broken panel: \[metric-unknown\] metallb_allocator_adresses_total/,
+    ],
+    [
+      'a rate() of a gauge',
+      (m: Mixin) =>
+        m.prometheusRules.groups.push({
+          name: 'metallb-broken-rules',
+          rules: [{ record: 'cluster:metallb_allocator_addresses_in_use_total:rate5m', expr: `sum by (cluster) (rate(${inUse}[5m]))` }],
+        }),
+      /prometheus_rules\.yaml: record cluster:metallb_allocator_addresses_in_use_total:rate5m: \[gauge-in-rate\]/,
+    ],
+    [
+      'a dashboard selector without the cluster matcher',
+      (m: Mixin) => addDashboard(m, `sum by (cluster) (${inUse})`),
+      /dashboards\/metallb-broken\.json: MetalLB \/ Test \/ Broken panel: \[selector-cluster\]/,
+    ],
   ])('%s', (_name, breakIt, located) => {
     const { message, untouched } = buildBroken(breakIt);
     expect(message).toMatch(located);

@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,7 +56,7 @@ describe('build --out', () => {
     expect(readFileSync(join(cwd, 'prometheus_alerts.yaml'), 'utf8')).toBe('groups: []\n');
   });
 
-  it('refuses a folder holding the user\'s own files and a .git, and leaves it as it was', () => {
+  it("refuses a folder holding the user's own files and a .git, and leaves it as it was", () => {
     const out = join(workDir(), 'vendor');
     mkdirSync(join(out, '.git'), { recursive: true });
     writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
@@ -79,7 +90,11 @@ describe('build --out', () => {
     const run = runCli(['build', '--out', out, ...prometheusOnly]);
     expect(run.status, run.stderr).toBe(0);
     expect([...snapshotTree(out).keys()]).toEqual(['.metallb-mixin-files', 'prometheus_alerts.yaml', 'prometheus_rules.yaml']);
-    expect(readFileSync(join(out, '.metallb-mixin-files'), 'utf8').split('\n').slice(1)).toEqual(['prometheus_alerts.yaml', 'prometheus_rules.yaml', '']);
+    expect(readFileSync(join(out, '.metallb-mixin-files'), 'utf8').split('\n').slice(1)).toEqual([
+      'prometheus_alerts.yaml',
+      'prometheus_rules.yaml',
+      '',
+    ]);
   });
 
   it('accepts an out/ written before the marker existed when it holds only files the build writes', () => {
@@ -113,7 +128,10 @@ describe('build --out', () => {
     // A kill after `out` was retired and before the staged folder took its place; pid 2^22+1 is never a live process.
     renameSync(out, join(dir, 'out.old-4194305-1000'));
     mkdirSync(join(dir, 'out.tmp-4194305-1001'));
-    writeFileSync(join(dir, 'out.tmp-4194305-1001', '.metallb-mixin-files'), readFileSync(join(dir, 'out.old-4194305-1000', '.metallb-mixin-files')));
+    writeFileSync(
+      join(dir, 'out.tmp-4194305-1001', '.metallb-mixin-files'),
+      readFileSync(join(dir, 'out.old-4194305-1000', '.metallb-mixin-files')),
+    );
     mkdirSync(join(dir, 'out.tmp-users-own'));
     const run = runCli(['build', '--out', out, ...prometheusOnly]);
     expect(run.status, run.stderr).toBe(0);
@@ -130,6 +148,9 @@ describe('build --out', () => {
     if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'metallb-mixin-test', mnt]).status !== 0) return;
     expectRefusal(runCli(['build', '--out', mnt, ...prometheusOnly]), /is a mount point/);
     spawnSync('mount', ['-o', 'remount,ro', mnt]);
-    expectRefusal(runCli(['build', '--out', join(mnt, 'out'), ...prometheusOnly]), /cannot write --out .*: read-only file system \(EROFS\)/);
+    expectRefusal(
+      runCli(['build', '--out', join(mnt, 'out'), ...prometheusOnly]),
+      /cannot write --out .*: read-only file system \(EROFS\)/,
+    );
   });
 });

@@ -14,7 +14,12 @@ const execFileAsync = promisify(execFile);
 /** Run a command without blocking the test worker (npm install takes a while); reject with its output on failure. */
 async function run(cmd: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await execFileAsync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    return await execFileAsync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -58,7 +63,11 @@ describe('the packed npm package', () => {
     const licence = readFileSync(join(installed, 'LICENSE'), 'utf8');
     expect(licence.startsWith('Apache License\nVersion 2.0, January 2004\n')).toBe(true);
     expect(licence).toContain('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION');
-    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { license: string; repository: unknown; scripts: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      license: string;
+      repository: unknown;
+      scripts: Record<string, string>;
+    };
     expect(manifest.license).toBe('Apache-2.0');
     expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/metallb-mixin/metallb-mixin.git' });
     // Nothing runs on the user's install: dist/ is compiled before packing.
@@ -97,7 +106,9 @@ describe('the packed npm package', () => {
     const built = await run(npx ?? 'npx', ['--no-install', ...args], app);
     expect(built.stdout).toMatch(/wrote \d+ dashboards, \d+ alert rules, \d+ recording rules/);
 
-    const rule = parseYaml(readFileSync(join(app, 'metallb-mixin', 'kubernetes', 'prometheus-rule.yaml'), 'utf8')) as { metadata: { labels: Record<string, string> } };
+    const rule = parseYaml(readFileSync(join(app, 'metallb-mixin', 'kubernetes', 'prometheus-rule.yaml'), 'utf8')) as {
+      metadata: { labels: Record<string, string> };
+    };
     expect(rule.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
     // The labels given replace the defaults (no `prometheus: k8s` left), and the README says so,
     // beside the fact that kube-prometheus itself selects every rule.

@@ -28,8 +28,9 @@ const testFiles = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => ({ file: f, groups: (parse(readFileSync(join(dir, f), 'utf8')) as { tests: TestGroup[] }).tests }));
 const ruleFile = (file: string) => parse(readFileSync(join(committedOut, file), 'utf8')) as RuleFile;
-const ruleNames = (file: string, key: 'alert' | 'record') =>
-  [...new Set(ruleFile(file).groups.flatMap((g) => g.rules.map((r) => r[key]).filter((n): n is string => n !== undefined)))];
+const ruleNames = (file: string, key: 'alert' | 'record') => [
+  ...new Set(ruleFile(file).groups.flatMap((g) => g.rules.map((r) => r[key]).filter((n): n is string => n !== undefined))),
+];
 const alerts = ruleNames('prometheus_alerts.yaml', 'alert');
 const records = ruleNames('prometheus_rules.yaml', 'record');
 
@@ -41,7 +42,9 @@ type Case = (typeof cases)[number];
 
 /** The `cluster` values of a group's input series (series notation is a PromQL selector). */
 const inputClusters = (c: Case) =>
-  new Set(c.inputs.flatMap((series) => selectorsOf(series).flatMap((s) => s.matchers.filter((m) => m.label === 'cluster').map((m) => m.value))));
+  new Set(
+    c.inputs.flatMap((series) => selectorsOf(series).flatMap((s) => s.matchers.filter((m) => m.label === 'cluster').map((m) => m.value))),
+  );
 
 /** Two clusters feed the rule and the alert comes from exactly one of them: nothing merged the clusters. */
 const multiCluster = (c: Case) => {
@@ -79,19 +82,34 @@ for (const g of ruleFile('prometheus_alerts.yaml').groups) {
   for (const r of g.rules) {
     if (r.alert === undefined) continue;
     const before = alertFacts.get(r.alert);
-    alertFacts.set(r.alert, { areaFile: `${g.name.replace(/^metallb-/, '')}.yaml`, aggregatesOrJoins: (before?.aggregatesOrJoins ?? false) || aggregatesOrJoins(r.expr) });
+    alertFacts.set(r.alert, {
+      areaFile: `${g.name.replace(/^metallb-/, '')}.yaml`,
+      aggregatesOrJoins: (before?.aggregatesOrJoins ?? false) || aggregatesOrJoins(r.expr),
+    });
   }
 }
 
 describe('promtool unit tests cover the rule files', () => {
-  it.each(alerts)('%s has a firing case and a silent case in its area file, and a multi-cluster case if it aggregates or joins', (alert) => {
-    const facts = alertFacts.get(alert)!;
-    const own = cases.filter((c) => c.alertname === alert);
-    expect(testFiles.map((t) => t.file), 'area file').toContain(facts.areaFile);
-    expect(own.some((c) => (c.exp_alerts ?? []).length > 0), 'firing case').toBe(true);
-    expect(own.some((c) => c.file === facts.areaFile && (c.exp_alerts ?? []).length === 0), `silent case in ${facts.areaFile}`).toBe(true);
-    if (facts.aggregatesOrJoins) expect(own.some(multiCluster), 'case with two clusters in, alerts from exactly one out').toBe(true);
-  });
+  it.each(alerts)(
+    '%s has a firing case and a silent case in its area file, and a multi-cluster case if it aggregates or joins',
+    (alert) => {
+      const facts = alertFacts.get(alert)!;
+      const own = cases.filter((c) => c.alertname === alert);
+      expect(
+        testFiles.map((t) => t.file),
+        'area file',
+      ).toContain(facts.areaFile);
+      expect(
+        own.some((c) => (c.exp_alerts ?? []).length > 0),
+        'firing case',
+      ).toBe(true);
+      expect(
+        own.some((c) => c.file === facts.areaFile && (c.exp_alerts ?? []).length === 0),
+        `silent case in ${facts.areaFile}`,
+      ).toBe(true);
+      if (facts.aggregatesOrJoins) expect(own.some(multiCluster), 'case with two clusters in, alerts from exactly one out').toBe(true);
+    },
+  );
 
   it('tells aggregating or joining alerts from per-series ones', () => {
     expect(aggregatesOrJoins('metallb_k8s_client_config_stale_bool{job="x"} == 1')).toBe(false);

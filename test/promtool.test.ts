@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const dir = join(import.meta.dirname, 'promtool');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 // Each file holds the promtool unit tests of one area, against the committed out/ rule files
 // (the staleness test guarantees out/ is what the sources build).
@@ -16,7 +18,9 @@ describe('promtool test rules', () => {
     it(file, async () => {
       // Asynchronously: a worker blocked for long in spawnSync misses vitest's RPC deadline.
       const run = await new Promise<{ error: ExecFileException | null; output: string }>((resolve) => {
-        execFile('promtool', ['test', 'rules', join(dir, file)], { encoding: 'utf8' }, (error, stdout, stderr) => resolve({ error, output: `${stdout}${stderr}` }));
+        execFile('promtool', ['test', 'rules', join(dir, file)], { encoding: 'utf8' }, (error, stdout, stderr) =>
+          resolve({ error, output: `${stdout}${stderr}` }),
+        );
       });
       expect(run.error?.code, 'promtool must be installed (scripts/ensure-tools.sh)').not.toBe('ENOENT');
       expect(run.output).toContain('SUCCESS');

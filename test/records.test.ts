@@ -17,7 +17,9 @@ import type { RecordSpec } from '../rules/record.js';
 
 const cfg = defaultConfig();
 const mixin = assembleMixin(cfg);
-const specs: RecordSpec[] = [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords].flatMap((g) => [...g.records(cfg)]);
+const specs: RecordSpec[] = [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords].flatMap(
+  (g) => [...g.records(cfg)],
+);
 const alertRules = mixin.prometheusAlerts.groups.flatMap((g) => g.rules);
 const recordingRules = mixin.prometheusRules.groups.flatMap((g) => g.rules);
 const panelTargets = Object.entries(mixin.grafanaDashboards).flatMap(([file, json]) =>
@@ -59,7 +61,7 @@ describe('problem-record contract', () => {
   const expr = problemRecord('(a == bool 0) > 0', clusterSeries('group by (cluster) (up)'));
   const stateOf = (text: string, states: Record<string, Liveness>): Liveness => {
     const parsed = parsePromQL(text);
-    const byFrom = new Map(vectorSelectors(parsed).map((s) => [s.from, states[s.metric ?? ""] ?? 'live'] as const));
+    const byFrom = new Map(vectorSelectors(parsed).map((s) => [s.from, states[s.metric ?? ''] ?? 'live'] as const));
     return liveness(parsed, (node) => byFrom.get(node.from) ?? 'live').state;
   };
 

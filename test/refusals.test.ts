@@ -45,21 +45,27 @@ describe('every config refusal, through the CLI', () => {
   it('the table is well formed', () => {
     expect(refusals.length).toBeGreaterThan(30);
     for (const r of refusals) {
-      expect([r.config, r.path, r.oversize].filter((x) => x !== undefined), r.name).toHaveLength(1);
+      expect(
+        [r.config, r.path, r.oversize].filter((x) => x !== undefined),
+        r.name,
+      ).toHaveLength(1);
       expect(r.field, r.name).toBeTruthy();
     }
   });
 
-  it.concurrent.each(refusals.map((r, i) => [r.name, r, i] as const))('refuses %s: non-zero exit, the field named, no stack trace, nothing written', async (_name, refusal, i) => {
-    const caseDir = mkdtempSync(join(work, `case-${i}-`));
-    const out = join(caseDir, 'out');
-    const run = await runCliAsync(['build', '--config', configFile(refusal, caseDir), '--out', out]);
-    expect(run.status, run.stderr).not.toBe(0);
-    expect(run.status, run.stderr).not.toBeNull();
-    expect(run.stderr).toContain(refusal.field);
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr).not.toMatch(/\b\w*Error:/);
-    expect(run.stdout).toBe('');
-    expect(existsSync(out)).toBe(false);
-  });
+  it.concurrent.each(refusals.map((r, i) => [r.name, r, i] as const))(
+    'refuses %s: non-zero exit, the field named, no stack trace, nothing written',
+    async (_name, refusal, i) => {
+      const caseDir = mkdtempSync(join(work, `case-${i}-`));
+      const out = join(caseDir, 'out');
+      const run = await runCliAsync(['build', '--config', configFile(refusal, caseDir), '--out', out]);
+      expect(run.status, run.stderr).not.toBe(0);
+      expect(run.status, run.stderr).not.toBeNull();
+      expect(run.stderr).toContain(refusal.field);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(run.stderr).not.toMatch(/\b\w*Error:/);
+      expect(run.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 });

@@ -68,7 +68,9 @@ describe('Kubernetes manifests', () => {
   });
 
   it('takes the PrometheusRule name, namespace and labels from the config', () => {
-    const cfg = resolveConfig({ outputs: { prometheusRule: { name: 'lb-rules', namespace: 'observability', labels: { release: 'kube-prometheus-stack' } } } });
+    const cfg = resolveConfig({
+      outputs: { prometheusRule: { name: 'lb-rules', namespace: 'observability', labels: { release: 'kube-prometheus-stack' } } },
+    });
     const rule = only(manifests(cfg).get('kubernetes/prometheus-rule.yaml'), 'prometheus-rule.yaml');
     expect(rule.metadata).toEqual({ name: 'lb-rules', namespace: 'observability', labels: { release: 'kube-prometheus-stack' } });
   });
@@ -100,7 +102,9 @@ describe('Kubernetes manifests', () => {
 
   it('ConfigMap namespace, labels and annotations are configurable', () => {
     const cfg = resolveConfig({
-      outputs: { dashboardConfigMaps: { namespace: 'grafana', labels: { grafana_dashboard: 'metallb' }, annotations: { grafana_folder: 'MetalLB' } } },
+      outputs: {
+        dashboardConfigMaps: { namespace: 'grafana', labels: { grafana_dashboard: 'metallb' }, annotations: { grafana_folder: 'MetalLB' } },
+      },
     });
     const configMaps = [...manifests(cfg).entries()].filter(([p]) => p.startsWith('kubernetes/dashboards/'));
     expect(configMaps.length).toBeGreaterThan(0);
@@ -119,7 +123,10 @@ describe('Kubernetes manifests', () => {
 
   it('when enabled, one GrafanaDashboard v1beta1 per dashboard with the configured instanceSelector and folder', () => {
     const cfg = resolveConfig({
-      outputs: { formats: ['dashboards', 'grafana-operator'], grafanaOperator: { instanceSelector: { team: 'net' }, folder: 'Networking', namespace: 'grafana' } },
+      outputs: {
+        formats: ['dashboards', 'grafana-operator'],
+        grafanaOperator: { instanceSelector: { team: 'net' }, folder: 'Networking', namespace: 'grafana' },
+      },
     });
     const { files, mixin } = generate(cfg);
     const resources = [...manifests(cfg).entries()].filter(([p]) => p.startsWith('kubernetes/grafana-operator/'));
@@ -192,7 +199,9 @@ function scrapedEndpoints(cfg: MixinConfig): ScrapedEndpoint[] {
       expect(selected, `${file}: ServiceMonitor ${monitor.metadata.name} selects no Service`).not.toHaveLength(0);
       for (const svc of selected) {
         const svcSpec = svc['spec'] as { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
-        const pods = Object.entries(cfg.outputs.monitors.podSelectors).find(([, sel]) => JSON.stringify(sel) === JSON.stringify(svcSpec.selector))?.[0];
+        const pods = Object.entries(cfg.outputs.monitors.podSelectors).find(
+          ([, sel]) => JSON.stringify(sel) === JSON.stringify(svcSpec.selector),
+        )?.[0];
         expect(pods, `${file}: Service ${svc.metadata.name} selects no MetalLB component`).toBeDefined();
         const job = (spec.jobLabel && svc.metadata.labels?.[spec.jobLabel]) || svc.metadata.name;
         for (const endpoint of spec.endpoints) {
@@ -206,7 +215,13 @@ function scrapedEndpoints(cfg: MixinConfig): ScrapedEndpoint[] {
             portName: servicePort?.targetPort ?? '',
             port: servicePort?.port ?? 0,
             endpoint,
-            labels: { job, namespace: svc.metadata.namespace ?? '', service: svc.metadata.name, endpoint: String(endpoint['port']), container: podPort?.container ?? '' },
+            labels: {
+              job,
+              namespace: svc.metadata.namespace ?? '',
+              service: svc.metadata.name,
+              endpoint: String(endpoint['port']),
+              container: podPort?.container ?? '',
+            },
           });
         }
       }
@@ -220,7 +235,8 @@ describe('ServiceMonitor examples', () => {
   const endpoints = scrapedEndpoints(cfg);
 
   it('cover the controller, the speaker, the FRR-mode sidecar and frr-k8s for each MetalLB line', () => {
-    const covered = (file: string) => new Set(endpoints.filter((e) => e.file === file).map((e) => podPorts[e.pods]?.[e.portName]?.component));
+    const covered = (file: string) =>
+      new Set(endpoints.filter((e) => e.file === file).map((e) => podPorts[e.pods]?.[e.portName]?.component));
     expect(covered('kubernetes/monitors/metallb-0.16.yaml')).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
     expect(covered('kubernetes/monitors/metallb-0.15.yaml')).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
     expect(covered('kubernetes/monitors/frr-k8s.yaml')).toEqual(new Set(['frrK8s']));
@@ -285,7 +301,8 @@ describe('ServiceMonitor examples', () => {
     expect(new Set(eps.filter((e) => e.file.includes('frr-k8s')).map((e) => e.labels['namespace']))).toEqual(new Set(['frr-k8s-system']));
     expect(new Set(eps.filter((e) => !e.file.includes('frr-k8s')).map((e) => e.labels['namespace']))).toEqual(new Set(['lb']));
     for (const objects of manifests(custom).values()) {
-      for (const m of objects.filter((o) => o.kind === 'ServiceMonitor')) expect(m.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+      for (const m of objects.filter((o) => o.kind === 'ServiceMonitor'))
+        expect(m.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
     }
     expect(eps.some((e) => e.pods === 'speaker')).toBe(true);
   });
@@ -296,7 +313,8 @@ describe('--format and --help', () => {
     const run = runCli(['build', '--help']);
     expect(run.status).toBe(0);
     for (const option of ['--config', '--out', '--format', '--require-promtool', '--help']) expect(run.stdout).toContain(option);
-    for (const f of outputFormats) expect(run.stdout).toMatch(new RegExp(`^\\s+${f.name}\\s+${f.files.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    for (const f of outputFormats)
+      expect(run.stdout).toMatch(new RegExp(`^\\s+${f.name}\\s+${f.files.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   });
 
   it.each([
@@ -319,7 +337,9 @@ describe('--format and --help', () => {
     const out = join(tempDir('format'), 'out');
     expect(runCli(['build', '--out', out]).status).toBe(0);
     const top = readdirSync(out).sort();
-    expect(top).toEqual(expect.arrayContaining(['alertmanager', 'dashboards', 'jsonnet', 'kubernetes', 'mixin.libsonnet', 'prometheus_alerts.yaml']));
+    expect(top).toEqual(
+      expect.arrayContaining(['alertmanager', 'dashboards', 'jsonnet', 'kubernetes', 'mixin.libsonnet', 'prometheus_alerts.yaml']),
+    );
     expect(readdirSync(join(out, 'kubernetes')).sort()).toEqual(['dashboards', 'monitors', 'prometheus-rule.yaml']);
   });
 
@@ -377,7 +397,8 @@ describe('docs/runbooks.md', () => {
 
   it('says for every alert what it means, the impact, how to diagnose (kubectl, PromQL, a dashboard panel) and mitigate', () => {
     for (const [alert, body] of sections) {
-      for (const part of ['### Meaning', '### Impact', '### Diagnosis', '### Mitigation']) expect(body, `${alert}: ${part}`).toContain(part);
+      for (const part of ['### Meaning', '### Impact', '### Diagnosis', '### Mitigation'])
+        expect(body, `${alert}: ${part}`).toContain(part);
       expect(body, `${alert}: a kubectl command`).toMatch(/```sh\n(.*\n)*?kubectl /);
       expect(body, `${alert}: a PromQL query`).toContain('```promql');
       expect(body, `${alert}: a dashboard panel`).toMatch(/\*MetalLB \/ [^*]+\* → \*[^*]+\*/);
@@ -441,7 +462,7 @@ describe('the plain Prometheus snippet of the README', () => {
     expect(run.status, run.stderr).toBe(0);
   });
 
-  it("scrapes jobs that the documented selectors match, one component each, speaker and sidecar told apart by container", () => {
+  it('scrapes jobs that the documented selectors match, one component each, speaker and sidecar told apart by container', () => {
     const jobs = (parseYaml(snippet) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((c) => c.job_name);
     const targets: [Record<string, string>, Component][] = [
       [{ job: jobs[0] ?? '', container: 'controller' }, 'controller'],
@@ -452,7 +473,10 @@ describe('the plain Prometheus snippet of the README', () => {
     expect(jobs).toHaveLength(3);
     const components: Component[] = ['controller', 'speaker', 'frrMetrics', 'frrK8s'];
     for (const [labels, component] of targets) {
-      expect(components.filter((c) => matches(selectorMatchers(cfg, c), labels)), JSON.stringify(labels)).toEqual([component]);
+      expect(
+        components.filter((c) => matches(selectorMatchers(cfg, c), labels)),
+        JSON.stringify(labels),
+      ).toEqual([component]);
     }
   });
 });

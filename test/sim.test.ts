@@ -44,7 +44,9 @@ describe('the simulator', () => {
       const controller = samples(sim.scrape('/c/kind/controller/0') ?? '');
       expect(controller.get('metallb_allocator_addresses_in_use_total{pool="tenant-a"}')).toBe(8);
       expect(controller.get('metallb_allocator_addresses_total{pool="tenant-a"}')).toBe(8);
-      expect(after.speaker.get('metallb_speaker_announced{service="fill/tenant-a-0",protocol="layer2",node="worker-1",ip="192.168.10.37"}')).toBe(1);
+      expect(
+        after.speaker.get('metallb_speaker_announced{service="fill/tenant-a-0",protocol="layer2",node="worker-1",ip="192.168.10.37"}'),
+      ).toBe(1);
     } finally {
       await sim.stop();
     }
@@ -53,7 +55,8 @@ describe('the simulator', () => {
   it('answers the same for the same tick, whoever asked before', async () => {
     const [a, b] = await Promise.all([MetalLBSimulator.start({ bgpMode: 'native' }), MetalLBSimulator.start({ bgpMode: 'native' })]);
     try {
-      const at = (sim: MetalLBSimulator, ms: number) => sim.scrape('/c/kind/speaker/worker-2', (sim as unknown as { startedAt: number }).startedAt + ms);
+      const at = (sim: MetalLBSimulator, ms: number) =>
+        sim.scrape('/c/kind/speaker/worker-2', (sim as unknown as { startedAt: number }).startedAt + ms);
       at(a, 3_000);
       at(a, 9_000);
       expect(at(a, 20_000)).toBe(at(b, 20_000));
@@ -66,8 +69,14 @@ describe('the simulator', () => {
 
 describe("Grafana's variable regex, one rule for the harness and the bench", () => {
   it('keeps the first capture group, drops what does not match, and removes duplicates', () => {
-    expect(filterOptions(['10.0.0.1:9120', '10.0.0.2:9120', '10.0.0.1:9121', '[fd00::1]:9120'], '/^(.+?)(?::[0-9]+)?$/')).toEqual(['10.0.0.1', '10.0.0.2', '[fd00::1]']);
-    expect(filterOptions(['up{peer="10.0.0.1"} 1 1700000000000', 'up{vrf="red"} 1 1700000000000'], '/peer="([^"]+)"/')).toEqual(['10.0.0.1']);
+    expect(filterOptions(['10.0.0.1:9120', '10.0.0.2:9120', '10.0.0.1:9121', '[fd00::1]:9120'], '/^(.+?)(?::[0-9]+)?$/')).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '[fd00::1]',
+    ]);
+    expect(filterOptions(['up{peer="10.0.0.1"} 1 1700000000000', 'up{vrf="red"} 1 1700000000000'], '/peer="([^"]+)"/')).toEqual([
+      '10.0.0.1',
+    ]);
   });
 
   it('keeps the whole option when the regex has no group, and a named group `value` before the first', () => {

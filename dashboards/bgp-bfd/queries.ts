@@ -23,7 +23,8 @@ export function bgpBfdQueries(cfg: MixinConfig) {
   const byPeer = unfiltered.by('peer', 'vrf');
   const bySession = unfiltered.by('instance', 'pod', 'peer', 'vrf');
   /** A per-peer recorded series (all nodes), narrowed by the peer and VRF variables. */
-  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') => unfiltered.scoped(records.bgp.peer(suffix, op), peerFilter, vrfFilter);
+  const peerSeries = (suffix: string, op: 'sum' | 'count' | 'rate5m') =>
+    unfiltered.scoped(records.bgp.peer(suffix, op), peerFilter, vrfFilter);
   /** Recorded sessions in trouble (rules/bgp.ts), narrowed by every variable. */
   const troubled = (record: string) => unfiltered.scoped(record, hostMatcher, peerFilter, vrfFilter);
   /** The same without the per-cluster 0 the record keeps. */

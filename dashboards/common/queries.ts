@@ -30,13 +30,18 @@ export function required(expr: string | undefined, what: string): string {
 }
 
 /** Variable queries are one line in Grafana's editor. */
-export const oneLine = (expr: string): string => expr.replace(/\s*\n\s*/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+export const oneLine = (expr: string): string =>
+  expr
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\( /g, '(')
+    .replace(/ \)/g, ')');
 
 /** The components a config can have targets for: frr-metrics and frr-k8s only in their BGP modes. */
 export const scrapedComponents = (cfg: MixinConfig): Component[] => componentsForModes(cfg.bgp.modes);
 
 /** The scraped components with a Kubernetes client (config state, object updates). */
-export const k8sClientComponents = (cfg: MixinConfig): Component[] => scrapedComponents(cfg).filter((c) => k8sClients.some((k) => k.component === c));
+export const k8sClientComponents = (cfg: MixinConfig): Component[] =>
+  scrapedComponents(cfg).filter((c) => k8sClients.some((k) => k.component === c));
 
 export const componentTitles: Readonly<Record<Component, string>> = {
   controller: 'Controller',
@@ -62,7 +67,8 @@ export { records };
  */
 export function poolExpressions(q: Query, by: 'pool' | 'family', ...extra: string[]) {
   const { pools } = records;
-  const [total, inUse, usage] = by === 'pool' ? [pools.poolTotal, pools.poolInUse, pools.poolUsage] : [pools.familyTotal, pools.familyInUse, pools.familyUsage];
+  const [total, inUse, usage] =
+    by === 'pool' ? [pools.poolTotal, pools.poolInUse, pools.poolUsage] : [pools.familyTotal, pools.familyInUse, pools.familyUsage];
   const capacity = countableCapacity(q.scoped(total, ...extra));
   const used = q.scoped(inUse, ...extra);
   return {

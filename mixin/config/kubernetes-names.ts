@@ -18,7 +18,8 @@ export function qualifiedNameProblem(key: string): string | undefined {
   if (prefix !== undefined) {
     if (prefix === '') return 'the prefix before "/" is empty';
     if (prefix.length > prefixMax) return `the prefix is longer than ${prefixMax} characters`;
-    if (!dnsSubdomainRe.test(prefix)) return 'the prefix before "/" must be a DNS subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+    if (!dnsSubdomainRe.test(prefix))
+      return 'the prefix before "/" must be a DNS subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
   }
   if (name === '') return 'the name is empty';
   if (name.length > nameMax) return `the name is longer than ${nameMax} characters`;
@@ -29,7 +30,8 @@ export function qualifiedNameProblem(key: string): string | undefined {
 /** What is wrong with a label value, or undefined. */
 export function labelValueProblem(value: string): string | undefined {
   if (value.length > nameMax) return `longer than ${nameMax} characters`;
-  if (value !== '' && !nameRe.test(value)) return 'may hold only letters, digits, "-", "_" and ".", and must start and end with a letter or digit (or be empty)';
+  if (value !== '' && !nameRe.test(value))
+    return 'may hold only letters, digits, "-", "_" and ".", and must start and end with a letter or digit (or be empty)';
   return undefined;
 }
 
@@ -47,11 +49,16 @@ export function kubernetesMapIssues(map: Readonly<Record<string, string>>, kind:
     const keyProblem = qualifiedNameProblem(kind === 'annotations' ? key.toLowerCase() : key);
     if (keyProblem) issues.push({ key, message: `not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: ${keyProblem}` });
     const valueProblem = kind === 'labels' ? labelValueProblem(value) : undefined;
-    if (valueProblem) issues.push({ key, message: `label value ${JSON.stringify(value)} is ${valueProblem.startsWith('longer') ? '' : 'invalid: it '}${valueProblem}` });
+    if (valueProblem)
+      issues.push({
+        key,
+        message: `label value ${JSON.stringify(value)} is ${valueProblem.startsWith('longer') ? '' : 'invalid: it '}${valueProblem}`,
+      });
   }
   if (kind === 'annotations') {
     const bytes = Object.entries(map).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    if (bytes > annotationBytesMax) issues.push({ key: '', message: `annotations total ${bytes} bytes, above the API server's limit of ${annotationBytesMax}` });
+    if (bytes > annotationBytesMax)
+      issues.push({ key: '', message: `annotations total ${bytes} bytes, above the API server's limit of ${annotationBytesMax}` });
   }
   return issues;
 }

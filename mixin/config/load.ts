@@ -13,7 +13,11 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
 const validateSchema = ajv.compile<MixinConfig>(configSchema);
 
 function dotted(instancePath: string): string {
-  return instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
 }
 
 function describe(e: ErrorObject): ConfigIssue {
@@ -26,7 +30,11 @@ function describe(e: ErrorObject): ConfigIssue {
       return { path: join(String(e.params['missingProperty'])), message: 'is required' };
     case 'pattern':
       if (e.params['pattern'] === durationPattern) {
-        return { path: at, message: 'not a Prometheus duration: a number and a unit (ms, s, m, h, d, w, y), units from the largest down, each at most once, e.g. 1h30m' };
+        return {
+          path: at,
+          message:
+            'not a Prometheus duration: a number and a unit (ms, s, m, h, d, w, y), units from the largest down, each at most once, e.g. 1h30m',
+        };
       }
       return { path: at, message: `must match ${String(e.params['pattern'])}` };
     default:
@@ -42,7 +50,11 @@ function sortMaps(schema: TSchema, value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const record = value as Record<string, unknown>;
   if (schema['patternProperties']) {
-    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, record[k]]),
+    );
   }
   const properties = schema['properties'] as Record<string, TSchema> | undefined;
   if (!properties) return value;

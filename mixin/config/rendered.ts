@@ -55,7 +55,9 @@ function stringArgument(expr: string, call: SyntaxNode, index: number): string |
 
 /** Labels a template reads: `$labels.pool`, `.Labels.pool`, `index $labels "pool"`. */
 function labelsReadBy(template: string): string[] {
-  return [...template.matchAll(/(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)|index\s+(?:\$labels|\.Labels)\s+"([^"]+)"/g)].map((m) => m[1] ?? m[2] ?? '');
+  return [...template.matchAll(/(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)|index\s+(?:\$labels|\.Labels)\s+"([^"]+)"/g)].map(
+    (m) => m[1] ?? m[2] ?? '',
+  );
 }
 
 interface RuleLabelUses {
@@ -75,14 +77,20 @@ function collectLabelUses(cfg: MixinConfig): RuleLabelUses {
   for (const rule of recordingGroups(probed).flatMap((g) => g.rules)) {
     const { labels } = analyseLabels(parsePromQL(rule.expr), recorded);
     const extra = Object.keys(rule.labels ?? {});
-    recorded.set(rule.record, labels.kind === 'vector' ? { kind: 'vector', min: new Set([...labels.min, ...extra]), max: labels.max && new Set([...labels.max, ...extra]) } : labels);
+    recorded.set(
+      rule.record,
+      labels.kind === 'vector'
+        ? { kind: 'vector', min: new Set([...labels.min, ...extra]), max: labels.max && new Set([...labels.max, ...extra]) }
+        : labels,
+    );
     for (const label of [...labelsNamedIn(rule.expr), ...extra]) use(uses.records, label, rule.record);
   }
   for (const def of alertGroups(probed).flatMap((g) => g.alerts)) {
     const { labels } = analyseLabels(parsePromQL(def.expr), recorded);
     const output = labels.kind === 'vector' ? [...labels.min, ...(labels.max ?? [])] : [];
     const read = [...labelsReadBy(def.summary), ...labelsReadBy(def.description)];
-    for (const label of [...output, ...labelsNamedIn(def.expr), ...read, ...Object.keys(def.labels ?? {})]) use(uses.alerts, label, def.alert);
+    for (const label of [...output, ...labelsNamedIn(def.expr), ...read, ...Object.keys(def.labels ?? {})])
+      use(uses.alerts, label, def.alert);
   }
   return uses;
 }
@@ -113,9 +121,13 @@ function alertLabelIssues(cfg: MixinConfig): ConfigIssue[] {
     const meta = alertMetaLabels[key];
     const where = uses.get(key);
     if (meta) issues.push({ path, message: `"${key}" is ${meta}` });
-    else if (key === cfg.clusterLabel) issues.push({ path, message: `"${key}" is the cluster label (clusterLabel): every alert carries its series' value` });
+    else if (key === cfg.clusterLabel)
+      issues.push({ path, message: `"${key}" is the cluster label (clusterLabel): every alert carries its series' value` });
     else if (where) {
-      issues.push({ path, message: `"${key}" is a label the alerts carry or use (${someOf(where)}): a fixed value would overwrite it, and series that differ only in it would collide` });
+      issues.push({
+        path,
+        message: `"${key}" is a label the alerts carry or use (${someOf(where)}): a fixed value would overwrite it, and series that differ only in it would collide`,
+      });
     }
   }
   return issues;
@@ -128,7 +140,14 @@ function clusterLabelIssues(cfg: MixinConfig): ConfigIssue[] {
   if (meta) return [{ path: 'clusterLabel', message: `"${label}" is ${meta}` }];
   const { alerts, records } = labelUses(cfg);
   const where = new Set([...(alerts.get(label) ?? []), ...(records.get(label) ?? [])]);
-  return where.size > 0 ? [{ path: 'clusterLabel', message: `"${label}" is a label the rules use for something else (${someOf(where)}); name the label that tells clusters apart` }] : [];
+  return where.size > 0
+    ? [
+        {
+          path: 'clusterLabel',
+          message: `"${label}" is a label the rules use for something else (${someOf(where)}); name the label that tells clusters apart`,
+        },
+      ]
+    : [];
 }
 
 /** An override of an alert defined once per severity would make those rules identical. */
@@ -151,7 +170,8 @@ function dashboardUidIssues(cfg: MixinConfig): ConfigIssue[] {
   const files = Object.keys(dashboardSet(cfg));
   const issues: ConfigIssue[] = [];
   for (const file of Object.keys(cfg.dashboards.uids)) {
-    if (!files.includes(file)) issues.push({ path: `dashboards.uids.${file}`, message: `no such dashboard; the dashboards are ${files.join(', ')}` });
+    if (!files.includes(file))
+      issues.push({ path: `dashboards.uids.${file}`, message: `no such dashboard; the dashboards are ${files.join(', ')}` });
   }
   const owner = new Map<string, string>();
   for (const file of files) {
@@ -159,7 +179,12 @@ function dashboardUidIssues(cfg: MixinConfig): ConfigIssue[] {
     const first = owner.get(uid);
     if (first === undefined) owner.set(uid, file);
     else {
-      const path = file in cfg.dashboards.uids ? `dashboards.uids.${file}` : first in cfg.dashboards.uids ? `dashboards.uids.${first}` : 'dashboards.uidPrefix';
+      const path =
+        file in cfg.dashboards.uids
+          ? `dashboards.uids.${file}`
+          : first in cfg.dashboards.uids
+            ? `dashboards.uids.${first}`
+            : 'dashboards.uidPrefix';
       issues.push({ path, message: `uid "${uid}" would be shared by ${first} and ${file}; Grafana keeps only one of them` });
     }
   }

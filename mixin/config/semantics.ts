@@ -42,7 +42,10 @@ function alertLabelIssues(labels: Readonly<Record<string, string>>): ConfigIssue
     const path = `alertLabels.${key}`;
     if (key.startsWith('__')) issues.push({ path, message: 'label names starting with "__" are reserved by Prometheus' });
     if (changesPerEvaluation(value)) {
-      issues.push({ path, message: `${JSON.stringify(value)} changes at every evaluation ($value, humanize, query…), so the alert's \`for\` never completes; keep values fixed` });
+      issues.push({
+        path,
+        message: `${JSON.stringify(value)} changes at every evaluation ($value, humanize, query…), so the alert's \`for\` never completes; keep values fixed`,
+      });
     } else if (value.split('{{').length !== value.split('}}').length) {
       issues.push({ path, message: `${JSON.stringify(value)}: unbalanced {{ }} template` });
     }
@@ -59,7 +62,11 @@ function kubernetesMaps(cfg: MixinConfig): [string, Readonly<Record<string, stri
     ['outputs.dashboardConfigMaps.annotations', o.dashboardConfigMaps.annotations, 'annotations'],
     ['outputs.grafanaOperator.instanceSelector', o.grafanaOperator.instanceSelector, 'labels'],
     ['outputs.monitors.labels', o.monitors.labels, 'labels'],
-    ...Object.entries(o.monitors.podSelectors).map(([c, m]): [string, Record<string, string>, 'labels'] => [`outputs.monitors.podSelectors.${c}`, m, 'labels']),
+    ...Object.entries(o.monitors.podSelectors).map(([c, m]): [string, Record<string, string>, 'labels'] => [
+      `outputs.monitors.podSelectors.${c}`,
+      m,
+      'labels',
+    ]),
   ];
 }
 
@@ -77,7 +84,10 @@ export function checkConfigSemantics(cfg: MixinConfig): ConfigIssue[] {
   // The flap count stays above the threshold for one window after a flap: a longer `for` never fires.
   const flapping = cfg.alerts.MetalLBBGPSessionFlapping.for;
   if (durationToMs(flapping) >= durationToMs(cfg.thresholds.bgpFlapWindow)) {
-    issues.push({ path: 'alerts.MetalLBBGPSessionFlapping.for', message: `must be shorter than thresholds.bgpFlapWindow (${cfg.thresholds.bgpFlapWindow}), or a single flap can never fire` });
+    issues.push({
+      path: 'alerts.MetalLBBGPSessionFlapping.for',
+      message: `must be shorter than thresholds.bgpFlapWindow (${cfg.thresholds.bgpFlapWindow}), or a single flap can never fire`,
+    });
   }
   cfg.pools.exclude.forEach((pattern, i) => {
     const problem = re2Problem(pattern);

@@ -65,7 +65,10 @@ function absenceReason(metric: string): string {
 }
 
 function jobsText(jobs: readonly string[]): string {
-  const shown = jobs.slice(0, 5).map((j) => `job="${j}"`).join(', ');
+  const shown = jobs
+    .slice(0, 5)
+    .map((j) => `job="${j}"`)
+    .join(', ');
   return jobs.length > 5 ? `${shown} and ${jobs.length - 5} more` : shown;
 }
 
@@ -105,7 +108,12 @@ class BlindChecker {
     // The build lints every expression; what fails here is Grafana syntax that does not expand
     // to PromQL. Say so without failing the run over it.
     if (parsed.problems.length > 0) {
-      return { kind: item.kind, name: item.name, state: 'na', findings: [{ selector: item.expr, state: 'na', detail: `not checked: ${parsed.problems[0]?.message ?? 'does not parse'}` }] };
+      return {
+        kind: item.kind,
+        name: item.name,
+        state: 'na',
+        findings: [{ selector: item.expr, state: 'na', detail: `not checked: ${parsed.problems[0]?.message ?? 'does not parse'}` }],
+      };
     }
     const verdicts = new Map<number, SelectorVerdict>();
     for (const info of vectorSelectors(parsed)) verdicts.set(info.from, await this.selector(info));
@@ -143,7 +151,9 @@ class BlindChecker {
     if (metric !== undefined && this.records.has(metric)) return this.record(metric);
     // Dashboard variables ($cluster, $instance) narrow to one value at view time; checking the
     // selector without them asks whether any value could show data.
-    const matchers = info.matchers.filter((m) => !m.value.includes('$') && !(m.label === '__name__' && m.op === '=' && metric !== undefined));
+    const matchers = info.matchers.filter(
+      (m) => !m.value.includes('$') && !(m.label === '__name__' && m.op === '=' && metric !== undefined),
+    );
     const text = selector(metric, [...matchers.map(renderMatcher), ...this.facts.scope]);
     let verdict = this.selectorCache.get(text);
     if (!verdict) {
@@ -177,7 +187,8 @@ class BlindChecker {
 
   /** The jobs under which the component's series were found. */
   private scrapedJobs(component: Component): string[] {
-    const jobs = component === 'kubeStateMetrics' ? this.facts.kubeStateMetrics.map((k) => k.job) : groupsOf(this.facts, component).map((g) => g.job);
+    const jobs =
+      component === 'kubeStateMetrics' ? this.facts.kubeStateMetrics.map((k) => k.job) : groupsOf(this.facts, component).map((g) => g.job);
     return [...new Set(jobs)].sort();
   }
 
@@ -185,18 +196,37 @@ class BlindChecker {
   private async componentAbsent(component: Component): Promise<SelectorVerdict> {
     const text = selector('up', [this.cfg.selectors[component], ...this.facts.scope]);
     if ((await this.count(`${text} == 0`)) > 0) {
-      return { state: 'blind', findings: [{ selector: text, state: 'blind', cause: 'targets-down', detail: `every ${describeComponent(component)} target is down` }] };
+      return {
+        state: 'blind',
+        findings: [
+          { selector: text, state: 'blind', cause: 'targets-down', detail: `every ${describeComponent(component)} target is down` },
+        ],
+      };
     }
     const na = (detail: string): SelectorVerdict => ({ state: 'na', findings: [{ selector: text, state: 'na', detail }] });
     if (component === 'kubeStateMetrics') return na('kube-state-metrics is not scraped');
     // frr-k8s and the FRR sidecar exist only in their BGP modes; controller and speaker always do.
-    if (component === 'frrK8s' || component === 'frrMetrics') return na(`no ${describeComponent(component)} here (BGP mode: ${this.facts.bgpModes.join(', ') || 'none'})`);
-    return { state: 'blind', findings: [{ selector: text, state: 'blind', cause: 'not-scraped', detail: `no ${describeComponent(component)} series under any job: is it scraped?` }] };
+    if (component === 'frrK8s' || component === 'frrMetrics')
+      return na(`no ${describeComponent(component)} here (BGP mode: ${this.facts.bgpModes.join(', ') || 'none'})`);
+    return {
+      state: 'blind',
+      findings: [
+        {
+          selector: text,
+          state: 'blind',
+          cause: 'not-scraped',
+          detail: `no ${describeComponent(component)} series under any job: is it scraped?`,
+        },
+      ],
+    };
   }
 
   private async classify(metric: string | undefined, matchers: readonly LabelMatcher[], text: string): Promise<SelectorVerdict> {
     if ((await this.count(text)) > 0) return live;
-    const blind = (cause: BlindCause, detail: string): SelectorVerdict => ({ state: 'blind', findings: [{ selector: text, state: 'blind', cause, detail }] });
+    const blind = (cause: BlindCause, detail: string): SelectorVerdict => ({
+      state: 'blind',
+      findings: [{ selector: text, state: 'blind', cause, detail }],
+    });
     const na = (detail: string): SelectorVerdict => ({ state: 'na', findings: [{ selector: text, state: 'na', detail }] });
     if (metric === undefined) return blind('not-scraped', 'no series match');
     if (metric === 'ALERTS') return na('no alert is active right now');
@@ -216,7 +246,11 @@ class BlindChecker {
       if (mode && !this.facts.bgpModes.includes(mode)) return blind('bgp-mode', this.modeMismatch(mode));
       if (component) {
         const scraped = this.scrapedJobs(component);
-        if (scraped.length > 0) return blind('job-selector', `the ${describeComponent(component)} is scraped as ${jobsText(scraped)}, which selectors.${component} does not match`);
+        if (scraped.length > 0)
+          return blind(
+            'job-selector',
+            `the ${describeComponent(component)} is scraped as ${jobsText(scraped)}, which selectors.${component} does not match`,
+          );
         return this.componentAbsent(component);
       }
       return blind('job-selector', `${metric} exists under ${jobsText(jobs)}, not under this selector`);
@@ -253,7 +287,12 @@ const emptyCounts = (): Record<Liveness, number> => ({ live: 0, blind: 0, na: 0,
 const concurrency = 6;
 
 /** Check every alert, recording rule and dashboard query the config produces against this Prometheus. */
-export async function checkConfig(client: PrometheusClient, cfg: MixinConfig, facts: Facts, progress: Progress = () => undefined): Promise<CheckResult> {
+export async function checkConfig(
+  client: PrometheusClient,
+  cfg: MixinConfig,
+  facts: Facts,
+  progress: Progress = () => undefined,
+): Promise<CheckResult> {
   const items = checkedItems(assembleMixin(cfg));
   const checker = new BlindChecker(client, cfg, facts, items);
   const results: ItemResult[] = new Array<ItemResult>(items.length);

@@ -23,15 +23,7 @@ export interface PrometheusEndpoint {
 export const defaultMaxResponseBytes = 64 * 1024 * 1024;
 
 export type UnreachableKind =
-  | 'connection-refused'
-  | 'host-not-found'
-  | 'tls'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'timeout'
-  | 'too-large'
-  | 'not-prometheus'
-  | 'network';
+  'connection-refused' | 'host-not-found' | 'tls' | 'unauthorized' | 'forbidden' | 'timeout' | 'too-large' | 'not-prometheus' | 'network';
 
 /** Prometheus could not be asked at all: the doctor stops with exit code 2 and this reason. */
 export class PrometheusUnreachable extends Error {
@@ -72,7 +64,9 @@ const apiEnvelope = Type.Object({
   error: Type.Optional(Type.String()),
 });
 const queryData = Type.Object({ resultType: Type.String(), result: Type.Unknown() });
-const vectorResult = Type.Array(Type.Object({ metric: Type.Record(Type.String(), Type.String()), value: Type.Tuple([Type.Number(), Type.String()]) }));
+const vectorResult = Type.Array(
+  Type.Object({ metric: Type.Record(Type.String(), Type.String()), value: Type.Tuple([Type.Number(), Type.String()]) }),
+);
 const stringList = Type.Array(Type.String());
 
 const ajv = new Ajv({ strict: true });
@@ -95,7 +89,11 @@ function conforms<T extends TSchema>(schema: T, value: unknown): value is Static
 function expectShape<T extends TSchema>(schema: T, value: unknown, path: string): Static<T> {
   if (conforms(schema, value)) return value;
   const validate = validator(schema);
-  throw new PrometheusApiError(path, 'unexpected_response', `not the Prometheus API's answer: ${ajv.errorsText(validate.errors, { dataVar: 'response' })}`);
+  throw new PrometheusApiError(
+    path,
+    'unexpected_response',
+    `not the Prometheus API's answer: ${ajv.errorsText(validate.errors, { dataVar: 'response' })}`,
+  );
 }
 
 // OpenSSL's verification codes and Node's TLS codes, so that a certificate problem reads as one.
@@ -104,10 +102,14 @@ const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIG
 function classifyNetworkError(err: NodeJS.ErrnoException, url: URL): PrometheusUnreachable {
   const code = err.code ?? '';
   const where = `${url.host}`;
-  if (code === 'ECONNREFUSED') return new PrometheusUnreachable('connection-refused', `connection refused by ${where}: is Prometheus listening there?`);
+  if (code === 'ECONNREFUSED')
+    return new PrometheusUnreachable('connection-refused', `connection refused by ${where}: is Prometheus listening there?`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new PrometheusUnreachable('host-not-found', `host not found: ${url.hostname}`);
   if (tlsCodes.test(code)) {
-    return new PrometheusUnreachable('tls', `TLS error talking to ${where}: ${err.message} (${code}); pass --ca-file, or --insecure-skip-verify for a self-signed test server`);
+    return new PrometheusUnreachable(
+      'tls',
+      `TLS error talking to ${where}: ${err.message} (${code}); pass --ca-file, or --insecure-skip-verify for a self-signed test server`,
+    );
   }
   return new PrometheusUnreachable('network', `cannot reach ${where}: ${err.message}${code ? ` (${code})` : ''}`);
 }
@@ -132,7 +134,10 @@ export class PrometheusClient {
       throw new PrometheusUnreachable('network', `not a URL: ${redactUrl(endpoint.url)}`);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new PrometheusUnreachable('network', `unsupported scheme ${base.protocol} in ${redactUrl(endpoint.url)} (use http:// or https://)`);
+      throw new PrometheusUnreachable(
+        'network',
+        `unsupported scheme ${base.protocol} in ${redactUrl(endpoint.url)} (use http:// or https://)`,
+      );
     }
     // The API paths are resolved against the base: its path prefix must end in a slash to be kept.
     if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
@@ -170,13 +175,27 @@ export class PrometheusClient {
 
   /** `/api/v1/labels`: label names present on the series matching the selectors. */
   async labelNames(selectors: readonly string[] = []): Promise<string[]> {
-    return expectShape(stringList, await this.get('api/v1/labels', selectors.map((s) => ['match[]', s])), 'api/v1/labels');
+    return expectShape(
+      stringList,
+      await this.get(
+        'api/v1/labels',
+        selectors.map((s) => ['match[]', s]),
+      ),
+      'api/v1/labels',
+    );
   }
 
   /** `/api/v1/label/<name>/values`: the values one label takes on the matching series. */
   async labelValues(name: string, selectors: readonly string[] = []): Promise<string[]> {
     const path = `api/v1/label/${encodeURIComponent(name)}/values`;
-    return expectShape(stringList, await this.get(path, selectors.map((s) => ['match[]', s])), path);
+    return expectShape(
+      stringList,
+      await this.get(
+        path,
+        selectors.map((s) => ['match[]', s]),
+      ),
+      path,
+    );
   }
 
   /**
@@ -215,7 +234,11 @@ export class PrometheusClient {
         settle(() => reject(err));
         req.destroy();
       };
-      const tooLarge = () => new PrometheusUnreachable('too-large', `the answer of ${url.host} to ${path} is larger than ${mebibytes(maxBytes)}: refused (is this the Prometheus API? narrow the query with --cluster)`);
+      const tooLarge = () =>
+        new PrometheusUnreachable(
+          'too-large',
+          `the answer of ${url.host} to ${path} is larger than ${mebibytes(maxBytes)}: refused (is this the Prometheus API? narrow the query with --cluster)`,
+        );
 
       const req = transport.get(url, { agent: this.agent, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -239,7 +262,9 @@ export class PrometheusClient {
               return;
             }
             if (status === 403) {
-              reject(new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`));
+              reject(
+                new PrometheusUnreachable('forbidden', `forbidden (HTTP 403) at ${url.host}: the token may not read the Prometheus API`),
+              );
               return;
             }
             let envelope: unknown;
@@ -249,7 +274,12 @@ export class PrometheusClient {
               envelope = undefined;
             }
             if (!conforms(apiEnvelope, envelope)) {
-              reject(new PrometheusUnreachable('not-prometheus', `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`));
+              reject(
+                new PrometheusUnreachable(
+                  'not-prometheus',
+                  `${url.origin}${url.pathname} answered HTTP ${status} with ${res.headers['content-type'] ?? 'no content type'}, not the Prometheus API: check the URL and its path prefix`,
+                ),
+              );
               return;
             }
             if (envelope.status !== 'success') {
@@ -272,8 +302,17 @@ export class PrometheusClient {
     const own = this.endpoint.timeoutMs;
     const left = this.endpoint.deadline === undefined ? Infinity : this.endpoint.deadline - Date.now();
     if (left < own) {
-      return { ms: left, timeout: new PrometheusUnreachable('timeout', `the deadline of the whole run passed while waiting for ${url.host} (raise --timeout)`) };
+      return {
+        ms: left,
+        timeout: new PrometheusUnreachable(
+          'timeout',
+          `the deadline of the whole run passed while waiting for ${url.host} (raise --timeout)`,
+        ),
+      };
     }
-    return { ms: own, timeout: new PrometheusUnreachable('timeout', `no complete answer from ${url.host} within ${own / 1000} s (raise --timeout)`) };
+    return {
+      ms: own,
+      timeout: new PrometheusUnreachable('timeout', `no complete answer from ${url.host} within ${own / 1000} s (raise --timeout)`),
+    };
   }
 }

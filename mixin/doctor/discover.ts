@@ -52,8 +52,28 @@ export interface Facts {
 
 /** Label names that are targets' or metrics' own and never tell clusters apart. */
 const notClusterLabels = new Set([
-  '__name__', 'job', 'instance', 'namespace', 'pod', 'container', 'endpoint', 'service', 'node', 'peer', 'vrf',
-  'pool', 'ip', 'protocol', 'controller', 'result', 'name', 'code', 'host', 'method', 'le', 'version',
+  '__name__',
+  'job',
+  'instance',
+  'namespace',
+  'pod',
+  'container',
+  'endpoint',
+  'service',
+  'node',
+  'peer',
+  'vrf',
+  'pool',
+  'ip',
+  'protocol',
+  'controller',
+  'result',
+  'name',
+  'code',
+  'host',
+  'method',
+  'le',
+  'version',
 ]);
 const commonClusterLabels = ['cluster', 'k8s_cluster', 'cluster_name', 'kubernetes_cluster', 'cluster_id'];
 
@@ -111,7 +131,9 @@ async function detectClusterLabel(client: PrometheusClient, cfg: MixinConfig, to
 const groupLabels = (clusterLabel: string | undefined) => ['job', 'namespace', 'container', ...(clusterLabel ? [clusterLabel] : [])];
 
 function groupKey(labels: Readonly<Record<string, string>>, clusterLabel: string | undefined): string {
-  return groupLabels(clusterLabel).map((l) => labels[l] ?? '').join('\u0000');
+  return groupLabels(clusterLabel)
+    .map((l) => labels[l] ?? '')
+    .join('\u0000');
 }
 
 function componentsOf(metrics: ReadonlySet<string>, container: string, job: string, modes: ReadonlySet<BgpMode>): Component[] {
@@ -137,7 +159,11 @@ async function scrapeGroups(
   const by = groupLabels(clusterLabel).join(', ');
   const rows = await client.query(`count by (__name__, ${by}) (${selector(undefined, [metallbNameMatcher, ...scope])})`);
   const bgpRows = async (...matchers: string[]) =>
-    new Set((await client.query(`count by (${by}) (${selector(undefined, [...matchers, ...scope])})`)).map((r) => groupKey(r.metric, clusterLabel)));
+    new Set(
+      (await client.query(`count by (${by}) (${selector(undefined, [...matchers, ...scope])})`)).map((r) =>
+        groupKey(r.metric, clusterLabel),
+      ),
+    );
   // Peer and vrf tell the modes apart (metric reference §1.9): native has no vrf; FRR mode's peer
   // carries the port; frr-k8s's does not, even when relabelled to metallb_*.
   const native = await bgpRows('__name__=~"metallb_bgp_.+"', 'vrf=""');
@@ -187,24 +213,40 @@ const portMeanings: Readonly<Record<string, string>> = {
   '9141': 'frr-k8s frr-metrics port 9141: FRR-K8s mode',
 };
 
-async function versionHints(client: PrometheusClient, groups: readonly ScrapeGroup[], staleNativePeers: boolean, scope: readonly string[]): Promise<string[]> {
+async function versionHints(
+  client: PrometheusClient,
+  groups: readonly ScrapeGroup[],
+  staleNativePeers: boolean,
+  scope: readonly string[],
+): Promise<string[]> {
   const hints: string[] = [];
   const jobs = [...new Set(groups.map((g) => g.job))].sort();
   if (jobs.length > 0) {
-    const ports = await client.query(`count by (port) (label_replace(${selector('up', [oneOf('job', jobs), ...scope])}, "port", "$1", "instance", ".*:([0-9]+)$"))`);
-    for (const port of ports.map((p) => p.metric['port'] ?? '').filter(Boolean).sort()) {
+    const ports = await client.query(
+      `count by (port) (label_replace(${selector('up', [oneOf('job', jobs), ...scope])}, "port", "$1", "instance", ".*:([0-9]+)$"))`,
+    );
+    for (const port of ports
+      .map((p) => p.metric['port'] ?? '')
+      .filter(Boolean)
+      .sort()) {
       hints.push(portMeanings[port] ?? `port ${port} in instance: not a MetalLB default port`);
     }
   }
   const metrics = new Set(groups.flatMap((g) => g.metrics));
-  if (metrics.has('metallb_allocator_ipv4_addresses_total')) hints.push('per-family allocator gauges (metallb_allocator_ipv4_*): MetalLB >= 0.14');
+  if (metrics.has('metallb_allocator_ipv4_addresses_total'))
+    hints.push('per-family allocator gauges (metallb_allocator_ipv4_*): MetalLB >= 0.14');
   else if (metrics.has('metallb_allocator_addresses_total')) hints.push('no per-family allocator gauges: MetalLB < 0.14');
   const metallbJobs = groups.filter((g) => g.components.includes('controller') || g.components.includes('speaker')).map((g) => g.job);
   if (metallbJobs.length > 0) {
-    const [runtime] = await client.query(`count(${selector('controller_runtime_reconcile_total', [oneOf('job', [...new Set(metallbJobs)].sort()), ...scope])})`);
+    const [runtime] = await client.query(
+      `count(${selector('controller_runtime_reconcile_total', [oneOf('job', [...new Set(metallbJobs)].sort()), ...scope])})`,
+    );
     if (runtime) hints.push('controller-runtime metrics on the MetalLB jobs: MetalLB >= 0.16');
   }
-  if (staleNativePeers) hints.push('native BGP series with peer="IP" (no port): MetalLB 0.15\'s stale series (metallb#2806), filtered by bgp.nativePeerMatcher');
+  if (staleNativePeers)
+    hints.push(
+      'native BGP series with peer="IP" (no port): MetalLB 0.15\'s stale series (metallb#2806), filtered by bgp.nativePeerMatcher',
+    );
   return hints;
 }
 
@@ -225,7 +267,11 @@ async function downTargets(
   const seen = new Map<string, TargetRef>();
   for (const s of selectors) {
     for (const r of await client.query(`${s} == 0`)) {
-      const ref = { cluster: clusterLabel ? (r.metric[clusterLabel] ?? '') : '', job: r.metric['job'] ?? '', instance: r.metric['instance'] ?? '' };
+      const ref = {
+        cluster: clusterLabel ? (r.metric[clusterLabel] ?? '') : '',
+        job: r.metric['job'] ?? '',
+        instance: r.metric['instance'] ?? '',
+      };
       seen.set(`${ref.cluster}\u0000${ref.job}\u0000${ref.instance}`, ref);
     }
   }
@@ -246,7 +292,8 @@ export async function discoverFacts(
   const total = totalRow?.value ?? 0;
   const scrapedJobs = (await client.labelValues('job', ['up'])).sort();
   progress('looking for a cluster label');
-  const cluster = total > 0 ? await detectClusterLabel(client, cfg, total) : { configured: cfg.clusterLabel, detected: undefined, values: [] };
+  const cluster =
+    total > 0 ? await detectClusterLabel(client, cfg, total) : { configured: cfg.clusterLabel, detected: undefined, values: [] };
   const scope = opts.cluster === undefined ? [] : [`${cluster.detected ?? cfg.clusterLabel}=${quote(opts.cluster)}`];
   const [scopedRow] = scope.length > 0 ? await client.query(`count(${selector(undefined, [metallbNameMatcher, ...scope])})`) : [totalRow];
   const metallbSeries = scopedRow?.value ?? 0;
@@ -256,7 +303,9 @@ export async function discoverFacts(
   progress('looking for kube-state-metrics');
   // kube-state-metrics honours labels, so its `namespace` is the objects': group by job alone.
   const ksmBy = ['job', ...(cluster.detected ? [cluster.detected] : [])].join(', ');
-  const ksmRows = await client.query(`count by (${ksmBy}) (${selector(undefined, [`__name__=~${quote(ksmMetrics.join('|'))}`, ...scope])})`);
+  const ksmRows = await client.query(
+    `count by (${ksmBy}) (${selector(undefined, [`__name__=~${quote(ksmMetrics.join('|'))}`, ...scope])})`,
+  );
   const kubeStateMetrics = ksmRows
     .map((r) => ({ cluster: cluster.detected ? (r.metric[cluster.detected] ?? '') : '', job: r.metric['job'] ?? '' }))
     .sort(byKeys((k) => [k.cluster, k.job]));
@@ -278,7 +327,13 @@ export async function discoverFacts(
 
 /** How the reports name a component. */
 export function describeComponent(component: Component): string {
-  return { controller: 'controller', speaker: 'speaker', frrMetrics: 'FRR-mode frr-metrics sidecar', frrK8s: 'frr-k8s', kubeStateMetrics: 'kube-state-metrics' }[component];
+  return {
+    controller: 'controller',
+    speaker: 'speaker',
+    frrMetrics: 'FRR-mode frr-metrics sidecar',
+    frrK8s: 'frr-k8s',
+    kubeStateMetrics: 'kube-state-metrics',
+  }[component];
 }
 
 /** The groups of one component. */

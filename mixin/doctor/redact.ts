@@ -12,7 +12,10 @@ export function redactUrl(raw: string): string {
     url = new URL(raw);
   } catch {
     // Not a URL (the error says so): hide whatever sits where credentials would.
-    return raw.replace(/\/\/[^/?#\s]*@/, `//${hidden}@`).replace(/([?&][^=&#\s]*=)[^&#\s]*/g, `$1${hidden}`).replace(/#.*$/, '');
+    return raw
+      .replace(/\/\/[^/?#\s]*@/, `//${hidden}@`)
+      .replace(/([?&][^=&#\s]*=)[^&#\s]*/g, `$1${hidden}`)
+      .replace(/#.*$/, '');
   }
   const userInfo = url.username || url.password ? `${hidden}@` : '';
   const query = [...url.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=${hidden}`).join('&');

@@ -9,7 +9,6 @@ import type { DoctorResult } from './run.js';
 
 const componentOrder: readonly Component[] = ['controller', 'speaker', 'frrMetrics', 'frrK8s'];
 
-
 const causeTitles: Readonly<Record<BlindCause, string>> = {
   'job-selector': 'job selector',
   'bgp-mode': 'BGP mode / metric prefix',
@@ -49,7 +48,9 @@ function componentSources(facts: Facts): { component: Component | 'unidentified'
 }
 
 function sourceText(s: ScrapeSource): string {
-  const labels = [`job="${s.job}"`, s.namespace && `namespace="${s.namespace}"`, s.container && `container="${s.container}"`].filter(Boolean).join(' ');
+  const labels = [`job="${s.job}"`, s.namespace && `namespace="${s.namespace}"`, s.container && `container="${s.container}"`]
+    .filter(Boolean)
+    .join(' ');
   return s.clusters.length > 0 ? `${labels}  (${s.clusters.join(', ')})` : labels;
 }
 
@@ -58,7 +59,12 @@ function countsLine(check: CheckResult): string {
   return `${c.live} live, ${c.blind} blind, ${c.na} not applicable${c.const > 0 ? `, ${c.const} constant` : ''}`;
 }
 
-const kindTitles: Readonly<Record<ItemKind, string>> = { alert: 'alerts', record: 'recording rules', panel: 'panels', variable: 'variables' };
+const kindTitles: Readonly<Record<ItemKind, string>> = {
+  alert: 'alerts',
+  record: 'recording rules',
+  panel: 'panels',
+  variable: 'variables',
+};
 
 /** `alerts: A, B` for rules; dashboards counted per file for panels and variables, which come by the dozen. */
 function itemSummary(items: readonly ItemResult[]): string[] {
@@ -125,12 +131,18 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
   lines.push(`  BGP mode              ${facts.bgpModes.length > 0 ? facts.bgpModes.join(', ') : 'none (layer 2 only)'}`);
   lines.push(`  BFD                   ${facts.bfd ? 'yes' : 'no'}`);
   const c = facts.cluster;
-  lines.push(`  cluster label         ${c.detected ? `${c.detected}: ${c.values.join(', ')}` : 'none (one cluster)'}${c.detected && c.detected !== c.configured ? `  (config says ${c.configured})` : ''}`);
+  lines.push(
+    `  cluster label         ${c.detected ? `${c.detected}: ${c.values.join(', ')}` : 'none (one cluster)'}${c.detected && c.detected !== c.configured ? `  (config says ${c.configured})` : ''}`,
+  );
   const ksm = [...new Set(facts.kubeStateMetrics.map((k) => `job="${k.job}"`))];
   lines.push(`  kube-state-metrics    ${ksm.length > 0 ? ksm.join(', ') : 'not scraped'}`);
   facts.versionHints.forEach((h, i) => lines.push(`  ${(i === 0 ? 'version hints' : '').padEnd(21)} ${h}`));
   if (facts.downTargets.length === 0) lines.push('  targets down          none');
-  facts.downTargets.forEach((t, i) => lines.push(`  ${(i === 0 ? 'targets down' : '').padEnd(21)} job="${t.job}" instance="${t.instance}"${t.cluster ? ` (${t.cluster})` : ''}`));
+  facts.downTargets.forEach((t, i) =>
+    lines.push(
+      `  ${(i === 0 ? 'targets down' : '').padEnd(21)} job="${t.job}" instance="${t.instance}"${t.cluster ? ` (${t.cluster})` : ''}`,
+    ),
+  );
   lines.push('');
 
   if (result.problem) {
@@ -152,7 +164,12 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
       for (const ch of fix.changes) lines.push(`  ${ch.path}: ${JSON.stringify(ch.from)} -> ${JSON.stringify(ch.to)}`, `    ${ch.why}`);
       for (const w of fix.warnings) lines.push(`  warning: ${w}`);
       lines.push(writtenTo ? `  written to ${writtenTo}:` : '  config (write it with --write-config FILE):');
-      lines.push(...fix.yaml.trimEnd().split('\n').map((l) => `    ${l}`));
+      lines.push(
+        ...fix.yaml
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
       lines.push(`  for jsonnet (kube-prometheus), the same as _config+::: metallb-mixin config --jsonnet --config ${writtenTo ?? 'FILE'}`);
       if (fix.changes.some((ch) => buildOnlyFields.some((f) => ch.path === f.path || ch.path.startsWith(`${f.path}.`)))) {
         lines.push('    (bgp.modes is a build option: vendor an out/ built with that file, not the default one)');
@@ -166,7 +183,10 @@ export function renderText(result: DoctorResult, writtenTo?: string): string {
     renderBlind(result.recheck, lines);
     lines.push('');
   }
-  const verdict = blindItems(result.check).length === 0 ? 'OK: nothing applicable is blind.' : `FAIL: ${blindItems(result.check).length} applicable item(s) blind with this config.`;
+  const verdict =
+    blindItems(result.check).length === 0
+      ? 'OK: nothing applicable is blind.'
+      : `FAIL: ${blindItems(result.check).length} applicable item(s) blind with this config.`;
   lines.push(verdict);
   return joinLines(lines);
 }

@@ -50,12 +50,21 @@ function rebuildSelector(component: Component, own: readonly ScrapeGroup[], othe
   const containers = [...new Set(own.map((g) => g.container))].sort();
   const clash = sharing.some((g) => containers.includes(g.container));
   if (!containers.includes('') && !clash) return `${oneOf('job', jobs)},${oneOf('container', containers)}`;
-  warnings.push(`selectors.${component}: job ${jobs.join(', ')} also holds other components and no container label tells them apart; add a matcher by hand`);
+  warnings.push(
+    `selectors.${component}: job ${jobs.join(', ')} also holds other components and no container label tells them apart; add a matcher by hand`,
+  );
   return oneOf('job', jobs);
 }
 
 function diff(value: unknown, base: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof base === 'object' && base !== null && !Array.isArray(base)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof base === 'object' &&
+    base !== null &&
+    !Array.isArray(base)
+  ) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const d = diff(v, (base as Record<string, unknown>)[k]);
@@ -102,25 +111,45 @@ export function synthesizeConfig(cfg: MixinConfig, facts: Facts, source: string)
   const ksmJobs = [...new Set(facts.kubeStateMetrics.map((k) => k.job))].sort();
   if (ksmJobs.length > 0 && ksmJobs.some((job) => !accepts(cfg.selectors.kubeStateMetrics, { job }))) {
     selectors['kubeStateMetrics'] = oneOf('job', ksmJobs);
-    changes.push({ path: 'selectors.kubeStateMetrics', from: cfg.selectors.kubeStateMetrics, to: selectors['kubeStateMetrics'], why: `kube-state-metrics is scraped as ${ksmJobs.map((j) => `job="${j}"`).join(', ')}` });
+    changes.push({
+      path: 'selectors.kubeStateMetrics',
+      from: cfg.selectors.kubeStateMetrics,
+      to: selectors['kubeStateMetrics'],
+      why: `kube-state-metrics is scraped as ${ksmJobs.map((j) => `job="${j}"`).join(', ')}`,
+    });
   }
 
   let modes = cfg.bgp.modes;
   if (facts.bgpModes.length > 0 && JSON.stringify(facts.bgpModes) !== JSON.stringify(bgpModes.filter((m) => cfg.bgp.modes.includes(m)))) {
     modes = [...facts.bgpModes];
-    changes.push({ path: 'bgp.modes', from: cfg.bgp.modes, to: modes, why: `the series show BGP mode ${facts.bgpModes.join(', ')}; the other modes' queries match nothing` });
+    changes.push({
+      path: 'bgp.modes',
+      from: cfg.bgp.modes,
+      to: modes,
+      why: `the series show BGP mode ${facts.bgpModes.join(', ')}; the other modes' queries match nothing`,
+    });
   }
 
   let clusterLabel = cfg.clusterLabel;
   const detected = facts.cluster.detected;
   if (detected && detected !== cfg.clusterLabel) {
     clusterLabel = detected;
-    changes.push({ path: 'clusterLabel', from: cfg.clusterLabel, to: detected, why: `MetalLB series are split into clusters by ${detected}` });
+    changes.push({
+      path: 'clusterLabel',
+      from: cfg.clusterLabel,
+      to: detected,
+      why: `MetalLB series are split into clusters by ${detected}`,
+    });
   }
   let showMultiCluster = cfg.showMultiCluster;
   if (facts.cluster.values.length > 1 && !showMultiCluster) {
     showMultiCluster = true;
-    changes.push({ path: 'showMultiCluster', from: false, to: true, why: `${facts.cluster.values.length} clusters: show the cluster variable and name the cluster in alerts` });
+    changes.push({
+      path: 'showMultiCluster',
+      from: false,
+      to: true,
+      why: `${facts.cluster.values.length} clusters: show the cluster variable and name the cluster in alerts`,
+    });
   }
 
   const config = resolveConfig({ ...cfg, selectors, bgp: { ...cfg.bgp, modes }, clusterLabel, showMultiCluster }, 'doctor');

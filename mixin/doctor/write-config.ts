@@ -43,7 +43,8 @@ function head(file: string): string {
  */
 export function checkWriteTarget(file: string, force: boolean): void {
   if (file.trim() === '') throw new WriteConfigError('--write-config needs a file name');
-  if (extname(file) === '.json') throw new WriteConfigError(`--write-config writes YAML with comments, not JSON: name the file .yaml instead of ${file}`);
+  if (extname(file) === '.json')
+    throw new WriteConfigError(`--write-config writes YAML with comments, not JSON: name the file .yaml instead of ${file}`);
   const stats = lstatOrUndefined(file);
   if (stats === undefined) {
     const folder = dirname(file);
@@ -65,7 +66,9 @@ export function checkWriteTarget(file: string, force: boolean): void {
     throw new WriteConfigError(`cannot read ${file} to see whether the doctor wrote it: ${(err as Error).message}`);
   }
   if (first !== writtenByDoctor && !force) {
-    throw new WriteConfigError(`refusing to overwrite ${file}: it exists and was not written by metallb-mixin doctor (pass --force to replace it)`);
+    throw new WriteConfigError(
+      `refusing to overwrite ${file}: it exists and was not written by metallb-mixin doctor (pass --force to replace it)`,
+    );
   }
 }
 
@@ -100,7 +103,8 @@ function verify(temporary: string, file: string, fix: ConfigFix): void {
   try {
     loaded = loadConfigFile(temporary);
   } catch (err) {
-    const reason = err instanceof ConfigError ? err.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') : (err as Error).message;
+    const reason =
+      err instanceof ConfigError ? err.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') : (err as Error).message;
     throw new WriteConfigError(`the config built for ${file} does not load (${reason}): ${nothingWritten}`);
   }
   if (!isDeepStrictEqual(parseYaml(fix.yaml), fix.minimal) || !isDeepStrictEqual(loaded, fix.config)) {

@@ -28,7 +28,7 @@ export function expandVariables(source: string, resolve: VariableResolver): Expa
   const replacements: Replacement[] = [];
   let expr = '';
   let quote: string | undefined;
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     const ch = source[i] as string;
     if (quote && ch === '\\' && quote !== '`') {
       expr += source.slice(i, i + 2);

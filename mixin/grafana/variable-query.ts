@@ -57,7 +57,9 @@ export function variableQuery(text: string): VariableQuery {
     case 'label_values': {
       const comma = lastTopLevelComma(args);
       if (comma === -1) {
-        return labelName.test(args) ? { kind: 'none', fn, label: args.trim() } : { kind: 'invalid', message: 'label_values() needs a label name' };
+        return labelName.test(args)
+          ? { kind: 'none', fn, label: args.trim() }
+          : { kind: 'invalid', message: 'label_values() needs a label name' };
       }
       const label = args.slice(comma + 1);
       if (!labelName.test(label)) return { kind: 'invalid', message: 'label_values(): the last argument must be a label name' };

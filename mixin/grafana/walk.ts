@@ -30,7 +30,9 @@ export interface QueryTarget {
 /** Every target with a query, in dashboard order. */
 export function queryTargets(dashboard: GrafanaDashboard): QueryTarget[] {
   return panelsOf(dashboard).flatMap(({ panel, parent }) =>
-    panel.targets.flatMap((target) => (target.expr !== undefined && target.expr.trim() !== '' ? [{ panel, parent, target, expr: target.expr }] : [])),
+    panel.targets.flatMap((target) =>
+      target.expr !== undefined && target.expr.trim() !== '' ? [{ panel, parent, target, expr: target.expr }] : [],
+    ),
   );
 }
 

@@ -19,7 +19,12 @@ export function jsonnetConfigObject(cfg: MixinConfig): Record<string, unknown> {
 }
 
 /** jsonnet text of an object: JSON, but `for` (a keyword) quoted as a field name and `alerts` merged with `+:`. */
-export function renderJsonnetObject(value: Record<string, unknown>, indent: string, merge: (path: string[]) => boolean, path: string[] = []): string {
+export function renderJsonnetObject(
+  value: Record<string, unknown>,
+  indent: string,
+  merge: (path: string[]) => boolean,
+  path: string[] = [],
+): string {
   const inner = `${indent}  `;
   const lines = Object.entries(value).map(([k, v]) => {
     const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && k !== 'for' ? k : JSON.stringify(k);

@@ -57,11 +57,16 @@ export function mixinTemplate(cfg: MixinConfig): MixinTemplate {
     twoSeverities: [...severities].filter(([, s]) => s.size > 1).map(([a]) => a),
     alerts: emitter.emit(root.prometheusAlerts, ['prometheusAlerts']),
     rules: emitter.emit(root.prometheusRules, ['prometheusRules']),
-    dashboards: Object.fromEntries(Object.entries(root.grafanaDashboards).map(([file, d]) => [file, emitter.emit(d, ['grafanaDashboards', file])])),
+    dashboards: Object.fromEntries(
+      Object.entries(root.grafanaDashboards).map(([file, d]) => [file, emitter.emit(d, ['grafanaDashboards', file])]),
+    ),
   };
   for (const source of [template.alerts, template.rules, ...Object.values(template.dashboards)]) {
     const trace = sentinelTraces.find((t) => source.includes(t));
-    if (trace) throw new Error(`jsonnet template: a config value reaches the output in a form no field knows (${trace}): add it to mixin/jsonnet/fields.ts`);
+    if (trace)
+      throw new Error(
+        `jsonnet template: a config value reaches the output in a form no field knows (${trace}): add it to mixin/jsonnet/fields.ts`,
+      );
   }
   return template;
 }

@@ -29,7 +29,9 @@ export function lintContext(cfg: MixinConfig, targets: readonly LintTarget[]): L
     const extra = Object.keys(t.record.labels ?? {});
     recorded.set(
       t.record.record,
-      labels.kind === 'vector' ? { kind: 'vector', min: new Set([...labels.min, ...extra]), max: labels.max && new Set([...labels.max, ...extra]) } : labels,
+      labels.kind === 'vector'
+        ? { kind: 'vector', min: new Set([...labels.min, ...extra]), max: labels.max && new Set([...labels.max, ...extra]) }
+        : labels,
     );
   }
   return { cfg, componentMatchers: componentMatchers(cfg), recorded };

@@ -1,5 +1,14 @@
 import type { SyntaxNode } from '@lezer/common';
-import { aggregationInfo, binaryInfo, childExprs, functionName, selectorInfo, stringLiteralValue, vectorSelectors, type VectorSelectorInfo } from '../promql/inspect.js';
+import {
+  aggregationInfo,
+  binaryInfo,
+  childExprs,
+  functionName,
+  selectorInfo,
+  stringLiteralValue,
+  vectorSelectors,
+  type VectorSelectorInfo,
+} from '../promql/inspect.js';
 import type { ParsedExpr } from '../promql/parse.js';
 
 /**
@@ -29,7 +38,8 @@ const vector = (min: Iterable<string>, max: Iterable<string> | undefined): Label
 /** Prometheus attaches both to every scraped series. */
 const scraped = vector(['job', 'instance'], undefined);
 
-const intersect = (a: ReadonlySet<string>, b: ReadonlySet<string> | readonly string[]) => [...a].filter((l) => (Array.isArray(b) ? b.includes(l) : (b as ReadonlySet<string>).has(l)));
+const intersect = (a: ReadonlySet<string>, b: ReadonlySet<string> | readonly string[]) =>
+  [...a].filter((l) => (Array.isArray(b) ? b.includes(l) : (b as ReadonlySet<string>).has(l)));
 const minus = (a: ReadonlySet<string>, b: readonly string[]) => [...a].filter((l) => !b.includes(l));
 
 /** Aggregations that select series and keep their labels instead of merging them. */
@@ -64,7 +74,9 @@ function inferLabels(parsed: ParsedExpr, recorded: ReadonlyMap<string, LabelSet>
   const absentLabels = (arg: SyntaxNode | undefined): LabelSet => {
     const node = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : arg;
     if (node?.name !== 'VectorSelector') return vector([], []);
-    const labels = selectorAt(node).matchers.filter((m) => m.op === '=' && m.label !== '__name__').map((m) => m.label);
+    const labels = selectorAt(node)
+      .matchers.filter((m) => m.op === '=' && m.label !== '__name__')
+      .map((m) => m.label);
     return vector(labels, labels);
   };
 
@@ -91,7 +103,8 @@ function inferLabels(parsed: ParsedExpr, recorded: ReadonlyMap<string, LabelSet>
     if (input.kind !== 'vector') return vector([], []);
     if (selecting.has(info.op)) return input;
     let extra: string[] = [];
-    if (info.op === 'count_values' && info.args[0]?.name === 'StringLiteral') extra = [stringLiteralValue(expr.slice(info.args[0].from, info.args[0].to))];
+    if (info.op === 'count_values' && info.args[0]?.name === 'StringLiteral')
+      extra = [stringLiteralValue(expr.slice(info.args[0].from, info.args[0].to))];
     if (!info.grouping) return vector(extra, extra);
     const labels = info.grouping.labels;
     if (info.grouping.kind === 'by') {
@@ -114,7 +127,8 @@ function inferLabels(parsed: ParsedExpr, recorded: ReadonlyMap<string, LabelSet>
       const ignored = info.matching?.labels ?? [];
       const need = new Set([...minus(lhs.min, ignored), ...minus(rhs.min, ignored)]);
       const allowed = [lhs.max, rhs.max].filter((m): m is ReadonlySet<string> => m !== undefined).map((m) => minus(m, ignored));
-      if (allowed.some((a) => [...need].some((l) => !a.includes(l)))) mismatches.push({ node, opFrom: info.opFrom, opTo: info.opTo, lhs, rhs });
+      if (allowed.some((a) => [...need].some((l) => !a.includes(l))))
+        mismatches.push({ node, opFrom: info.opFrom, opTo: info.opTo, lhs, rhs });
     }
     if (info.op === 'and' || info.op === 'unless') return lhs;
     const kept = info.group === 'right' ? rhs : lhs;

@@ -47,7 +47,14 @@ function offsetOf(text: string, line: number, column: number): number {
   return offset + column - 1;
 }
 
-function locate(mixin: Mixin, byRecord: ReadonlyMap<string, LintTarget>, file: string, group: string, index: number, name: string): Located | undefined {
+function locate(
+  mixin: Mixin,
+  byRecord: ReadonlyMap<string, LintTarget>,
+  file: string,
+  group: string,
+  index: number,
+  name: string,
+): Located | undefined {
   const identity = (o: number) => o;
   if (file.endsWith(dashboardQueriesFile)) {
     const t = byRecord.get(name);
@@ -72,7 +79,13 @@ function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap
     if (!at) continue;
     const pos = exprPosition.exec(message);
     const offset = pos ? at.toSource(offsetOf(at.checked, Number(pos[1]), Number(pos[2]))) : 0;
-    findings.push({ file: at.file, where: at.where, rule: 'promtool', message, excerpt: markSpan(at.source, offset, pos ? offset + 1 : at.source.length) });
+    findings.push({
+      file: at.file,
+      where: at.where,
+      rule: 'promtool',
+      message,
+      excerpt: markSpan(at.source, offset, pos ? offset + 1 : at.source.length),
+    });
   }
   return findings;
 }
@@ -86,7 +99,10 @@ export function promtoolFindings(mixin: Mixin, promtool: string, targets: readon
   const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-promtool-'));
   try {
     const paths: string[] = [];
-    for (const [name, content] of [[alertsFile, mixin.prometheusAlerts], [rulesFile, mixin.prometheusRules]] as const) {
+    for (const [name, content] of [
+      [alertsFile, mixin.prometheusAlerts],
+      [rulesFile, mixin.prometheusRules],
+    ] as const) {
       writeFileSync(join(dir, name), toYaml(content));
       paths.push(join(dir, name));
     }
@@ -98,7 +114,9 @@ export function promtoolFindings(mixin: Mixin, promtool: string, targets: readon
     const run = checkRules(paths, promtool);
     if (run.ok) return [];
     const findings = parsePromtoolOutput(run.output, mixin, byRecord);
-    return findings.length > 0 ? findings : [{ file: 'promtool', where: 'promtool check rules', rule: 'promtool', message: run.output.replaceAll(dir, '.').trim() }];
+    return findings.length > 0
+      ? findings
+      : [{ file: 'promtool', where: 'promtool check rules', rule: 'promtool', message: run.output.replaceAll(dir, '.').trim() }];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -44,12 +44,28 @@ export function collectTargets(mixin: Mixin): LintTarget[] {
   const targets: LintTarget[] = [];
   for (const g of mixin.prometheusAlerts.groups) {
     for (const alert of g.rules) {
-      targets.push({ file: alertsFile, where: `alert ${alert.alert}`, kind: 'alert', source: alert.expr, parsed: parsePromQL(alert.expr), toSource: identity, alert });
+      targets.push({
+        file: alertsFile,
+        where: `alert ${alert.alert}`,
+        kind: 'alert',
+        source: alert.expr,
+        parsed: parsePromQL(alert.expr),
+        toSource: identity,
+        alert,
+      });
     }
   }
   for (const g of mixin.prometheusRules.groups) {
     for (const record of g.rules) {
-      targets.push({ file: rulesFile, where: `record ${record.record}`, kind: 'record', source: record.expr, parsed: parsePromQL(record.expr), toSource: identity, record });
+      targets.push({
+        file: rulesFile,
+        where: `record ${record.record}`,
+        kind: 'record',
+        source: record.expr,
+        parsed: parsePromQL(record.expr),
+        toSource: identity,
+        record,
+      });
     }
   }
   for (const [name, dashboard] of Object.entries(mixin.grafanaDashboards)) {

@@ -32,7 +32,10 @@ type PanelLike = { id?: number | null; links?: { placement?: unknown }[]; panels
  * `placement` that hides them in the controls menu, and `build()` returns the builder's own object
  * (copied before anything is changed).
  */
-export function applyDashboardSettings(set: Readonly<Record<string, dashboard.Dashboard>>, cfg: MixinConfig): Record<string, DashboardJson> {
+export function applyDashboardSettings(
+  set: Readonly<Record<string, dashboard.Dashboard>>,
+  cfg: MixinConfig,
+): Record<string, DashboardJson> {
   const unknown = Object.keys(cfg.dashboards.uids).filter((file) => !(file in set));
   if (unknown.length > 0) {
     throw new Error(`dashboards.uids: no dashboard named ${unknown.join(', ')} (files: ${Object.keys(set).join(', ')})`);

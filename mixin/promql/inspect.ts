@@ -95,8 +95,19 @@ export function selectorsOf(expr: string): VectorSelectorInfo[] {
 
 /** Node names of the grammar's `expr` group, i.e. the nodes that have a value. */
 const exprNodes = new Set([
-  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr',
-  'AnchoredExpr', 'SmoothedExpr', 'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector',
+  'AggregateExpr',
+  'BinaryExpr',
+  'FunctionCall',
+  'MatrixSelector',
+  'NumberDurationLiteral',
+  'OffsetExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
+  'ParenExpr',
+  'StringLiteral',
+  'SubqueryExpr',
+  'UnaryExpr',
+  'VectorSelector',
   'StepInvariantExpr',
 ]);
 
@@ -132,7 +143,8 @@ export interface AggregationInfo {
   /** `sum`, `count`, `topk`, … */
   readonly op: string;
   /** `by`/`without` with its labels, or undefined when the aggregation has no modifier. */
-  readonly grouping: { readonly kind: 'by' | 'without'; readonly labels: readonly string[]; readonly from: number; readonly to: number } | undefined;
+  readonly grouping:
+    { readonly kind: 'by' | 'without'; readonly labels: readonly string[]; readonly from: number; readonly to: number } | undefined;
   /** The arguments: the parameter (topk's k, count_values's label) first when the operator takes one. */
   readonly args: readonly SyntaxNode[];
 }
@@ -157,7 +169,8 @@ export interface BinaryInfo {
   readonly rhs: SyntaxNode;
   readonly bool: boolean;
   /** `on(...)`/`ignoring(...)`, with the node for error messages. */
-  readonly matching: { readonly kind: 'on' | 'ignoring'; readonly labels: readonly string[]; readonly from: number; readonly to: number } | undefined;
+  readonly matching:
+    { readonly kind: 'on' | 'ignoring'; readonly labels: readonly string[]; readonly from: number; readonly to: number } | undefined;
   readonly group: 'left' | 'right' | undefined;
   /** Position of the operator, for error messages. */
   readonly opFrom: number;
@@ -175,7 +188,12 @@ export function binaryInfo(expr: string, node: SyntaxNode): BinaryInfo | undefin
   let group: BinaryInfo['group'];
   if (clause) {
     const labelLists = clause.getChildren('GroupingLabels');
-    matching = { kind: clause.getChild('On') ? 'on' : 'ignoring', labels: groupingLabels(expr, labelLists[0] ?? null), from: clause.from, to: clause.to };
+    matching = {
+      kind: clause.getChild('On') ? 'on' : 'ignoring',
+      labels: groupingLabels(expr, labelLists[0] ?? null),
+      from: clause.from,
+      to: clause.to,
+    };
     if (clause.getChild('GroupLeft')) group = 'left';
     else if (clause.getChild('GroupRight')) group = 'right';
   }
@@ -192,7 +210,15 @@ export function binaryInfo(expr: string, node: SyntaxNode): BinaryInfo | undefin
 }
 
 /** Nodes that pass their operand's series through unchanged in kind: `(x)`, `x[5m]`, `x offset 1h`, `x[1h:]`. */
-const transparent = new Set(['ParenExpr', 'MatrixSelector', 'OffsetExpr', 'SubqueryExpr', 'StepInvariantExpr', 'AnchoredExpr', 'SmoothedExpr']);
+const transparent = new Set([
+  'ParenExpr',
+  'MatrixSelector',
+  'OffsetExpr',
+  'SubqueryExpr',
+  'StepInvariantExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
+]);
 
 /**
  * The nearest node above `node` that does something with its value: a function call, an

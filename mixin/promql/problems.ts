@@ -36,7 +36,8 @@ export function problemRecord(problems: string, clusters: ClusterSeries): string
 
 /** `<record> > <threshold>`: the problems of a problem record, never its heartbeat. */
 export function problemsAbove(record: string, threshold: number = 0): string {
-  if (!(threshold >= 0)) throw new Error(`a problem record is read above a threshold of at least 0, not ${threshold}: the heartbeat would pass`);
+  if (!(threshold >= 0))
+    throw new Error(`a problem record is read above a threshold of at least 0, not ${threshold}: the heartbeat would pass`);
   return `${record} > ${threshold}`;
 }
 

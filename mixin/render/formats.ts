@@ -5,8 +5,14 @@
 export const outputFormats = [
   { name: 'prometheus', files: 'prometheus_alerts.yaml, prometheus_rules.yaml (plain Prometheus rule files)' },
   { name: 'dashboards', files: 'dashboards/*.json (Grafana dashboards)' },
-  { name: 'jsonnet', files: 'mixin.libsonnet, jsonnetfile.json, jsonnet/**/*.libsonnet (kube-prometheus addMixin, mixtool; configured with _config+::)' },
-  { name: 'prometheus-operator', files: 'kubernetes/prometheus-rule.yaml, kubernetes/dashboards/*.yaml (PrometheusRule, Grafana sidecar ConfigMaps)' },
+  {
+    name: 'jsonnet',
+    files: 'mixin.libsonnet, jsonnetfile.json, jsonnet/**/*.libsonnet (kube-prometheus addMixin, mixtool; configured with _config+::)',
+  },
+  {
+    name: 'prometheus-operator',
+    files: 'kubernetes/prometheus-rule.yaml, kubernetes/dashboards/*.yaml (PrometheusRule, Grafana sidecar ConfigMaps)',
+  },
   { name: 'monitors', files: 'kubernetes/monitors/*.yaml (ServiceMonitor examples for MetalLB >= 0.16, <= 0.15 and frr-k8s)' },
   { name: 'alertmanager', files: 'alertmanager/inhibit-rules.yaml, alertmanager/alertmanager-example.yaml' },
   { name: 'grafana-operator', files: 'kubernetes/grafana-operator/*.yaml (GrafanaDashboard v1beta1)' },

@@ -9,7 +9,8 @@ export type Manifest = {
 } & Record<string, unknown>;
 
 /** A label or annotation map, or nothing when it is empty so no `{}` is rendered. */
-export const nonEmpty = (m: Record<string, string>): Record<string, string> | undefined => (Object.keys(m).length > 0 ? { ...m } : undefined);
+export const nonEmpty = (m: Record<string, string>): Record<string, string> | undefined =>
+  Object.keys(m).length > 0 ? { ...m } : undefined;
 
 /** `metallb-overview.json` → `metallb-overview`: file stems are lowercase kebab-case, so valid in names. */
 export const dashboardStem = (file: string): string => file.replace(/\.json$/, '');
@@ -57,4 +58,3 @@ export function grafanaDashboard(file: string, json: string, cfg: MixinConfig): 
     },
   };
 }
-

@@ -47,7 +47,14 @@ const monitorSets: readonly MonitorSet[] = [
     file: 'kubernetes/monitors/frr-k8s.yaml',
     scheme: 'https',
     namespace: 'frrK8s',
-    targets: [{ service: 'frr-k8s-metrics-service', monitor: 'frr-k8s-metrics-monitor', pods: 'frrK8s', ports: { metrics: 9140, frrMetrics: 9141 } }],
+    targets: [
+      {
+        service: 'frr-k8s-metrics-service',
+        monitor: 'frr-k8s-metrics-monitor',
+        pods: 'frrK8s',
+        ports: { metrics: 9140, frrMetrics: 9141 },
+      },
+    ],
   },
   { file: 'kubernetes/monitors/metallb-0.15.yaml', scheme: 'http', namespace: 'metallb', targets: metallbTargets(7472, 7473) },
 ];

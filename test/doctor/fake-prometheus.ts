@@ -44,7 +44,12 @@ export function controllerPrometheus(job: string, namespace = 'metallb-system'):
       const query = params.get('query') ?? '';
       if (query === 'count({__name__=~"metallb_.+|frrk8s_.+"})') return vector([{ metric: {}, value: 2 }]);
       if (query.startsWith('count by (__name__, job, namespace, container) ({__name__=~"metallb_.+|frrk8s_.+"')) {
-        return vector(['metallb_allocator_addresses_total', 'metallb_allocator_addresses_in_use_total'].map((name) => ({ metric: { __name__: name, ...labels }, value: 1 })));
+        return vector(
+          ['metallb_allocator_addresses_total', 'metallb_allocator_addresses_in_use_total'].map((name) => ({
+            metric: { __name__: name, ...labels },
+            value: 1,
+          })),
+        );
       }
       return vector([]);
     }
@@ -138,7 +143,10 @@ export interface AsyncRun {
  */
 export function runCliAsync(args: readonly string[]): Promise<AsyncRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'scripts', 'cli.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'scripts', 'cli.js'), ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

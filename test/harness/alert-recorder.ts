@@ -67,7 +67,9 @@ export class AlertRecorder {
     const failed = this.failures.filter((f) => phase === undefined || f.phase === phase);
     if (failed.length > 0) {
       const first = failed[0]!;
-      throw new Error(`the alert recorder failed ${failed.length} poll(s)${phase ? ` in phase ${phase}` : ''}; first: ${first.error instanceof Error ? first.error.message : String(first.error)}`);
+      throw new Error(
+        `the alert recorder failed ${failed.length} poll(s)${phase ? ` in phase ${phase}` : ''}; first: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
+      );
     }
     const completed = phase === undefined ? [...this.polls.values()].reduce((a, b) => a + b, 0) : (this.polls.get(phase) ?? 0);
     if (completed === 0) throw new Error(`the alert recorder completed no poll${phase ? ` in phase ${phase}` : ''}`);

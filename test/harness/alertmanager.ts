@@ -13,7 +13,11 @@ import { freePort, ServerProcess, spawnServer } from './process.js';
 export interface AlertmanagerAlert {
   readonly labels: Record<string, string>;
   readonly fingerprint: string;
-  readonly status: { readonly state: 'active' | 'suppressed' | 'unprocessed'; readonly inhibitedBy: string[]; readonly silencedBy: string[] };
+  readonly status: {
+    readonly state: 'active' | 'suppressed' | 'unprocessed';
+    readonly inhibitedBy: string[];
+    readonly silencedBy: string[];
+  };
   readonly receivers: { readonly name: string }[];
 }
 
@@ -63,7 +67,9 @@ export class AlertmanagerServer {
 
   /** Every alert Alertmanager holds, active, inhibited and silenced alike. */
   async alerts(): Promise<AlertmanagerAlert[]> {
-    const res = await fetch(`${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`, {
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) throw new Error(`GET /api/v2/alerts: HTTP ${res.status}`);
     return (await res.json()) as AlertmanagerAlert[];
   }
@@ -107,7 +113,9 @@ export class WebhookSink {
 
   /** Firing alerts named `alertname` that reached `receiver`. */
   firing(receiver: string, alertname: string): Notification['alerts'] {
-    return this.notifications.filter((n) => n.receiver === receiver).flatMap((n) => n.alerts.filter((a) => a.status === 'firing' && a.labels['alertname'] === alertname));
+    return this.notifications
+      .filter((n) => n.receiver === receiver)
+      .flatMap((n) => n.alerts.filter((a) => a.status === 'firing' && a.labels['alertname'] === alertname));
   }
 
   stop(): Promise<void> {

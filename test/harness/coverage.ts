@@ -33,15 +33,23 @@ export type QueryOutcome =
 export type RecordedExprs = ReadonlyMap<string, string>;
 
 /** Why a selector may legitimately match nothing in this installation, or undefined if it may not. */
-export function absenceExplanation(sel: VectorSelectorInfo, cfg: MixinConfig, facts: InstallFacts, records: RecordedExprs = new Map()): string | undefined {
+export function absenceExplanation(
+  sel: VectorSelectorInfo,
+  cfg: MixinConfig,
+  facts: InstallFacts,
+  records: RecordedExprs = new Map(),
+): string | undefined {
   const recorded = sel.metric === undefined ? undefined : records.get(sel.metric);
   if (recorded !== undefined) {
     const inputs = selectorsOf(recorded).map((input) => absenceExplanation(input, cfg, facts, records));
     const reasons = inputs.filter((r): r is string => r !== undefined);
-    return inputs.length > 0 && reasons.length === inputs.length ? `${sel.metric} is recorded only from inputs this install lacks (${reasons[0]})` : undefined;
+    return inputs.length > 0 && reasons.length === inputs.length
+      ? `${sel.metric} is recorded only from inputs this install lacks (${reasons[0]})`
+      : undefined;
   }
   const component = componentOf(sel.matchers, cfg)?.component;
-  if (component && !facts.components.includes(component)) return `${sel.metric ?? 'selector'} reads ${component}, which this install does not run`;
+  if (component && !facts.components.includes(component))
+    return `${sel.metric ?? 'selector'} reads ${component}, which this install does not run`;
   const entry = sel.metric ? catalogue.get(sel.metric) : undefined;
   if (!entry) return undefined;
   if (entry.bgp) {

@@ -6,7 +6,17 @@
 export { MetalLBSimulator, defaultCluster } from './simulator.js';
 export type { ClusterSpec, InstallStyle, ScrapeConfig, SimTarget, SimulatorOptions, TargetKind } from './simulator.js';
 export { startPrometheus, waitFor, freePort, PrometheusServer, PrometheusApiError } from './prometheus.js';
-export type { ApiAlert, ApiRule, ApiRuleGroup, ApiTarget, MatrixSeries, PrometheusOptions, QueryResult, VectorSample, WaitOptions } from './prometheus.js';
+export type {
+  ApiAlert,
+  ApiRule,
+  ApiRuleGroup,
+  ApiTarget,
+  MatrixSeries,
+  PrometheusOptions,
+  QueryResult,
+  VectorSample,
+  WaitOptions,
+} from './prometheus.js';
 export { AlertReceiver } from './alert-receiver.js';
 export type { ReceivedAlert } from './alert-receiver.js';
 export { expandResolved as expandVariables } from '../../mixin/grafana/expand.js';

@@ -80,7 +80,13 @@ export class ServerProcess {
     this.url = spawned.url;
     this.name = basename(spawned.child.spawnfile);
     running.add(this.child);
-    const collect = (chunk: Buffer) => this.logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+    const collect = (chunk: Buffer) =>
+      this.logLines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
     this.exited = new Promise((resolve) => {

@@ -70,7 +70,9 @@ export const measuredQuery = Type.Object({
   stats: Type.Optional(
     Type.Object({
       timings: Type.Optional(Type.Object({ execTotalTime: Type.Optional(Type.Number()), evalTotalTime: Type.Optional(Type.Number()) })),
-      samples: Type.Optional(Type.Object({ totalQueryableSamples: Type.Optional(Type.Number()), peakSamples: Type.Optional(Type.Number()) })),
+      samples: Type.Optional(
+        Type.Object({ totalQueryableSamples: Type.Optional(Type.Number()), peakSamples: Type.Optional(Type.Number()) }),
+      ),
     }),
   ),
 });

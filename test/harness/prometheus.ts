@@ -152,7 +152,11 @@ export class PrometheusServer {
 
   /** Instant query at `time` (seconds since the epoch; default now). */
   query(expr: string, time?: number): Promise<QueryResult> {
-    return this.client.read('api/v1/query', [['query', expr], ...(time !== undefined ? [['time', String(time)] as const] : [])], queryResult);
+    return this.client.read(
+      'api/v1/query',
+      [['query', expr], ...(time !== undefined ? [['time', String(time)] as const] : [])],
+      queryResult,
+    );
   }
 
   /** Instant query that must return a vector; returns its samples. */

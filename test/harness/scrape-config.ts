@@ -33,7 +33,8 @@ export function scrapeConfigsFor(targets: readonly SimTarget[], address: string)
       honor_labels: t.honorLabels,
       static_configs: [{ targets: [address], labels: { ...t.labels } }],
     };
-    if (t.relabelFrrK8sToMetalLB) config.metric_relabel_configs = frrK8sToMetalLB.map((r) => ({ ...r, source_labels: [...r.source_labels] }));
+    if (t.relabelFrrK8sToMetalLB)
+      config.metric_relabel_configs = frrK8sToMetalLB.map((r) => ({ ...r, source_labels: [...r.source_labels] }));
     return config;
   });
 }

@@ -88,7 +88,13 @@ export function simulatedTargets(opts: ResolvedOptions): SimTarget[] {
 
     const controllerNode = cluster.nodes[cluster.nodes.length - 1];
     if (!controllerNode) throw new Error(`cluster ${c} has no nodes`);
-    add('controller', controllerNode.name, `/c/${c}/controller/0`, podNames(opts, c, controllerNode.name).controller, podAddress(cluster, controllerNode, 17));
+    add(
+      'controller',
+      controllerNode.name,
+      `/c/${c}/controller/0`,
+      podNames(opts, c, controllerNode.name).controller,
+      podAddress(cluster, controllerNode, 17),
+    );
 
     for (const node of cluster.nodes) {
       const pods = podNames(opts, c, node.name);

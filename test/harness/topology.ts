@@ -84,16 +84,14 @@ export function defaultCluster(name: string, index = 0): ClusterSpec {
     { namespace: 'shop', name: 'frontend', pool: 'default', families: ['ipv4'], protocol: 'bgp' },
     { namespace: 'dns', name: 'coredns-external', pool: 'default', families: ['ipv4'], protocol: 'layer2', l2Nodes: ['worker-1'] },
     { namespace: 'shop', name: 'api', pool: 'dual-stack', families: ['ipv4', 'ipv6'], protocol: 'bgp' },
-    ...['a', 'b', 'c', 'd', 'e'].map(
-      (s): ServiceSpec => ({
-        namespace: 'tenant-a',
-        name: `app-${s}`,
-        pool: 'tenant-a',
-        families: ['ipv4'],
-        protocol: 'layer2',
-        l2Nodes: [s.charCodeAt(0) % 2 === 0 ? 'worker-2' : 'worker-1'],
-      }),
-    ),
+    ...['a', 'b', 'c', 'd', 'e'].map((s): ServiceSpec => ({
+      namespace: 'tenant-a',
+      name: `app-${s}`,
+      pool: 'tenant-a',
+      families: ['ipv4'],
+      protocol: 'layer2',
+      l2Nodes: [s.charCodeAt(0) % 2 === 0 ? 'worker-2' : 'worker-1'],
+    })),
   ];
   const peers: PeerSpec[] = [
     { address: `172.18.${subnet}.250`, port: 179, vrf: 'default' },

@@ -93,7 +93,9 @@ export function sortOptions(options: readonly string[], sort: number | undefined
 /** An instant-query sample as Grafana's `query_result()` lists it: `name{a="x",b="y"} value timestamp_ms`. */
 export function queryResultLine(sample: VectorSample): string {
   const { __name__: name = '', ...labels } = sample.metric;
-  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}} ${sample.value[1]} ${sample.value[0] * 1000}`;
+  return `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}} ${sample.value[1]} ${sample.value[0] * 1000}`;
 }
 
 /** The query text Grafana stores for a variable (`query`, else its `definition`). */
@@ -105,7 +107,12 @@ export function variableQueryText(variable: GrafanaVariable): string {
  * The options of one variable, before its regex and sort. `text` is the variable's query with the
  * variables before it already expanded.
  */
-export async function variableOptions(variable: GrafanaVariable, text: string, source: VariableOptionsSource, range: TimeRange): Promise<string[]> {
+export async function variableOptions(
+  variable: GrafanaVariable,
+  text: string,
+  source: VariableOptionsSource,
+  range: TimeRange,
+): Promise<string[]> {
   switch (variable.type) {
     case 'query':
       break;
@@ -115,7 +122,12 @@ export async function variableOptions(variable: GrafanaVariable, text: string, s
     default: {
       // custom and interval: the saved options, else the comma-separated query.
       const saved = variable.options.filter((x) => x !== '$__all');
-      return saved.length > 0 ? saved : text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      return saved.length > 0
+        ? saved
+        : text
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== '');
     }
   }
   const parsed = variableQuery(text);
@@ -195,6 +207,7 @@ export async function resolveVariables(
   select: Readonly<Record<string, string>> = {},
 ): Promise<Map<string, VariableValue>> {
   const resolved = new Map<string, VariableValue>();
-  for (const v of resolvableVariables(dashboard)) resolved.set(v.name, await resolveVariable(v, source, builtins, resolved, range, select[v.name]));
+  for (const v of resolvableVariables(dashboard))
+    resolved.set(v.name, await resolveVariable(v, source, builtins, resolved, range, select[v.name]));
   return resolved;
 }

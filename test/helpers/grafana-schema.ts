@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { createFormatter, createParser, createProgram, DEFAULT_CONFIG, SchemaGenerator, type CompletedConfig } from 'ts-json-schema-generator';
+import {
+  createFormatter,
+  createParser,
+  createProgram,
+  DEFAULT_CONFIG,
+  SchemaGenerator,
+  type CompletedConfig,
+} from 'ts-json-schema-generator';
 import ts from 'typescript';
 
 /**
@@ -30,7 +37,15 @@ type Schema = { definitions?: Record<string, Record<string, unknown>> } & Record
 /** One TypeScript program over every SDK file we read, then one schema per declared type. */
 function schemaSource(): (sdkPackage: string, typeName: string) => Schema {
   const packages = ['dashboard', 'prometheus', ...Object.values(panelPackages)];
-  const config: CompletedConfig = { ...DEFAULT_CONFIG, path: join(sdkDist, `{${packages.join(',')}}`, 'types.gen.d.ts'), skipTypeCheck: true, expose: 'all', topRef: true, jsDoc: 'none', additionalProperties: false };
+  const config: CompletedConfig = {
+    ...DEFAULT_CONFIG,
+    path: join(sdkDist, `{${packages.join(',')}}`, 'types.gen.d.ts'),
+    skipTypeCheck: true,
+    expose: 'all',
+    topRef: true,
+    jsDoc: 'none',
+    additionalProperties: false,
+  };
   const program = createProgram(config);
   const generator = new SchemaGenerator(program, createParser(program, config), createFormatter(config), config);
   return (sdkPackage, typeName) => {
@@ -48,7 +63,10 @@ export interface SchemaProblem {
 }
 
 const messages = (errors: ErrorObject[] | null | undefined): string[] =>
-  (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params['additionalProperty'])}` : ''}`);
+  (errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params['additionalProperty'])}` : ''}`,
+  );
 
 export interface GrafanaValidator {
   validate(dashboardJson: unknown): SchemaProblem[];
@@ -69,7 +87,12 @@ export function grafanaValidator(): GrafanaValidator {
   const properties = dash.definitions?.['Dashboard']?.['properties'] as Record<string, unknown>;
   properties['panels'] = {
     type: 'array',
-    items: { type: 'object', if: { type: 'object', properties: { type: { const: 'row' } } }, then: { $ref: '#/definitions/RowPanel' }, else: { $ref: '#/definitions/Panel' } },
+    items: {
+      type: 'object',
+      if: { type: 'object', properties: { type: { const: 'row' } } },
+      then: { $ref: '#/definitions/RowPanel' },
+      else: { $ref: '#/definitions/Panel' },
+    },
   };
   // The SDK types a target as its generic `cog.Dataquery`; each is checked below as a Prometheus query.
   const panel = dash.definitions?.['Panel']?.['properties'] as Record<string, unknown>;
@@ -105,14 +128,17 @@ export function grafanaValidator(): GrafanaValidator {
           problems.push({ where, message: `no schema for panel type ${type}` });
           return;
         }
-        if (!v.options(panel['options'] ?? {})) for (const message of messages(v.options.errors)) problems.push({ where: `${where} options`, message });
+        if (!v.options(panel['options'] ?? {}))
+          for (const message of messages(v.options.errors)) problems.push({ where: `${where} options`, message });
         const custom = (panel['fieldConfig'] as { defaults?: { custom?: unknown } } | undefined)?.defaults?.custom;
         if (custom !== undefined) {
           if (!v.custom) problems.push({ where, message: `panel type ${type} has no custom field config` });
-          else if (!v.custom(custom)) for (const message of messages(v.custom.errors)) problems.push({ where: `${where} fieldConfig.defaults.custom`, message });
+          else if (!v.custom(custom))
+            for (const message of messages(v.custom.errors)) problems.push({ where: `${where} fieldConfig.defaults.custom`, message });
         }
         ((panel['targets'] as unknown[] | undefined) ?? []).forEach((target, t) => {
-          if (!validateTarget(target)) for (const message of messages(validateTarget.errors)) problems.push({ where: `${where} targets[${t}]`, message });
+          if (!validateTarget(target))
+            for (const message of messages(validateTarget.errors)) problems.push({ where: `${where} targets[${t}]`, message });
         });
       });
       return problems;

@@ -22,7 +22,8 @@ export function parseManifests(text: string, file: string): K8sObject[] {
     const where = `${file} document ${i}`;
     if (!obj || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') throw new Error(`${where}: no apiVersion/kind`);
     const name = obj.metadata?.name;
-    if (typeof name !== 'string' || name.length > 63 || !dnsLabel.test(name)) throw new Error(`${where}: metadata.name ${String(name)} is not a DNS label`);
+    if (typeof name !== 'string' || name.length > 63 || !dnsLabel.test(name))
+      throw new Error(`${where}: metadata.name ${String(name)} is not a DNS label`);
     const ns = obj.metadata?.namespace;
     if (ns !== undefined && !dnsLabel.test(ns)) throw new Error(`${where}: metadata.namespace ${ns} is not a DNS label`);
     return obj as K8sObject;

@@ -37,6 +37,7 @@ export function codeBlocks(file: string, heading: string): CodeBlock[] {
 /** The only block of `lang` in the section (fails when there is none or several). */
 export function onlyBlock(file: string, heading: string, lang: string, containing = ''): string {
   const found = codeBlocks(file, heading).filter((b) => b.lang === lang && b.code.includes(containing));
-  if (found.length !== 1) throw new Error(`${file} § ${heading}: expected one ${lang} block containing "${containing}", found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`${file} § ${heading}: expected one ${lang} block containing "${containing}", found ${found.length}`);
   return (found[0] as CodeBlock).code;
 }

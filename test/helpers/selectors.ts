@@ -8,4 +8,5 @@ export function matches(matchers: readonly LabelMatcher[], labels: Readonly<Reco
 }
 
 /** The matchers of a component's configured selector. */
-export const selectorMatchers = (cfg: MixinConfig, component: Component): readonly LabelMatcher[] => selectorsOf(`{${cfg.selectors[component]}}`)[0]?.matchers ?? [];
+export const selectorMatchers = (cfg: MixinConfig, component: Component): readonly LabelMatcher[] =>
+  selectorsOf(`{${cfg.selectors[component]}}`)[0]?.matchers ?? [];

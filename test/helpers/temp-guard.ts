@@ -18,7 +18,9 @@ export default function setup(): () => void {
     const left = readdirSync(runTemp).sort();
     rmSync(runTemp, { recursive: true, force: true });
     if (left.length > 0) {
-      throw new Error(`the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp dir (removed now): ${left.join(', ')}`);
+      throw new Error(
+        `the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp dir (removed now): ${left.join(', ')}`,
+      );
     }
   };
 }

@@ -36,7 +36,12 @@ function inventorySections(markdown: string): Section[] {
   return sections;
 }
 
-const cells = (row: string) => row.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+const cells = (row: string) =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
 const backticked = (cell: string) => /^`([a-z][a-z0-9_]*)`$/.exec(cell)?.[1];
 
 interface RefMetric {
@@ -96,7 +101,9 @@ const isBgpOrBfd = (name: string) => /^(metallb|frrk8s)_(bgp|bfd)_/.test(name);
 /** frr-k8s serves FRR mode's BGP and BFD families under the `frrk8s` namespace, plus what §1.7 adds. */
 const frrK8sNote = /same (\d+) BGP and (\d+) BFD metrics as §1\.6 with the \*\*namespace `frrk8s`\*\*/.exec(frrK8sSection.lines.join('\n'));
 /** The opt-in metricRelabeling, e.g. "`frrk8s_bgp_(.*)` becomes `metallb_bgp_$1`". */
-const relabellings = [...frrK8sSection.lines.join('\n').matchAll(/`frrk8s_([a-z]+)_\(\.\*\)` becomes `metallb_([a-z]+)_\$1`/g)].map((m) => ({ from: `frrk8s_${m[1]!}_`, to: `metallb_${m[2]!}_` }));
+const relabellings = [...frrK8sSection.lines.join('\n').matchAll(/`frrk8s_([a-z]+)_\(\.\*\)` becomes `metallb_([a-z]+)_\$1`/g)].map(
+  (m) => ({ from: `frrk8s_${m[1]!}_`, to: `metallb_${m[2]!}_` }),
+);
 
 const frrMetrics = sectionMetrics(frrSection).filter((m) => isBgpOrBfd(m.name));
 const frrK8sMetrics: RefMetric[] = [
@@ -143,7 +150,10 @@ describe('metric catalogue against the metric reference', () => {
     const [bgp, bfd] = [Number(frrK8sNote![1]), Number(frrK8sNote![2])];
     expect(frrMetrics.filter((m) => m.name.startsWith('metallb_bgp_'))).toHaveLength(bgp);
     expect(frrMetrics.filter((m) => m.name.startsWith('metallb_bfd_'))).toHaveLength(bfd);
-    expect(relabellings).toEqual([{ from: 'frrk8s_bgp_', to: 'metallb_bgp_' }, { from: 'frrk8s_bfd_', to: 'metallb_bfd_' }]);
+    expect(relabellings).toEqual([
+      { from: 'frrk8s_bgp_', to: 'metallb_bgp_' },
+      { from: 'frrk8s_bfd_', to: 'metallb_bfd_' },
+    ]);
   });
 
   it('lists every MetalLB and frr-k8s metric with the type the reference gives', () => {
@@ -178,8 +188,15 @@ describe('metric catalogue against the metric reference', () => {
     const totalGauges = referenceMetrics.filter((m) => m.type === 'gauge' && m.name.endsWith('_total'));
     const bareCounters = referenceMetrics.filter((m) => m.type === 'counter' && !m.name.endsWith('_total'));
     // Key facts 3 and 4 of the reference name them; the tables above must agree.
-    expect(totalGauges.map((m) => m.name)).toEqual(expect.arrayContaining(['metallb_allocator_addresses_total', 'metallb_bgp_announced_prefixes_total', 'metallb_bgp_pending_prefixes_total']));
+    expect(totalGauges.map((m) => m.name)).toEqual(
+      expect.arrayContaining([
+        'metallb_allocator_addresses_total',
+        'metallb_bgp_announced_prefixes_total',
+        'metallb_bgp_pending_prefixes_total',
+      ]),
+    );
     expect(bareCounters.map((m) => m.name)).toEqual(expect.arrayContaining(['metallb_layer2_requests_received', 'metallb_bgp_opens_sent']));
-    for (const m of [...totalGauges, ...bareCounters].filter((r) => !neverEmitted(r))) expect(catalogue.get(m.name)?.type, m.name).toBe(m.type);
+    for (const m of [...totalGauges, ...bareCounters].filter((r) => !neverEmitted(r)))
+      expect(catalogue.get(m.name)?.type, m.name).toBe(m.type);
   });
 });

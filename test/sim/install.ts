@@ -87,7 +87,8 @@ function port(install: Install, endpoint: Endpoint): { readonly port: number; re
 export function targetLabels(install: Install, endpoint: Endpoint, pod: string, address: string, cluster?: string): Labels {
   const n = names[install.style];
   const p = port(install, endpoint);
-  const workload = endpoint === 'frrMetrics' ? 'speaker' : endpoint === 'frrK8sController' || endpoint === 'frrK8sMetrics' ? 'frrK8s' : endpoint;
+  const workload =
+    endpoint === 'frrMetrics' ? 'speaker' : endpoint === 'frrK8sController' || endpoint === 'frrK8sMetrics' ? 'frrK8s' : endpoint;
   const where =
     workload === 'kubeStateMetrics'
       ? { job: 'kube-state-metrics', namespace: 'monitoring', service: 'kube-state-metrics' }

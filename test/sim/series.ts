@@ -114,8 +114,8 @@ const jitter = (rng: Random, perTick: number) => () => Math.round(perTick * (0.6
 
 /** controller-runtime's buckets for `controller_runtime_reconcile_time_seconds` (>= 0.15). */
 const reconcileBuckets = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4,
-  4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5,
+  5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 
 /** Share of reconciles at or below `le`: most finish in milliseconds, a tail takes seconds. */
@@ -126,8 +126,18 @@ function processSeries(ctx: ClusterContext, target: Target, cpuPerTick: number, 
   const rss = ctx.rng(target, 'process_resident_memory_bytes');
   const goroutines = ctx.rng(target, 'go_goroutines');
   ctx.add('process_cpu_seconds_total', target, {}, counter(target.state, jitter(cpu, cpuPerTick * ctx.scale), cpu.int(100, 5000)));
-  ctx.add('process_resident_memory_bytes', target, {}, gauge(target.state, () => memory + rss.int(0, memory / 8)));
-  ctx.add('go_goroutines', target, {}, gauge(target.state, () => goroutines.int(80, 140)));
+  ctx.add(
+    'process_resident_memory_bytes',
+    target,
+    {},
+    gauge(target.state, () => memory + rss.int(0, memory / 8)),
+  );
+  ctx.add(
+    'go_goroutines',
+    target,
+    {},
+    gauge(target.state, () => goroutines.int(80, 140)),
+  );
 }
 
 /**
@@ -155,21 +165,46 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue' }, counterOf('requeue', 0.2, 200));
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue_after' }, counterOf('requeue_after', 0.1, 100));
     ctx.add('controller_runtime_reconcile_errors_total', target, { controller }, errors);
-    ctx.add('controller_runtime_active_workers', target, { controller }, gauge(s, () => (workers.chance(0.1) ? 1 : 0)));
+    ctx.add(
+      'controller_runtime_active_workers',
+      target,
+      { controller },
+      gauge(s, () => (workers.chance(0.1) ? 1 : 0)),
+    );
     if (histogram && i === 0) {
       for (const le of reconcileBuckets) {
-        ctx.add('controller_runtime_reconcile_time_seconds_bucket', target, { controller, le: String(le) }, reconciles.map((v) => Math.floor(v * reconcileShare(le))));
+        ctx.add(
+          'controller_runtime_reconcile_time_seconds_bucket',
+          target,
+          { controller, le: String(le) },
+          reconciles.map((v) => Math.floor(v * reconcileShare(le))),
+        );
       }
       ctx.add('controller_runtime_reconcile_time_seconds_bucket', target, { controller, le: '+Inf' }, reconciles);
     }
-    ctx.add('controller_runtime_reconcile_time_seconds_sum', target, { controller }, reconciles.map((v) => Math.round(v * 0.045 * 1000) / 1000));
+    ctx.add(
+      'controller_runtime_reconcile_time_seconds_sum',
+      target,
+      { controller },
+      reconciles.map((v) => Math.round(v * 0.045 * 1000) / 1000),
+    );
     ctx.add('controller_runtime_reconcile_time_seconds_count', target, { controller }, reconciles);
-    ctx.add('workqueue_depth', target, { name: controller }, gauge(s, () => (depth.chance(0.05) ? depth.int(1, 4) : 0)));
+    ctx.add(
+      'workqueue_depth',
+      target,
+      { name: controller },
+      gauge(s, () => (depth.chance(0.05) ? depth.int(1, 4) : 0)),
+    );
     ctx.add('workqueue_adds_total', target, { name: controller }, counterOf('adds', 3, 20000));
     ctx.add('workqueue_retries_total', target, { name: controller }, counterOf('retries', 0.1, 100));
   }
   const host = '10.96.0.1:443';
-  for (const [code, method, perTick] of [['200', 'GET', 4], ['200', 'PATCH', 1], ['201', 'POST', 0.2], ['409', 'PUT', 0.05]] as const) {
+  for (const [code, method, perTick] of [
+    ['200', 'GET', 4],
+    ['200', 'PATCH', 1],
+    ['201', 'POST', 0.2],
+    ['409', 'PUT', 0.05],
+  ] as const) {
     const rng = ctx.rng(target, 'rest_client_requests_total', code, method);
     ctx.add('rest_client_requests_total', target, { code, host, method }, counter(s, noisy(rng, perTick * k), rng.int(100, 10000)));
   }
@@ -183,11 +218,25 @@ function k8sClientSeries(ctx: ClusterContext, prefix: 'metallb' | 'frrk8s', targ
   const failing = target.updateErrors ?? (() => false);
   const stale = target.staleConfig ?? (() => false);
   const updates = counter(s, noisy(updated, 2 * ctx.scale), updated.int(500, 50000));
-  const errors = counter(s, (t) => (failing(t) ? failed.int(1, 2) * ctx.scale : ctx.cluster.occasionalErrors && failed.chance(0.01 * ctx.scale) ? 1 : 0), failed.int(0, 20));
+  const errors = counter(
+    s,
+    (t) => (failing(t) ? failed.int(1, 2) * ctx.scale : ctx.cluster.occasionalErrors && failed.chance(0.01 * ctx.scale) ? 1 : 0),
+    failed.int(0, 20),
+  );
   ctx.add(`${prefix}_k8s_client_updates_total`, target, {}, updates);
   ctx.add(`${prefix}_k8s_client_update_errors_total`, target, {}, errors);
-  ctx.add(`${prefix}_k8s_client_config_loaded_bool`, target, {}, gauge(s, () => 1));
-  ctx.add(`${prefix}_k8s_client_config_stale_bool`, target, {}, gauge(s, (t) => (stale(t) ? 1 : 0)));
+  ctx.add(
+    `${prefix}_k8s_client_config_loaded_bool`,
+    target,
+    {},
+    gauge(s, () => 1),
+  );
+  ctx.add(
+    `${prefix}_k8s_client_config_stale_bool`,
+    target,
+    {},
+    gauge(s, (t) => (stale(t) ? 1 : 0)),
+  );
 }
 
 const modern = (cluster: Cluster) => cluster.install.version !== '0.15';
@@ -199,12 +248,42 @@ function controllerSeries(ctx: ClusterContext, target: Target): void {
   for (const pool of ctx.cluster.pools) {
     const labels = { pool: pool.name };
     const used = (t: number) => pool.inUse(t);
-    ctx.add('metallb_allocator_addresses_total', target, labels, gauge(target.state, () => poolTotal(pool)));
-    ctx.add('metallb_allocator_addresses_in_use_total', target, labels, gauge(target.state, (t) => used(t).v4 + used(t).v6));
-    ctx.add('metallb_allocator_ipv4_addresses_total', target, labels, gauge(target.state, () => pool.v4));
-    ctx.add('metallb_allocator_ipv6_addresses_total', target, labels, gauge(target.state, () => pool.v6));
-    ctx.add('metallb_allocator_ipv4_addresses_in_use_total', target, labels, gauge(target.state, (t) => used(t).v4));
-    ctx.add('metallb_allocator_ipv6_addresses_in_use_total', target, labels, gauge(target.state, (t) => used(t).v6));
+    ctx.add(
+      'metallb_allocator_addresses_total',
+      target,
+      labels,
+      gauge(target.state, () => poolTotal(pool)),
+    );
+    ctx.add(
+      'metallb_allocator_addresses_in_use_total',
+      target,
+      labels,
+      gauge(target.state, (t) => used(t).v4 + used(t).v6),
+    );
+    ctx.add(
+      'metallb_allocator_ipv4_addresses_total',
+      target,
+      labels,
+      gauge(target.state, () => pool.v4),
+    );
+    ctx.add(
+      'metallb_allocator_ipv6_addresses_total',
+      target,
+      labels,
+      gauge(target.state, () => pool.v6),
+    );
+    ctx.add(
+      'metallb_allocator_ipv4_addresses_in_use_total',
+      target,
+      labels,
+      gauge(target.state, (t) => used(t).v4),
+    );
+    ctx.add(
+      'metallb_allocator_ipv6_addresses_in_use_total',
+      target,
+      labels,
+      gauge(target.state, (t) => used(t).v6),
+    );
   }
 }
 
@@ -261,7 +340,14 @@ function sessionState(peer: Peer, state: TargetState): Uint8Array {
 }
 
 /** One BGP/BFD family's values for one session, modelled after FRR's and the native speaker's counters. */
-function familyValues(ctx: ClusterContext, suffix: string, target: Target, session: Uint8Array, prefixes: Float64Array, rng: Random): Float64Array {
+function familyValues(
+  ctx: ClusterContext,
+  suffix: string,
+  target: Target,
+  session: Uint8Array,
+  prefixes: Float64Array,
+  rng: Random,
+): Float64Array {
   const s = target.state;
   const k = ctx.scale;
   const established = (t: number) => session[t] === 1 && (t === 0 || session[t - 1] === 0);
@@ -279,7 +365,11 @@ function familyValues(ctx: ClusterContext, suffix: string, target: Target, sessi
     case 'bgp_received_prefixes_total':
       return gauge(s, (t) => session[t] as number);
     case 'bgp_updates_total':
-      return counter(s, (t) => (established(t) ? (prefixes[t] as number) : session[t] === 1 && rng.chance(0.1 * k) ? 1 : 0), rng.int(50, 500));
+      return counter(
+        s,
+        (t) => (established(t) ? (prefixes[t] as number) : session[t] === 1 && rng.chance(0.1 * k) ? 1 : 0),
+        rng.int(50, 500),
+      );
     case 'bgp_updates_total_received':
       return counter(s, (t) => (session[t] === 1 && rng.chance(0.05 * k) ? 1 : 0), rng.int(1, 10));
     case 'bgp_opens_sent':
@@ -320,12 +410,21 @@ function bgpSeries(ctx: ClusterContext, mode: BgpMode, target: Target, node: Nod
     for (const family of families) {
       if (family.suffix.startsWith('bfd_') && !peer.bfd) continue;
       if (family.suffix === 'bgp_total_sent' || family.suffix === 'bgp_total_received') continue;
-      values.set(family.suffix, familyValues(ctx, family.suffix, target, session, prefixes, ctx.rng(target, family.suffix, peer.address, peer.vrf)));
+      values.set(
+        family.suffix,
+        familyValues(ctx, family.suffix, target, session, prefixes, ctx.rng(target, family.suffix, peer.address, peer.vrf)),
+      );
     }
     const sum = (parts: string[]) =>
-      parts.map((p) => values.get(p)).filter((v): v is Float64Array => v !== undefined).reduce((acc, v) => acc.map((a, t) => a + (v[t] as number)));
+      parts
+        .map((p) => values.get(p))
+        .filter((v): v is Float64Array => v !== undefined)
+        .reduce((acc, v) => acc.map((a, t) => a + (v[t] as number)));
     if (families.some((f) => f.suffix === 'bgp_total_sent')) {
-      values.set('bgp_total_sent', sum(['bgp_opens_sent', 'bgp_notifications_sent', 'bgp_updates_total', 'bgp_keepalives_sent', 'bgp_route_refresh_sent']));
+      values.set(
+        'bgp_total_sent',
+        sum(['bgp_opens_sent', 'bgp_notifications_sent', 'bgp_updates_total', 'bgp_keepalives_sent', 'bgp_route_refresh_sent']),
+      );
       values.set('bgp_total_received', sum(['bgp_opens_received', 'bgp_updates_total_received', 'bgp_keepalives_received']));
     }
     for (const family of families) {
@@ -345,7 +444,12 @@ function speakerSeries(ctx: ClusterContext, node: Node): void {
     for (const ip of service.ips) {
       // honorLabels: the metric's own `service` label wins over the ServiceMonitor's.
       const labels = { service: `${service.namespace}/${service.name}`, protocol: service.protocol, node: node.name, ip };
-      ctx.add('metallb_speaker_announced', speaker, labels, values.map((v, t) => (speaker.state[t] === Up ? v : NaN)));
+      ctx.add(
+        'metallb_speaker_announced',
+        speaker,
+        labels,
+        values.map((v, t) => (speaker.state[t] === Up ? v : NaN)),
+      );
     }
   }
   for (const service of ctx.layer2Of(node)) layer2Series(ctx, service, node);
@@ -357,8 +461,18 @@ function speakerSeries(ctx: ClusterContext, node: Node): void {
     // MetalLB 0.15 native mode also leaves a never-updated `peer="IP"` series at 0 (metallb#2806).
     if (!modern(cluster)) {
       for (const peer of node.peers) {
-        ctx.add('metallb_bgp_session_up', speaker, { peer: peer.address }, gauge(speaker.state, () => 0));
-        ctx.add('metallb_bgp_announced_prefixes_total', speaker, { peer: peer.address }, gauge(speaker.state, () => 0));
+        ctx.add(
+          'metallb_bgp_session_up',
+          speaker,
+          { peer: peer.address },
+          gauge(speaker.state, () => 0),
+        );
+        ctx.add(
+          'metallb_bgp_announced_prefixes_total',
+          speaker,
+          { peer: peer.address },
+          gauge(speaker.state, () => 0),
+        );
       }
     }
   }
@@ -406,7 +520,9 @@ function kubeStateSeries(ctx: ClusterContext, ksm: Target): void {
   const cluster = ctx.cluster;
   const always = gauge(ksm.state, () => 1);
   // The controller's pods are scheduled on the last nodes; which ones does not matter to any query.
-  cluster.controllers.forEach((controller, i) => podInfoSeries(ctx, ksm, controller, cluster.nodes[cluster.nodes.length - 1 - (i % cluster.nodes.length)] as Node, 'ReplicaSet'));
+  cluster.controllers.forEach((controller, i) =>
+    podInfoSeries(ctx, ksm, controller, cluster.nodes[cluster.nodes.length - 1 - (i % cluster.nodes.length)] as Node, 'ReplicaSet'),
+  );
   for (const node of cluster.nodes) {
     const ready = node.ready ?? (() => true);
     ctx.add('kube_node_info', ksm, { node: node.name, internal_ip: node.ip }, always);
@@ -420,11 +536,17 @@ function kubeStateSeries(ctx: ClusterContext, ksm: Target): void {
     if (node.taints) {
       const taints = node.taints;
       const seen = new Map<string, { key: string; value?: string; effect: string }>();
-      for (let t = 0; t < ctx.tl.ticks; t++) for (const taint of taints(t)) seen.set(`${taint.key}|${taint.value ?? ''}|${taint.effect}`, taint);
+      for (let t = 0; t < ctx.tl.ticks; t++)
+        for (const taint of taints(t)) seen.set(`${taint.key}|${taint.value ?? ''}|${taint.effect}`, taint);
       for (const [id, taint] of seen) {
         const present = (t: number) => taints(t).some((x) => `${x.key}|${x.value ?? ''}|${x.effect}` === id);
         const labels = { node: node.name, key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect };
-        ctx.add('kube_node_spec_taint', ksm, labels, gauge(ksm.state, (t) => (present(t) ? 1 : NaN)));
+        ctx.add(
+          'kube_node_spec_taint',
+          ksm,
+          labels,
+          gauge(ksm.state, (t) => (present(t) ? 1 : NaN)),
+        );
       }
     }
   }
@@ -442,7 +564,10 @@ function kubeStateSeries(ctx: ClusterContext, ksm: Target): void {
 /** Every target of a cluster, with what it exposes. */
 function endpoints(ctx: ClusterContext): { target: Target; write: () => void }[] {
   const c = ctx.cluster;
-  const out: { target: Target; write: () => void }[] = c.controllers.map((target) => ({ target, write: () => controllerSeries(ctx, target) }));
+  const out: { target: Target; write: () => void }[] = c.controllers.map((target) => ({
+    target,
+    write: () => controllerSeries(ctx, target),
+  }));
   for (const node of c.nodes) {
     out.push({ target: node.speaker, write: () => speakerSeries(ctx, node) });
     const sidecar = node.frrMetrics;

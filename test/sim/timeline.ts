@@ -25,7 +25,10 @@ export const Up = 2;
 export type TargetState = Uint8Array;
 
 /** A target that exists from `from` to `to` (inclusive) and fails its scrapes in `downs` ([from, to] pairs). */
-export function targetState(tl: Timeline, opts: { from?: number; to?: number; downs?: readonly (readonly [number, number])[] } = {}): TargetState {
+export function targetState(
+  tl: Timeline,
+  opts: { from?: number; to?: number; downs?: readonly (readonly [number, number])[] } = {},
+): TargetState {
   const state = new Uint8Array(tl.ticks);
   const from = opts.from ?? 0;
   const to = opts.to ?? tl.ticks - 1;

@@ -14,7 +14,8 @@ export const generalProperties = {
   runbookURLPattern: Type.String({
     pattern: '%s',
     default: 'https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#%s',
-    description: "Where each alert's `runbook_url` points; `%s` (exactly once) becomes the lower-cased alert name. Any other `%` is kept as written (`%20` in a wiki URL).",
+    description:
+      "Where each alert's `runbook_url` points; `%s` (exactly once) becomes the lower-cased alert name. Any other `%` is kept as written (`%20` in a wiki URL).",
   }),
   alertLabels: Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), Type.String(), {
     default: {},

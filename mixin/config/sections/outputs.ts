@@ -8,7 +8,10 @@ const DnsLabel = (defaultValue: string, description: string) =>
 
 const ServiceAccountRef = Section(
   {
-    name: DnsLabel('prometheus-k8s', 'Name of the ServiceAccount Prometheus scrapes with (kube-prometheus: `prometheus-k8s`; kube-prometheus-stack: `<release>-prometheus`).'),
+    name: DnsLabel(
+      'prometheus-k8s',
+      'Name of the ServiceAccount Prometheus scrapes with (kube-prometheus: `prometheus-k8s`; kube-prometheus-stack: `<release>-prometheus`).',
+    ),
     namespace: DnsLabel('monitoring', 'Namespace of that ServiceAccount.'),
   },
   'The Prometheus ServiceAccount granted `get` on `/metrics`, which MetalLB >= 0.16 authorizes with a SubjectAccessReview.',
@@ -36,19 +39,27 @@ export const outputsSection = Section(
     dashboardConfigMaps: Section(
       {
         namespace: DnsLabel('monitoring', "Namespace of the ConfigMaps: the one Grafana's dashboard sidecar watches."),
-        labels: KubernetesMap('Labels of each ConfigMap; the Grafana sidecar of kube-prometheus-stack loads ConfigMaps labelled `grafana_dashboard: "1"`.', {
-          grafana_dashboard: '1',
-        }),
-        annotations: KubernetesMap('Annotations of each ConfigMap, e.g. `grafana_folder: MetalLB` when the sidecar has `folderAnnotation: grafana_folder`.'),
+        labels: KubernetesMap(
+          'Labels of each ConfigMap; the Grafana sidecar of kube-prometheus-stack loads ConfigMaps labelled `grafana_dashboard: "1"`.',
+          {
+            grafana_dashboard: '1',
+          },
+        ),
+        annotations: KubernetesMap(
+          'Annotations of each ConfigMap, e.g. `grafana_folder: MetalLB` when the sidecar has `folderAnnotation: grafana_folder`.',
+        ),
       },
       'One ConfigMap per dashboard for the Grafana sidecar (format `prometheus-operator`).',
     ),
     grafanaOperator: Section(
       {
         namespace: DnsLabel('monitoring', 'Namespace of the GrafanaDashboard resources.'),
-        instanceSelector: KubernetesMap('`spec.instanceSelector.matchLabels`: the labels of the Grafana resources that import the dashboards.', {
-          dashboards: 'grafana',
-        }),
+        instanceSelector: KubernetesMap(
+          '`spec.instanceSelector.matchLabels`: the labels of the Grafana resources that import the dashboards.',
+          {
+            dashboards: 'grafana',
+          },
+        ),
         folder: Type.String({ minLength: 1, default: 'MetalLB', description: 'Grafana folder the dashboards are imported into.' }),
         allowCrossNamespaceImport: Type.Boolean({
           default: false,
@@ -68,10 +79,13 @@ export const outputsSection = Section(
         interval: Type.String({ pattern: durationPattern, default: '30s', description: 'Scrape interval of every endpoint.' }),
         podSelectors: Section(
           {
-            controller: KubernetesMap('Labels of the controller pod (Helm chart defaults; kustomize: `app: metallb, component: controller`).', {
-              'app.kubernetes.io/name': 'metallb',
-              'app.kubernetes.io/component': 'controller',
-            }),
+            controller: KubernetesMap(
+              'Labels of the controller pod (Helm chart defaults; kustomize: `app: metallb, component: controller`).',
+              {
+                'app.kubernetes.io/name': 'metallb',
+                'app.kubernetes.io/component': 'controller',
+              },
+            ),
             speaker: KubernetesMap('Labels of the speaker pods (Helm chart defaults; kustomize: `app: metallb, component: speaker`).', {
               'app.kubernetes.io/name': 'metallb',
               'app.kubernetes.io/component': 'speaker',

@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { bgpModes } from '../../catalogue.js';
 import { Section } from './common.js';
 
-const Matchers = (defaultValue: string, description: string) =>
-  Type.String({ minLength: 1, default: defaultValue, description });
+const Matchers = (defaultValue: string, description: string) => Type.String({ minLength: 1, default: defaultValue, description });
 
 /**
  * Label matchers, inserted between `{}` in every query of a component. The defaults match the

@@ -25,6 +25,14 @@ export const absentRule: ExprRule = {
       },
     });
     if (!call) return [];
-    return [findingAt(t, 'absent-for', `${call.name}() alert with for: ${t.alert.for || '0s'}: needs at least ${minimumAbsentFor / 60_000}m (two scrape intervals) to ride out one missed scrape`, call.from, call.to)];
+    return [
+      findingAt(
+        t,
+        'absent-for',
+        `${call.name}() alert with for: ${t.alert.for || '0s'}: needs at least ${minimumAbsentFor / 60_000}m (two scrape intervals) to ride out one missed scrape`,
+        call.from,
+        call.to,
+      ),
+    ];
   },
 };

@@ -42,7 +42,15 @@ export const clusterRule: ExprRule = {
           if (!g) {
             if (selecting.has(info.op)) return;
             if (isDashboardTarget(t) && clusterScoped(t, ref.node, label)) return;
-            out.push(findingAt(t, 'aggregation-cluster', `${info.op}(...) without by (${label}, ...) merges all clusters`, ref.from, ref.node.getChild('AggregateOp')?.to ?? ref.to));
+            out.push(
+              findingAt(
+                t,
+                'aggregation-cluster',
+                `${info.op}(...) without by (${label}, ...) merges all clusters`,
+                ref.from,
+                ref.node.getChild('AggregateOp')?.to ?? ref.to,
+              ),
+            );
           } else if (g.kind === 'by' && !g.labels.includes(label)) {
             if (t.kind === 'variable' && clusterScoped(t, ref.node, label)) return;
             out.push(findingAt(t, 'aggregation-cluster', `${info.op} by (...) drops the ${label} label: add it to by()`, g.from, g.to));

@@ -32,12 +32,32 @@ export const countersRule: ExprRule = {
       const consumer = consumerOf(sel.node);
       const name = consumerName(expr, consumer);
       if (known.seriesType === 'counter') {
-        const fine = name !== undefined && (consumer?.name === 'FunctionCall' ? counterFunctions.has(name) || existenceFunctions.has(name) : existenceAggregations.has(name));
+        const fine =
+          name !== undefined &&
+          (consumer?.name === 'FunctionCall'
+            ? counterFunctions.has(name) || existenceFunctions.has(name)
+            : existenceAggregations.has(name));
         if (!fine) {
-          out.push(findingAt(t, 'counter-without-rate', `${sel.metric} is a counter: its raw value only grows and resets; wrap it in rate(), irate(), increase(), changes() or resets()`, sel.from, sel.to));
+          out.push(
+            findingAt(
+              t,
+              'counter-without-rate',
+              `${sel.metric} is a counter: its raw value only grows and resets; wrap it in rate(), irate(), increase(), changes() or resets()`,
+              sel.from,
+              sel.to,
+            ),
+          );
         }
       } else if (consumer?.name === 'FunctionCall' && name !== undefined && counterOnlyFunctions.has(name)) {
-        out.push(findingAt(t, 'gauge-in-rate', `${sel.metric} is a gauge: ${name}() treats every decrease as a counter reset; use deriv(), delta() or changes()`, consumer.from, consumer.to));
+        out.push(
+          findingAt(
+            t,
+            'gauge-in-rate',
+            `${sel.metric} is a gauge: ${name}() treats every decrease as a counter reset; use deriv(), delta() or changes()`,
+            consumer.from,
+            consumer.to,
+          ),
+        );
       }
     }
     return out;

@@ -24,7 +24,10 @@ export const rateIntervalRule: ExprRule = {
         const range = childExprs(ref.node)[0]?.getChild('DurationExpr');
         if (!range) return;
         const written = t.source.slice(t.toSource(range.from), t.toSource(range.to));
-        if (!rateInterval.has(written)) out.push(findingAt(t, 'target-rate-interval', `${fn}() over [${written}]: use [$__rate_interval] in dashboards`, range.from, range.to));
+        if (!rateInterval.has(written))
+          out.push(
+            findingAt(t, 'target-rate-interval', `${fn}() over [${written}]: use [$__rate_interval] in dashboards`, range.from, range.to),
+          );
       },
     });
     return out;
@@ -43,7 +46,15 @@ export const multiValueRule: ExprRule = {
     return vectorSelectors(t.parsed).flatMap((sel) =>
       sel.matchers
         .filter((m) => (m.op === '=' || m.op === '!=') && multi.some((name) => new RegExp(`\\$${name}(?![a-zA-Z0-9_])`).test(m.value)))
-        .map((m) => findingAt(t, 'template-multi-value-matcher', `${m.label}${m.op}"${m.value}" uses a multi-value variable: match it with ${m.op === '=' ? '=~' : '!~'}`, sel.from, sel.to)),
+        .map((m) =>
+          findingAt(
+            t,
+            'template-multi-value-matcher',
+            `${m.label}${m.op}"${m.value}" uses a multi-value variable: match it with ${m.op === '=' ? '=~' : '!~'}`,
+            sel.from,
+            sel.to,
+          ),
+        ),
     );
   },
 };

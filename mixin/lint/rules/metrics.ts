@@ -9,10 +9,26 @@ export const metricsRule: ExprRule = {
   check(t, ctx) {
     return vectorSelectors(t.parsed).flatMap((sel) => {
       if (sel.metric === undefined) {
-        return [findingAt(t, 'metric-unknown', 'selector without a metric name: name the metric so the catalogue can vouch for it', sel.from, sel.to)];
+        return [
+          findingAt(
+            t,
+            'metric-unknown',
+            'selector without a metric name: name the metric so the catalogue can vouch for it',
+            sel.from,
+            sel.to,
+          ),
+        ];
       }
       if (lookupMetric(sel.metric) || ctx.recorded.has(sel.metric)) return [];
-      return [findingAt(t, 'metric-unknown', `${sel.metric} is neither in the metric catalogue (mixin/catalogue.ts) nor a recording rule of the mixin`, sel.from, sel.from + sel.metric.length)];
+      return [
+        findingAt(
+          t,
+          'metric-unknown',
+          `${sel.metric} is neither in the metric catalogue (mixin/catalogue.ts) nor a recording rule of the mixin`,
+          sel.from,
+          sel.from + sel.metric.length,
+        ),
+      ];
     });
   },
 };

@@ -6,7 +6,21 @@ import type { LintFinding } from '../findings.js';
 import { dashboardTitle, locatedPanels, variableWhere } from '../grafana/dashboard.js';
 
 /** Panel types that show query results (dashboard-linter's panel rules apply to these). */
-const queryPanels = new Set(['timeseries', 'stat', 'table', 'gauge', 'bargauge', 'barchart', 'piechart', 'heatmap', 'histogram', 'state-timeline', 'status-history', 'graph', 'singlestat']);
+const queryPanels = new Set([
+  'timeseries',
+  'stat',
+  'table',
+  'gauge',
+  'bargauge',
+  'barchart',
+  'piechart',
+  'heatmap',
+  'histogram',
+  'state-timeline',
+  'status-history',
+  'graph',
+  'singlestat',
+]);
 
 /** kube-prometheus provisions its data source without a uid, so everything goes through the variable. */
 function usesDatasourceVariable(ds: unknown): boolean {
@@ -38,8 +52,9 @@ function variableFindings(file: string, dashboard: GrafanaDashboard, name: strin
   for (const variable of dashboard.variables) {
     if (variable.type !== 'query') continue;
     const add = (rule: string, message: string) => out.push({ file, where: variableWhere(title, variable), rule, message });
-    if (!usesDatasourceVariable(variable.datasource)) add('template-datasource', 'the variable\'s data source must be ${datasource}');
-    if (variable.refresh !== 2) add('template-refresh', 'query variables reload on time range change (refresh: 2), or they list stale values');
+    if (!usesDatasourceVariable(variable.datasource)) add('template-datasource', "the variable's data source must be ${datasource}");
+    if (variable.refresh !== 2)
+      add('template-refresh', 'query variables reload on time range change (refresh: 2), or they list stale values');
     const text = variable.query;
     const parsed = text === undefined ? undefined : variableQuery(text);
     if (parsed?.kind === 'invalid') add('template-query', `query "${text ?? ''}": ${parsed.message}`);

@@ -22,7 +22,13 @@ function componentFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintConte
   const components = candidateComponents(sel.metric, ctx);
   if (!components || components.some((c) => hasMatchers(sel.matchers, ctx.componentMatchers[c]))) return undefined;
   const wanted = components.map((c) => `selectors.${c} {${ctx.cfg.selectors[c]}}`).join(' or ');
-  return findingAt(t, 'selector-component', `${sel.metric} must carry the matchers of ${wanted}: build it with Query.metric()/Query.bgp()`, sel.from, sel.to);
+  return findingAt(
+    t,
+    'selector-component',
+    `${sel.metric} must carry the matchers of ${wanted}: build it with Query.metric()/Query.bgp()`,
+    sel.from,
+    sel.to,
+  );
 }
 
 /**
@@ -39,6 +45,8 @@ function clusterFinding(t: LintTarget, sel: VectorSelectorInfo, ctx: LintContext
 export const selectorsRule: ExprRule = {
   ids: ['selector-component', 'selector-cluster'],
   check(t, ctx) {
-    return vectorSelectors(t.parsed).flatMap((sel) => [componentFinding(t, sel, ctx), clusterFinding(t, sel, ctx)].filter((f): f is LintFinding => f !== undefined));
+    return vectorSelectors(t.parsed).flatMap((sel) =>
+      [componentFinding(t, sel, ctx), clusterFinding(t, sel, ctx)].filter((f): f is LintFinding => f !== undefined),
+    );
   },
 };

@@ -6,10 +6,22 @@ import { findingAt, type LintTarget } from '../targets.js';
 
 /** Functions over a range vector, with the position of that argument. */
 const rangeArgument: Readonly<Record<string, number>> = Object.fromEntries([
-  ...['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'changes', 'resets', 'predict_linear', 'holt_winters', 'double_exponential_smoothing']
-    .map((f) => [f, 0] as const),
-  ...['avg', 'min', 'max', 'sum', 'count', 'stddev', 'stdvar', 'last', 'first', 'present', 'absent', 'mad']
-    .map((f) => [`${f}_over_time`, 0] as const),
+  ...[
+    'rate',
+    'irate',
+    'increase',
+    'delta',
+    'idelta',
+    'deriv',
+    'changes',
+    'resets',
+    'predict_linear',
+    'holt_winters',
+    'double_exponential_smoothing',
+  ].map((f) => [f, 0] as const),
+  ...['avg', 'min', 'max', 'sum', 'count', 'stddev', 'stdvar', 'last', 'first', 'present', 'absent', 'mad'].map(
+    (f) => [`${f}_over_time`, 0] as const,
+  ),
   ['quantile_over_time', 1] as const,
 ]);
 
@@ -32,7 +44,15 @@ function rangeProblems(t: LintTarget): LintFinding[] {
       if (ref.name === 'MatrixSelector') {
         const inner = childExprs(ref.node)[0];
         if (inner && inner.name !== 'VectorSelector') {
-          out.push(findingAt(t, 'promql-type', 'a range [..] applies only to a plain selector; use a subquery [range:step] for an expression', inner.from, ref.to));
+          out.push(
+            findingAt(
+              t,
+              'promql-type',
+              'a range [..] applies only to a plain selector; use a subquery [range:step] for an expression',
+              inner.from,
+              ref.to,
+            ),
+          );
         }
       }
       if (ref.name === 'FunctionCall') {
