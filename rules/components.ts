@@ -5,6 +5,7 @@ import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
 import { inCluster, ofCluster } from '../alerts/templates.js';
+import { anyOf } from '../mixin/promql/union.js';
 
 const panel = (title: string) => `metallb-components/${title}`;
 
@@ -79,7 +80,10 @@ const scraped = (q: Query) => componentsForModes(q.cfg.bgp.modes);
 
 /** A metric of several components, each with its own selector, joined with `or`. */
 const across = (q: Query, components: readonly Component[], name: string, fn: (s: string) => string = (s) => s, ...extra: string[]) =>
-  `(\n  ${components.map((c) => fn(q.metric(name, c, ...extra))).join('\n  or\n  ')}\n)`;
+  anyOf(
+    components.map((c) => fn(q.metric(name, c, ...extra))),
+    'lines',
+  );
 const rate5m = (s: string) => `rate(${s}[5m])`;
 
 /** A per-job aggregate of a controller-runtime, client-go or process metric, read by one panel. */

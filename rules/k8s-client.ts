@@ -3,7 +3,11 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
 import type { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
+import { anyOf } from '../mixin/promql/union.js';
 import { defineRecord, type RecordGroup } from './record.js';
+
+/** Each Kubernetes client's part, one per line, as an operator reads it in the Prometheus UI. */
+const union = (parts: readonly string[]) => anyOf(parts, 'lines');
 import { inCluster, percentText } from '../alerts/templates.js';
 
 /** The k8s client counters of each component: MetalLB's controller and speaker, and frr-k8s. */
@@ -13,11 +17,9 @@ const k8sClientCounters = k8sClients.map(({ component }) => ({
   errors: k8sClientMetric(component, 'update_errors_total'),
 }));
 
-const anyOf = (parts: readonly string[]) => `(\n  ${parts.join('\n  or\n  ')}\n)`;
-
 /** The pods of every component whose config gauge has this value. */
 const podsWhere = (q: Query, gauge: string, value: 0 | 1) =>
-  anyOf(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
+  union(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
 
 /** Problem records of this group cover the clusters that run a MetalLB controller target. */
 const clustersWithController = (q: Query) => q.perCluster(q.metric('up', 'controller'));
@@ -62,7 +64,7 @@ const podUpdateErrorRatio = defineRecord({
   readBy: ['MetalLBK8sClientErrorsHigh', 'metallb-components/Pods whose updates fail'],
   expr: (q) =>
     problemRecord(
-      anyOf(
+      union(
         k8sClientCounters.map(
           ({ component, updates, errors }) =>
             `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`,
@@ -79,7 +81,7 @@ const jobUpdateErrorRatio = defineRecord({
   readBy: ['metallb-components/Object update error ratio'],
   expr: (q) => {
     const by = q.by('namespace', 'job');
-    return anyOf(
+    return union(
       k8sClientCounters.map(
         ({ component, updates, errors }) =>
           `sum by (${by}) (rate(${q.metric(errors, component)}[5m]))\n  /\n  (sum by (${by}) (rate(${q.metric(updates, component)}[5m])) > 0)`,

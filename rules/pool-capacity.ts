@@ -1,4 +1,5 @@
 import type { Query } from '../mixin/promql/query.js';
+import { anyOf } from '../mixin/promql/union.js';
 
 /**
  * MetalLB counts a CIDR with 62 or more host bits (an IPv6 /64) as MaxInt64 (~9.22e18), and sums
@@ -67,7 +68,7 @@ export class PoolCapacity {
       tagged(this.pool(ipv6[kind]), ipv6.family),
       tagged(fallback, combined.family),
     ];
-    return `(\n  ${parts.join('\n  or\n  ')}\n)`;
+    return anyOf(parts, 'lines');
   }
 
   /** Capacity per pool and family, only where it is a real count. */

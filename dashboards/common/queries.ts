@@ -3,22 +3,16 @@ import type { MixinConfig } from '../../mixin/config/schema.js';
 import type { Query } from '../../mixin/promql/query.js';
 import { records } from '../../rules/index.js';
 import { countableCapacity } from '../../rules/pool-capacity.js';
+import { anyOfPresent } from '../../mixin/promql/union.js';
 
 /** Grafana widens this to at least four scrape intervals, so a rate never sees fewer than two samples. */
 export const rate = (selector: string): string => `rate(${selector}[$__rate_interval])`;
 export const increase = (selector: string): string => `increase(${selector}[$__rate_interval])`;
 export const changes = (selector: string): string => `changes(${selector}[$__rate_interval])`;
 
-/** The parts that exist, joined with `or`; undefined when none does (a family no enabled mode has). */
-export function anyOf(parts: readonly (string | undefined)[]): string | undefined {
-  const present = parts.filter((p): p is string => p !== undefined);
-  if (present.length === 0) return undefined;
-  return present.length === 1 ? present[0] : `(${present.join(' or ')})`;
-}
-
 /** Alternatives that always exist (e.g. one per scraped component), joined with `or`. */
 export function either(parts: readonly string[]): string {
-  const joined = anyOf(parts);
+  const joined = anyOfPresent(parts, 'inline');
   if (joined === undefined) throw new Error('either() needs at least one expression');
   return joined;
 }

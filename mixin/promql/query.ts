@@ -1,6 +1,7 @@
 import { bgpFamilies, bgpSources, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
 import { clusterSeries, type ClusterSeries } from './problems.js';
+import { anyOfPresent } from './union.js';
 
 /**
  * Turns one source's selector of a BGP/BFD family into its expression. `family(suffix)` is the
@@ -120,6 +121,6 @@ export class Query {
       parts.push(wrap(sel, family));
     }
     if (parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0] : `(\n  ${parts.join('\n  or\n  ')}\n)`;
+    return anyOfPresent(parts, 'lines');
   }
 }
