@@ -95,6 +95,8 @@ describe('config values that would silently change what the rules mean', () => {
       expect(issues, key).toHaveLength(1);
       expect(issues[0], key).toMatch(new RegExp(`^alertLabels\\.${key}: `));
     }
+    expect(issuesOf({ alertLabels: { 'my-team': 'x' } })).toEqual(['alertLabels.my-team: not a Prometheus label name: letters, digits and "_", not starting with a digit']);
+    expect(issuesOf({ alertLabels: { team: 5 } })).toEqual(['alertLabels.team: must be string']);
     expect(issuesOf({ alertLabels: { team: 'network', routing_key: 'metallb' } })).toEqual([]);
   });
 
@@ -127,6 +129,7 @@ describe('config values that would silently change what the rules mean', () => {
       expect(issuesOf({ pools: { exclude: [pattern] } })[0], pattern).toMatch(/^pools\.exclude\.0: /);
       expect(issuesOf({ selectors: { speaker: `job=~${JSON.stringify(pattern)}` } })[0], pattern).toMatch(/^selectors\.speaker: /);
     }
+    expect(issuesOf({ pools: { exclude: ['(?<=a)b'] } })[0]).toMatch(/^pools\.exclude\.0: \(\?<=a\)b: not a valid RE2 regular expression/);
     expect(issuesOf({ pools: { exclude: ['(?i)prod', 'a{1000}', '(?P<n>x)'] } })).toEqual([]);
     expect(issuesOf({ selectors: { speaker: 'job=~"(?i)speaker.*"' } })).toEqual([]);
     expect(issuesOf({ bgp: { nativePeerMatcher: 'peer=~"\\\\u0041"' } })[0]).toMatch(/^bgp\.nativePeerMatcher: /);
