@@ -157,7 +157,7 @@ describe('config values that would silently change what the rules mean', () => {
   });
 
   it('names an unknown dashboard in dashboards.uids, and refuses two dashboards with one uid', () => {
-    expect(issuesOf({ dashboards: { uids: { 'metallb-nope.json': 'abc' } } })[0]).toMatch(/^dashboards\.uids\.metallb-nope\.json: no such dashboard; the dashboards are .*metallb-overview\.json/);
+    expect(issuesOf({ dashboards: { uids: { 'metallb-nope.json': 'abc' } } })[0]).toMatch(/^dashboards\.uids: no dashboard named metallb-nope\.json; the dashboards are .*metallb-overview\.json/);
     expect(issuesOf({ dashboards: { uids: { 'metallb-overview.json': 'same', 'metallb-layer2.json': 'same' } } })).toEqual([
       'dashboards.uids.metallb-layer2.json: uid "same" would be shared by metallb-overview.json and metallb-layer2.json; Grafana keeps only one of them',
     ]);
