@@ -110,6 +110,10 @@ describe('config values that would silently change what the rules mean', () => {
       expect(issues, key).toHaveLength(1);
       expect(issues[0], key).toMatch(new RegExp(`^alertLabels\\.${key}: `));
     }
+    expect(issuesOf({ alertLabels: { 'my-team': 'x' } })).toEqual([
+      'alertLabels.my-team: not a Prometheus label name: letters, digits and "_", not starting with a digit',
+    ]);
+    expect(issuesOf({ alertLabels: { team: 5 } })).toEqual(['alertLabels.team: must be string']);
     expect(issuesOf({ alertLabels: { team: 'network', routing_key: 'metallb' } })).toEqual([]);
   });
 
@@ -151,6 +155,7 @@ describe('config values that would silently change what the rules mean', () => {
       expect(issuesOf({ pools: { exclude: [pattern] } })[0], pattern).toMatch(/^pools\.exclude\.0: /);
       expect(issuesOf({ selectors: { speaker: `job=~${JSON.stringify(pattern)}` } })[0], pattern).toMatch(/^selectors\.speaker: /);
     }
+    expect(issuesOf({ pools: { exclude: ['(?<=a)b'] } })[0]).toMatch(/^pools\.exclude\.0: \(\?<=a\)b: not a valid RE2 regular expression/);
     expect(issuesOf({ pools: { exclude: ['(?i)prod', 'a{1000}', '(?P<n>x)'] } })).toEqual([]);
     expect(issuesOf({ selectors: { speaker: 'job=~"(?i)speaker.*"' } })).toEqual([]);
     expect(issuesOf({ bgp: { nativePeerMatcher: 'peer=~"\\\\u0041"' } })[0]).toMatch(/^bgp\.nativePeerMatcher: /);
@@ -191,7 +196,7 @@ describe('config values that would silently change what the rules mean', () => {
 
   it('names an unknown dashboard in dashboards.uids, and refuses two dashboards with one uid', () => {
     expect(issuesOf({ dashboards: { uids: { 'metallb-nope.json': 'abc' } } })[0]).toMatch(
-      /^dashboards\.uids\.metallb-nope\.json: no such dashboard; the dashboards are .*metallb-overview\.json/,
+      /^dashboards\.uids: no dashboard named metallb-nope\.json; the dashboards are .*metallb-overview\.json/,
     );
     expect(issuesOf({ dashboards: { uids: { 'metallb-overview.json': 'same', 'metallb-layer2.json': 'same' } } })).toEqual([
       'dashboards.uids.metallb-layer2.json: uid "same" would be shared by metallb-overview.json and metallb-layer2.json; Grafana keeps only one of them',

@@ -490,7 +490,7 @@ describe('dashboards', () => {
 
     it('rejects a uid override for a dashboard that does not exist', () => {
       expect(() => resolveConfig({ dashboards: { uids: { 'metallb-nope.json': 'x' } } })).toThrow(
-        /dashboards\.uids\.metallb-nope\.json: no such dashboard/,
+        /dashboards\.uids: no dashboard named metallb-nope\.json/,
       );
     });
 

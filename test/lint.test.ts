@@ -433,13 +433,13 @@ describe('the build refuses broken input and leaves out/ untouched', () => {
 
 describe('metallb-mixin build runs promtool on the real output', () => {
   it('fails, locating the alert, when promtool rejects what the in-process checks cannot see', () => {
-    // Annotations are Go templates; only Prometheus parses those, so a runbook link with a broken
-    // action passes config validation and lint and must be stopped by promtool.
+    // Label values are Go templates; only Prometheus knows their functions, so an unknown one
+    // passes config validation and lint and must be stopped by promtool.
     const out = join(tempDir('lint-re2'), 'out');
     cpSync(committedOut, out, { recursive: true });
     const before = snapshotTree(out);
     const cfgFile = join(tempDir('lint-re2'), 'cfg.yaml');
-    writeFileSync(cfgFile, 'runbookURLPattern: "https://wiki.example.com/{{ .Broken/%s"\n');
+    writeFileSync(cfgFile, 'alertLabels:\n  team: "{{ nosuchfunction }}"\n');
     const run = runCli(['build', '--config', cfgFile, '--out', out]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/prometheus_alerts\.yaml: alert MetalLB\w+: \[promtool\] /);

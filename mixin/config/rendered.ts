@@ -171,7 +171,7 @@ function dashboardUidIssues(cfg: MixinConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const file of Object.keys(cfg.dashboards.uids)) {
     if (!files.includes(file))
-      issues.push({ path: `dashboards.uids.${file}`, message: `no such dashboard; the dashboards are ${files.join(', ')}` });
+      issues.push({ path: 'dashboards.uids', message: `no dashboard named ${file}; the dashboards are ${files.join(', ')}` });
   }
   const owner = new Map<string, string>();
   for (const file of files) {

@@ -40,7 +40,9 @@ function alertLabelIssues(labels: Readonly<Record<string, string>>): ConfigIssue
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const path = `alertLabels.${key}`;
-    if (key.startsWith('__')) issues.push({ path, message: 'label names starting with "__" are reserved by Prometheus' });
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key))
+      issues.push({ path, message: 'not a Prometheus label name: letters, digits and "_", not starting with a digit' });
+    else if (key.startsWith('__')) issues.push({ path, message: 'label names starting with "__" are reserved by Prometheus' });
     if (changesPerEvaluation(value)) {
       issues.push({
         path,

@@ -8,7 +8,7 @@ import { RE2JS } from 're2js';
 export function re2Problem(pattern: string): string | undefined {
   // Go accepts this spelling of a named group only since 1.22: older Prometheus builds (Debian's
   // 2.42, for one) refuse the whole rule file, so it is refused here too.
-  if (/(^|[^\\])(\\\\)*\(\?</.test(pattern))
+  if (/(^|[^\\])(\\\\)*\(\?<(?![=!])/.test(pattern))
     return 'named groups written (?<name>…) are refused by Prometheus built with Go before 1.22; write (?P<name>…) or drop the name';
   try {
     RE2JS.compile(pattern);

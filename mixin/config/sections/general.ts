@@ -17,7 +17,8 @@ export const generalProperties = {
     description:
       "Where each alert's `runbook_url` points; `%s` (exactly once) becomes the lower-cased alert name. Any other `%` is kept as written (`%20` in a wiki URL).",
   }),
-  alertLabels: Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), Type.String(), {
+  // Keys are checked in semantics.ts: a key pattern here would let other keys through unchecked.
+  alertLabels: Type.Record(Type.String(), Type.String(), {
     default: {},
     description:
       'Labels added to every alert, e.g. `{team: network}` for routing. Labels the alerts already carry or use (the cluster label, `pool`, `peer`, `instance`, `severity`, `alertname`, …) are refused, and so are values that change at every evaluation (`{{ $value }}`, `humanize`), which would keep `for` from ever completing.',
