@@ -9,6 +9,7 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { formatFinding } from '../mixin/lint/findings.js';
 import { checkMixin } from '../mixin/lint/check.js';
 import { OutDirError } from '../mixin/output/errors.js';
+import { builtOutDir } from '../mixin/output/replace.js';
 import { compareTree } from '../mixin/output/tree.js';
 import { registerDoctor } from './doctor.js';
 import { renderConfigOverride } from '../mixin/jsonnet/config-object.js';
@@ -34,6 +35,9 @@ const formatOption = () =>
     `outputs to write, overriding outputs.formats of the config (default: ${defaultFormats.join(' ')})`,
   ).choices(formatNames);
 
+/** `out/` as the user wrote it, with one trailing slash. */
+const folder = (dir: string) => `${dir.replace(/\/+$/, '')}/`;
+
 const formatsHelp = `\nFormats (--format) and the files each writes under --out:\n${outputFormats.map((f) => `  ${f.name.padEnd(20)}${f.files}`).join('\n')}\n`;
 
 function config(file: string | undefined, formats?: OutputFormat[]): MixinConfig {
@@ -55,7 +59,7 @@ program
     const n = summarize(report.mixin);
     const ms = Math.round(performance.now() - started);
     console.log(
-      `metallb-mixin: wrote ${n.dashboards} dashboards, ${n.alerts} alert rules, ${n.records} recording rules (${report.files.size} files) to ${opts.out}/ in ${ms} ms` +
+      `metallb-mixin: wrote ${n.dashboards} dashboards, ${n.alerts} alert rules, ${n.records} recording rules (${report.files.size} files) to ${folder(opts.out)} in ${ms} ms` +
         (report.promtoolChecked ? '' : ' (promtool not found: its check was skipped)'),
     );
   });
@@ -69,17 +73,17 @@ program
   .addHelpText('after', formatsHelp)
   .action((opts: { config?: string; out: string; format?: OutputFormat[] }) => {
     const { files } = generate(config(opts.config, opts.format));
-    const diff = compareTree(opts.out, files);
+    const diff = compareTree(builtOutDir(opts.out), files);
     const stale = [
       ...diff.missing.map((f) => `missing  ${f}`),
       ...diff.changed.map((f) => `changed  ${f}`),
       ...diff.extra.map((f) => `extra    ${f}`),
     ];
     if (stale.length > 0) {
-      console.error(`${opts.out}/ is stale; run npm run build:\n  ${stale.join('\n  ')}`);
+      console.error(`${folder(opts.out)} is stale; run npm run build:\n  ${stale.join('\n  ')}`);
       process.exitCode = 1;
     } else {
-      console.log(`${opts.out}/ is up to date (${files.size} files)`);
+      console.log(`${folder(opts.out)} is up to date (${files.size} files)`);
     }
   });
 

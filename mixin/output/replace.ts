@@ -35,28 +35,40 @@ export function replaceOutDir(outArg: string, files: ReadonlyMap<string, string>
   return target;
 }
 
-function resolveTarget(outArg: string): string {
+/**
+ * The real path of `outArg`: every link on the way resolved, the last part included, so that the
+ * checks below compare real folders (a linked parent must not hide the folder the user is in).
+ */
+export function resolveTarget(outArg: string): string {
   const abs = resolve(outArg);
   let isLink = false;
   try {
     isLink = lstatSync(abs).isSymbolicLink();
   } catch {
-    return abs;
+    // Not there yet: the real path of its deepest existing ancestor, and the rest as written.
+    let existing = dirname(abs);
+    while (!existsSync(existing) && existing !== dirname(existing)) existing = dirname(existing);
+    return join(realpathSync(existing), abs.slice(existing.length));
   }
-  if (!isLink) return abs;
   try {
     return realpathSync(abs);
   } catch {
-    throw new OutDirError(`--out ${outArg}: is a link to a folder that does not exist`);
+    throw new OutDirError(`--out ${outArg}: ${isLink ? 'is a link to a folder that does not exist' : 'cannot be resolved'}`);
   }
 }
 
 function refuseSpecialPlaces(outArg: string, target: string): void {
-  const cwd = process.cwd();
+  const cwd = realpathSync(process.cwd());
   if (target === dirname(target) || cwd === target || cwd.startsWith(target + sep)) {
     throw new OutDirError(`--out ${outArg}: is the folder you are in, or holds it; name a folder of its own, e.g. --out out`);
   }
-  if (target === homedir()) throw new OutDirError(`--out ${outArg}: is your home folder; name a folder of its own, e.g. --out out`);
+  if (target === realpathSync(homedir()))
+    throw new OutDirError(`--out ${outArg}: is your home folder; name a folder of its own, e.g. --out out`);
+  // A folder inside one the build owns would be deleted, or block, the next build of that one.
+  for (let up = dirname(target); up !== dirname(up); up = dirname(up)) {
+    if (readMarker(up) !== undefined)
+      throw new OutDirError(`--out ${outArg}: is inside ${up}, a folder the build wrote; name a folder outside it`);
+  }
 }
 
 function assertReplaceable(outArg: string, target: string, files: ReadonlyMap<string, string>): void {
@@ -122,7 +134,8 @@ function recoverInterruptedSwap(target: string): void {
     .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null)
     .filter(({ m }) => !isAnotherLiveProcess(Number(m[2])))
     .map(({ name, m }) => ({ path: join(parent, name), kind: m[1], at: Number(m[3]) }))
-    .filter((e) => readMarker(e.path) !== undefined)
+    // Ours, and holding nothing but what its marker lists: anything else there is left alone.
+    .filter((e) => readMarker(e.path) !== undefined && foreignEntries(e.path, new Map()).length === 0)
     .sort((a, b) => b.at - a.at);
   const retired = leftovers.find((e) => e.kind === 'old');
   if (retired && !existsSync(target)) renameSync(retired.path, target);
@@ -142,4 +155,24 @@ function isAnotherLiveProcess(pid: number): boolean {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The folder `check` compares with a fresh build: one the build wrote (it has the marker), refused
+ * in one line when it is empty, missing, a file, or anything else.
+ */
+export function builtOutDir(outArg: string): string {
+  if (outArg.trim() === '') throw new OutDirError('--out is empty: name the folder the build wrote, e.g. --out out');
+  const target = resolveTarget(outArg);
+  let st;
+  try {
+    st = statSync(target);
+  } catch {
+    throw new OutDirError(`--out ${outArg}: does not exist; write it with metallb-mixin build --out ${outArg}`);
+  }
+  if (!st.isDirectory()) throw new OutDirError(`--out ${outArg}: is a file, not a folder the build wrote`);
+  if (readMarker(target) === undefined) {
+    throw new OutDirError(`--out ${outArg}: is not a folder metallb-mixin build wrote (it has no ${markerFile}); build it first`);
+  }
+  return target;
 }
