@@ -63,7 +63,10 @@ describe('build --out', () => {
     writeFileSync(join(out, 'notes.txt'), 'mine\n');
     writeFileSync(join(out, 'prometheus_alerts.yaml'), 'groups: []\n');
     const before = snapshotTree(out);
-    expectRefusal(runCli(['build', '--out', out, ...prometheusOnly]), /holds what the build did not write \(\.git\/HEAD, notes\.txt, prometheus_alerts\.yaml\)/);
+    expectRefusal(
+      runCli(['build', '--out', out, ...prometheusOnly]),
+      /holds what the build did not write \(\.git\/HEAD, notes\.txt, prometheus_alerts\.yaml\)/,
+    );
     expect(snapshotTree(out)).toEqual(before);
   });
 
