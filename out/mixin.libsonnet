@@ -13,9 +13,10 @@ local dashboards = {
   "metallb-layer2.json": import "jsonnet/dashboards/metallb-layer2.libsonnet",
   "metallb-components.json": import "jsonnet/dashboards/metallb-components.libsonnet",
 };
-local alertNames = ["MetalLBAddressPoolExhausted","MetalLBAddressPoolUsageHigh","MetalLBAddressPoolHeadroomLow","MetalLBConfigStale","MetalLBConfigNotLoaded","MetalLBK8sClientErrorsHigh","MetalLBBGPSessionDown","MetalLBBGPSessionFlapping","MetalLBBGPNoPrefixesAnnounced","MetalLBBGPPrefixesPending","MetalLBBFDSessionDown","MetalLBAddressesNotAnnounced","MetalLBL2DuplicateAnnouncer","MetalLBControllerDown","MetalLBSpeakerDown","MetalLBSpeakersMissing","MetalLBFRRK8sDown"];
-// These fire as a warning and as critical: one severity for both would merge them.
-local twoSeverities = ["MetalLBAddressPoolUsageHigh"];
+// What lib.problem checks _config against: its fields, the alerts (twoSeverities fire as a warning
+// and as critical, so one severity for both would merge them), the dashboards, and the labels the
+// rules use (a cluster label or alert label that collides with one changes what they mean).
+local known = {"fields":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","poolsExclude","poolUsageWarning","poolUsageCritical","poolFreeAddresses","k8sUpdateErrorRatio","bgpFlaps","bgpFlapWindow","alerts","showMultiCluster","dashboardTitlePrefix","dashboardUIDPrefix","dashboardTags","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern","alertLabels","dashboardUIDs"],"strings":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","bgpFlapWindow","dashboardTitlePrefix","dashboardUIDPrefix","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern"],"selectors":["controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector"],"alerts":["MetalLBAddressPoolExhausted","MetalLBAddressPoolUsageHigh","MetalLBAddressPoolHeadroomLow","MetalLBConfigStale","MetalLBConfigNotLoaded","MetalLBK8sClientErrorsHigh","MetalLBBGPSessionDown","MetalLBBGPSessionFlapping","MetalLBBGPNoPrefixesAnnounced","MetalLBBGPPrefixesPending","MetalLBBFDSessionDown","MetalLBAddressesNotAnnounced","MetalLBL2DuplicateAnnouncer","MetalLBControllerDown","MetalLBSpeakerDown","MetalLBSpeakersMissing","MetalLBFRRK8sDown"],"alertSettings":{"MetalLBAddressPoolExhausted":{"for":"5m","enabled":true,"severity":null},"MetalLBAddressPoolUsageHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBAddressPoolHeadroomLow":{"for":"15m","enabled":true,"severity":null},"MetalLBConfigStale":{"for":"5m","enabled":true,"severity":null},"MetalLBConfigNotLoaded":{"for":"5m","enabled":true,"severity":null},"MetalLBK8sClientErrorsHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBBGPSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBBGPSessionFlapping":{"for":"5m","enabled":true,"severity":null},"MetalLBBGPNoPrefixesAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBBGPPrefixesPending":{"for":"15m","enabled":true,"severity":null},"MetalLBBFDSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBAddressesNotAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBL2DuplicateAnnouncer":{"for":"5m","enabled":true,"severity":null},"MetalLBControllerDown":{"for":"5m","enabled":true,"severity":null},"MetalLBSpeakerDown":{"for":"10m","enabled":true,"severity":null},"MetalLBSpeakersMissing":{"for":"15m","nodeMatchers":"","enabled":true,"severity":null},"MetalLBFRRK8sDown":{"for":"10m","enabled":true,"severity":null}},"twoSeverities":["MetalLBAddressPoolUsageHigh"],"dashboards":["metallb-overview.json","metallb-address-pools.json","metallb-bgp-bfd.json","metallb-layer2.json","metallb-components.json"],"usedLabels":["code","condition","container","controller","created_by_kind","family","host","instance","ip","job","key","le","name","namespace","node","peer","pod","pool","protocol","result","service","status","vrf"]};
 
 {
   _config+:: {
@@ -136,7 +137,7 @@ local twoSeverities = ["MetalLBAddressPoolUsageHigh"];
   },
 
   local checked =
-    local problem = lib.problem($._config, alertNames, twoSeverities, std.objectFields(dashboards));
+    local problem = lib.problem($._config, known);
     if problem == null then $._config else error problem,
 
   prometheusAlerts+:: {

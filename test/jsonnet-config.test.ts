@@ -185,6 +185,14 @@ describe('jsonnet _config gives what build --config gives', () => {
       'alerts+: { MetalLBAddressPoolUsageHigh+: { severity: "warning" } }',
       '_config.alerts.MetalLBAddressPoolUsageHigh.severity: cannot be overridden',
     ],
+    ['alerts+: { MetalLBBGPSessionDown+: { "for": "5 minutes" } }', '_config.alerts.MetalLBBGPSessionDown.for: must be a duration'],
+    ['alerts+: { MetalLBBGPSessionDown: { enabled: false } }', '_config.alerts.MetalLBBGPSessionDown.for: missing'],
+    ['clusterLabel: "job"', '_config.clusterLabel: the rules use job for something else'],
+    ['alertLabels: { team: "{{ $value }}" }', '_config.alertLabels.team: a value that changes at every evaluation'],
+    ['runbookURLPattern: "a%sb%s"', '_config.runbookURLPattern: must contain %s exactly once'],
+    ['poolUsageWarning: "80"', '_config.poolUsageWarning: must be a number'],
+    ['speakerSelector: \'job="${x}"\'', '_config.speakerSelector: must be a non-empty selector without $'],
+    ['unknownField: 1', '_config.unknownField: unknown field'],
   ])('refuses %s, naming the field', (override, message) => {
     const code = `((import "mixin.libsonnet") + { _config+:: { ${override} } }).prometheusAlerts`;
     const run = spawnSync('jsonnet', ['-J', committedOut, '-e', code], { encoding: 'utf8' });

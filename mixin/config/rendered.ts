@@ -195,3 +195,9 @@ function dashboardUidIssues(cfg: MixinConfig): ConfigIssue[] {
 export function checkRenderedConfig(cfg: MixinConfig): ConfigIssue[] {
   return [...clusterLabelIssues(cfg), ...alertLabelIssues(cfg), ...severityIssues(cfg), ...dashboardUidIssues(cfg)];
 }
+
+/** Every label the rules of `cfg` carry or use, the cluster label aside: mixin.libsonnet refuses these for its own checks. */
+export function labelsTheRulesUse(cfg: MixinConfig): string[] {
+  const { alerts, records } = labelUses(cfg);
+  return [...new Set([...alerts.keys(), ...records.keys()])].filter((l) => l !== probeClusterLabel).sort();
+}

@@ -12,6 +12,8 @@ import { re2Problem } from '../promql/regex.js';
  */
 function matcherListIssues(path: string, matchers: string): ConfigIssue[] {
   if (!isMatcherList(matchers)) return [{ path, message: `not a valid label matcher list: ${matchers}` }];
+  // The same matchers go into every dashboard query, where Grafana reads $x and ${x} as variables.
+  if (matchers.includes('$')) return [{ path, message: `${matchers}: "$" is refused: Grafana would read it as a dashboard variable` }];
   const issues: ConfigIssue[] = [];
   for (const m of selectorsOf(`up{${matchers}}`)[0]?.matchers ?? []) {
     const shown = `${m.label}${m.op}${JSON.stringify(m.value)}`;

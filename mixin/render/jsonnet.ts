@@ -1,5 +1,6 @@
 import type { MixinConfig } from '../config/schema.js';
-import { buildOnlyFields } from '../jsonnet/fields.js';
+import { buildOnlyFields, substitutedFields, valueAt, wrapperFields } from '../jsonnet/fields.js';
+import { labelsTheRulesUse } from '../config/rendered.js';
 import { jsonnetConfigObject, renderJsonnetObject } from '../jsonnet/config-object.js';
 import { libLibsonnet } from '../jsonnet/lib.libsonnet.js';
 import { mixinTemplate } from '../jsonnet/template.js';
@@ -29,7 +30,19 @@ export function jsonnetFiles(cfg: MixinConfig): Map<string, string> {
 
 function renderMixinLibsonnet(cfg: MixinConfig, dashboardFiles: readonly string[], twoSeverities: readonly string[]): string {
   const dashboards = dashboardFiles.map((file) => `  ${str(file)}: import ${str(templateFile(file))},`).join('\n');
-  const alertNames = Object.keys(cfg.alerts);
+  const configObject = jsonnetConfigObject(cfg);
+  const known = {
+    fields: Object.keys(configObject),
+    strings: [...substitutedFields, ...wrapperFields]
+      .filter((f) => !f.name.includes('.') && typeof valueAt(cfg, f.path) === 'string')
+      .map((f) => f.name),
+    selectors: substitutedFields.filter((f) => f.path[0] === 'selectors').map((f) => f.name),
+    alerts: Object.keys(cfg.alerts),
+    alertSettings: configObject['alerts'],
+    twoSeverities,
+    dashboards: dashboardFiles,
+    usedLabels: labelsTheRulesUse(cfg),
+  };
   const config = renderJsonnetObject(jsonnetConfigObject(cfg), '  ', () => false);
   const buildOnly = buildOnlyFields.map((f) => `// - ${f.path}: ${f.why}`).join('\n');
   return `${header}// Every field of _config can be overridden with _config+:: { ... } (README: Configuration).
@@ -41,15 +54,16 @@ local rules = import 'jsonnet/rules.libsonnet';
 local dashboards = {
 ${dashboards}
 };
-local alertNames = ${JSON.stringify(alertNames)};
-// These fire as a warning and as critical: one severity for both would merge them.
-local twoSeverities = ${JSON.stringify(twoSeverities)};
+// What lib.problem checks _config against: its fields, the alerts (twoSeverities fire as a warning
+// and as critical, so one severity for both would merge them), the dashboards, and the labels the
+// rules use (a cluster label or alert label that collides with one changes what they mean).
+local known = ${JSON.stringify(known)};
 
 {
   _config+:: ${config},
 
   local checked =
-    local problem = lib.problem($._config, alertNames, twoSeverities, std.objectFields(dashboards));
+    local problem = lib.problem($._config, known);
     if problem == null then $._config else error problem,
 
   prometheusAlerts+:: {

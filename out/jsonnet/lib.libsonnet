@@ -39,34 +39,77 @@
     local kept = [g { rules: [withSettings(r) for r in g.rules if c.alerts[r.alert].enabled] } for g in groups];
     [g for g in kept if std.length(g.rules) > 0],
 
-  // The first problem of a _config, naming its field, or null.
-  problem(c, alerts, twoSeverities, dashboards)::
-    local selectors = ['controllerSelector', 'speakerSelector', 'frrMetricsSelector', 'frrK8sSelector', 'kubeStateMetricsSelector'];
-    local checks = [
-      [std.isString(c.clusterLabel) && c.clusterLabel != '', 'clusterLabel: must be a label name'],
+  // Whether every element is true (std.all is newer than Debian's jsonnet 0.18).
+  all(xs):: std.foldl(function(a, b) a && b, xs, true),
+  any(xs):: std.foldl(function(a, b) a || b, xs, false),
+
+  // Whether a string is a Prometheus duration as written in rules: digits and units, no spaces.
+  isDuration(d):: std.isString(d) && std.length(d) > 0 && std.member('0123456789', d[0]) && !std.member('0123456789', d[std.length(d) - 1])
+    && $.all([std.member('0123456789smhdwy', ch) for ch in std.stringChars(d)]),
+
+  // Whether a string is a Prometheus label name.
+  isLabelName(n):: std.isString(n) && std.length(n) > 0 && !std.member('0123456789', n[0])
+    && $.all([std.member('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_', ch) for ch in std.stringChars(n)]),
+
+  // The first problem of a _config, naming its field, or null. known lists what the build knows:
+  // the fields, which are strings, the alerts and their settings, the dashboards. Type checks come
+  // first, so that a later check never meets a value of the wrong type.
+  problem(c, known)::
+    local has(o, f) = std.isObject(o) && std.objectHas(o, f);
+    local fieldChecks = [[has(c, f), f + ': missing'] for f in known.fields]
+      + [[std.member(known.fields, f), f + ': unknown field'] for f in std.objectFields(c)];
+    local alertChecks = [[has(c.alerts, a), 'alerts.' + a + ': missing (override with alerts+: { ' + a + '+: { ... } })'] for a in known.alerts]
+      + [[std.member(known.alerts, a), 'alerts.' + a + ': no such alert'] for a in std.objectFields(c.alerts)]
+      + std.flattenArrays([
+        [[has(c.alerts, a) && has(c.alerts[a], s), 'alerts.' + a + '.' + s + ': missing (merge with ' + a + '+: to keep the other settings)'] for s in std.objectFields(known.alertSettings[a])]
+        for a in known.alerts
+      ]);
+    local typeChecks = [[std.isString(c[f]), f + ': must be a string'] for f in known.strings] + [
+      [std.isBoolean(c.showMultiCluster), 'showMultiCluster: must be true or false'],
+      [std.isNumber(c.poolUsageWarning), 'poolUsageWarning: must be a number'],
+      [std.isNumber(c.poolUsageCritical), 'poolUsageCritical: must be a number'],
+      [std.isNumber(c.poolFreeAddresses), 'poolFreeAddresses: must be a number'],
+      [std.isNumber(c.k8sUpdateErrorRatio), 'k8sUpdateErrorRatio: must be a number'],
+      [std.isNumber(c.bgpFlaps), 'bgpFlaps: must be a number'],
+      [std.isArray(c.poolsExclude) && $.all([std.isString(p) && p != '' for p in c.poolsExclude]), 'poolsExclude: must be a list of regular expressions'],
+      [std.isArray(c.dashboardTags) && $.all([std.isString(t) && t != '' for t in c.dashboardTags]), 'dashboardTags: must be a list of strings'],
+      [std.isObject(c.alertLabels) && $.all([std.isString(c.alertLabels[l]) for l in std.objectFields(c.alertLabels)]), 'alertLabels: must map label names to strings'],
+      [std.isObject(c.dashboardUIDs) && $.all([std.isString(c.dashboardUIDs[d]) for d in std.objectFields(c.dashboardUIDs)]), 'dashboardUIDs: must map dashboard files to uids'],
+    ] + std.flattenArrays([
+      [
+        [std.isBoolean(c.alerts[a].enabled), 'alerts.' + a + '.enabled: must be true or false'],
+        [std.member([null, 'critical', 'warning', 'info'], c.alerts[a].severity), 'alerts.' + a + '.severity: must be critical, warning, info or null'],
+        [$.isDuration(c.alerts[a]['for']), 'alerts.' + a + '.for: must be a duration such as 5m or 1h30m'],
+      ]
+      for a in known.alerts
+    ]);
+    local valueChecks = [
+      [$.isLabelName(c.clusterLabel), 'clusterLabel: must be a label name'],
+      [!std.member(known.usedLabels, c.clusterLabel), 'clusterLabel: the rules use ' + c.clusterLabel + ' for something else'],
+      [$.isDuration(c.bgpFlapWindow), 'bgpFlapWindow: must be a duration such as 15m'],
     ] + [
-      [std.isString(c[s]) && c[s] != '', s + ': must be a non-empty selector'] for s in selectors
+      [c[s] != '' && std.length(std.findSubstr('$', c[s])) == 0, s + ': must be a non-empty selector without $ (Grafana reads $ as a dashboard variable)'] for s in known.selectors
     ] + [
-      [std.isNumber(c.poolUsageWarning) && c.poolUsageWarning > 0 && c.poolUsageWarning <= 100, 'poolUsageWarning: must be a percentage above 0'],
-      [std.isNumber(c.poolUsageCritical) && c.poolUsageCritical > 0 && c.poolUsageCritical <= 100, 'poolUsageCritical: must be a percentage above 0'],
+      [c.poolUsageWarning >= 0.01 && c.poolUsageWarning <= 100, 'poolUsageWarning: must be a percentage from 0.01 to 100'],
+      [c.poolUsageCritical >= 0.01 && c.poolUsageCritical <= 100, 'poolUsageCritical: must be a percentage from 0.01 to 100'],
       [c.poolUsageWarning < c.poolUsageCritical, 'poolUsageWarning: must be below poolUsageCritical (' + c.poolUsageCritical + ')'],
-      [std.isNumber(c.poolFreeAddresses) && c.poolFreeAddresses >= 1 && c.poolFreeAddresses == std.floor(c.poolFreeAddresses), 'poolFreeAddresses: must be a whole number of at least 1'],
-      [std.isNumber(c.k8sUpdateErrorRatio) && c.k8sUpdateErrorRatio > 0 && c.k8sUpdateErrorRatio <= 1, 'k8sUpdateErrorRatio: must be above 0 and at most 1'],
-      [std.isNumber(c.bgpFlaps) && c.bgpFlaps >= 1 && c.bgpFlaps == std.floor(c.bgpFlaps), 'bgpFlaps: must be a whole number of at least 1'],
-      [std.isArray(c.poolsExclude), 'poolsExclude: must be a list of regular expressions'],
-      [std.isArray(c.dashboardTags), 'dashboardTags: must be a list of strings'],
-      [std.length(std.findSubstr('%s', c.runbookURLPattern)) > 0, 'runbookURLPattern: must contain %s'],
+      [c.poolFreeAddresses >= 1 && c.poolFreeAddresses <= 1000000 && c.poolFreeAddresses == std.floor(c.poolFreeAddresses), 'poolFreeAddresses: must be a whole number from 1 to 1000000'],
+      [c.k8sUpdateErrorRatio >= 0.0001 && c.k8sUpdateErrorRatio <= 1, 'k8sUpdateErrorRatio: must be from 0.0001 to 1'],
+      [c.bgpFlaps >= 1 && c.bgpFlaps <= 1000 && c.bgpFlaps == std.floor(c.bgpFlaps), 'bgpFlaps: must be a whole number from 1 to 1000'],
+      [std.length(std.findSubstr('%s', c.runbookURLPattern)) == 1, 'runbookURLPattern: must contain %s exactly once'],
     ] + [
-      [std.member(alerts, a), 'alerts.' + a + ': no such alert'] for a in std.objectFields(c.alerts)
+      [$.isLabelName(l) && !std.startsWith(l, '__') && !std.member(['severity', 'alertname', 'alertstate', c.clusterLabel] + known.usedLabels, l), 'alertLabels.' + l + ': not a label name the alerts leave free']
+      for l in std.objectFields(c.alertLabels)
     ] + [
-      [std.isBoolean(c.alerts[a].enabled), 'alerts.' + a + '.enabled: must be true or false'] for a in alerts
+      [!$.any([std.length(std.findSubstr(part, c.alertLabels[l])) > 0 for part in ['$value', '.Value', 'humanize', 'query', 'now', 'toTime']]), 'alertLabels.' + l + ': a value that changes at every evaluation ($value, humanize, ...) keeps for from completing']
+      for l in std.objectFields(c.alertLabels)
     ] + [
-      [std.member([null, 'critical', 'warning', 'info'], c.alerts[a].severity), 'alerts.' + a + '.severity: must be critical, warning, info or null'] for a in alerts
+      [c.alerts[a].severity == null, 'alerts.' + a + '.severity: cannot be overridden: the alert fires as a warning and as critical'] for a in known.twoSeverities
     ] + [
-      [c.alerts[a].severity == null, 'alerts.' + a + '.severity: cannot be overridden: the alert fires as a warning and as critical'] for a in twoSeverities
-    ] + [
-      [std.member(dashboards, d), 'dashboardUIDs.' + d + ': no such dashboard (' + std.join(', ', dashboards) + ')'] for d in std.objectFields(c.dashboardUIDs)
+      [std.member(known.dashboards, d), 'dashboardUIDs.' + d + ': no such dashboard (' + std.join(', ', known.dashboards) + ')'] for d in std.objectFields(c.dashboardUIDs)
     ];
-    local failed = [x[1] for x in checks if !x[0]];
-    if std.length(failed) == 0 then null else '_config.' + failed[0],
+    local first(checks) = local failed = [x[1] for x in checks if !x[0]]; if std.length(failed) == 0 then null else '_config.' + failed[0];
+    // Each stage only when the ones before it passed: a later one reads what they checked.
+    local stages = [fieldChecks, alertChecks, typeChecks, valueChecks];
+    std.foldl(function(found, stage) if found != null then found else first(stage), stages, null),
 }

@@ -14,7 +14,7 @@ const AlertSettings = (defaultFor: string, severityDescription?: string) =>
   Section(alertSettingsFields(defaultFor, severityDescription), `Settings of this alert (default \`for\`: ${defaultFor}).`);
 
 const Percent = (defaultValue: number, description: string) =>
-  Type.Number({ exclusiveMinimum: 0, maximum: 100, default: defaultValue, description });
+  Type.Number({ minimum: 0.01, maximum: 100, default: defaultValue, description });
 
 export const thresholdsSection = Section(
   {
@@ -27,18 +27,20 @@ export const thresholdsSection = Section(
     ),
     poolFreeAddresses: Type.Integer({
       minimum: 1,
+      maximum: 1000000,
       default: 2,
       description:
         'MetalLBAddressPoolHeadroomLow fires when a pool has fewer free addresses than this (percentages misfire on tiny pools). Pools no larger than this never raise it; MetalLBAddressPoolExhausted covers them.',
     }),
     k8sUpdateErrorRatio: Type.Number({
-      exclusiveMinimum: 0,
+      minimum: 0.0001,
       maximum: 1,
       default: 0.05,
       description: 'Share of Kubernetes object updates that fail above which MetalLBK8sClientErrorsHigh fires.',
     }),
     bgpFlaps: Type.Integer({
       minimum: 1,
+      maximum: 1000,
       default: 2,
       description: 'State changes of one BGP session within `bgpFlapWindow` that count as flapping.',
     }),
