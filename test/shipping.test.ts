@@ -145,39 +145,112 @@ describe('Kubernetes manifests', () => {
   });
 });
 
-/** The metrics endpoints of MetalLB and frr-k8s pods (metallb-metrics.md §2.1): port, scheme, container. */
-const podPorts: Record<string, Record<string, { port: number; scheme: 'http' | 'https'; container: string; component: Component }>> = {
-  controller: {
-    metricshttps: { port: 9120, scheme: 'https', container: 'controller', component: 'controller' },
-    monitoring: { port: 7472, scheme: 'http', container: 'controller', component: 'controller' },
+interface PodPort {
+  readonly name: string;
+  readonly port: number;
+  readonly scheme: 'http' | 'https';
+  readonly container: string;
+  readonly component: Component;
+}
+
+/** One release's pods of one kind: the metrics ports their containers declare (metallb-metrics.md §2.1, §7). */
+interface PodVariant {
+  readonly file: string;
+  readonly release: string;
+  readonly pods: 'controller' | 'speaker' | 'frrK8s';
+  readonly ports: readonly PodPort[];
+}
+
+const ctl = (name: string, port: number, scheme: 'http' | 'https'): PodPort => ({
+  name,
+  port,
+  scheme,
+  container: 'controller',
+  component: 'controller',
+});
+const spk = (name: string, port: number, scheme: 'http' | 'https'): PodPort => ({
+  name,
+  port,
+  scheme,
+  container: 'speaker',
+  component: 'speaker',
+});
+const frr = (name: string, port: number, scheme: 'http' | 'https'): PodPort => ({
+  name,
+  port,
+  scheme,
+  container: 'frr-metrics',
+  component: 'frrMetrics',
+});
+const m15 = 'kubernetes/monitors/metallb-0.15.yaml';
+const m16 = 'kubernetes/monitors/metallb-0.16.yaml';
+const mFrrK8s = 'kubernetes/monitors/frr-k8s.yaml';
+
+const podVariants: readonly PodVariant[] = [
+  { file: m15, release: '0.13-0.15', pods: 'controller', ports: [ctl('monitoring', 7472, 'http')] },
+  { file: m15, release: '0.13-0.15 native', pods: 'speaker', ports: [spk('monitoring', 7472, 'http')] },
+  // Up to 0.15.2 the sidecar's port has the speaker's port name: only its number tells them apart.
+  { file: m15, release: '0.13-0.15.2 FRR', pods: 'speaker', ports: [spk('monitoring', 7472, 'http'), frr('monitoring', 7473, 'http')] },
+  { file: m15, release: '0.15.3 FRR', pods: 'speaker', ports: [spk('monitoring', 7472, 'http'), frr('frrmetrics', 7473, 'http')] },
+  { file: m16, release: '0.16', pods: 'controller', ports: [ctl('metricshttps', 9120, 'https')] },
+  { file: m16, release: '0.16 native', pods: 'speaker', ports: [spk('metricshttps', 9120, 'https')] },
+  { file: m16, release: '0.16 FRR', pods: 'speaker', ports: [spk('metricshttps', 9120, 'https'), frr('frrmetricshttps', 9121, 'https')] },
+  {
+    file: mFrrK8s,
+    release: 'frr-k8s <= v0.0.22',
+    pods: 'frrK8s',
+    ports: [
+      { name: 'metricshttps', port: 9140, scheme: 'https', container: 'controller', component: 'frrK8s' },
+      { name: 'metricshttps', port: 9141, scheme: 'https', container: 'frr-metrics', component: 'frrK8s' },
+    ],
   },
-  speaker: {
-    metricshttps: { port: 9120, scheme: 'https', container: 'speaker', component: 'speaker' },
-    frrmetricshttps: { port: 9121, scheme: 'https', container: 'frr-metrics', component: 'frrMetrics' },
-    monitoring: { port: 7472, scheme: 'http', container: 'speaker', component: 'speaker' },
-    frrmetrics: { port: 7473, scheme: 'http', container: 'frr-metrics', component: 'frrMetrics' },
+  {
+    file: mFrrK8s,
+    release: 'frr-k8s >= v0.0.23',
+    pods: 'frrK8s',
+    ports: [
+      { name: 'metricshttps', port: 9140, scheme: 'https', container: 'controller', component: 'frrK8s' },
+      { name: 'frrmetricshttps', port: 9141, scheme: 'https', container: 'frr-metrics', component: 'frrK8s' },
+    ],
   },
-  frrK8s: {
-    metricshttps: { port: 9140, scheme: 'https', container: 'controller', component: 'frrK8s' },
-    frrmetricshttps: { port: 9141, scheme: 'https', container: 'frr-metrics', component: 'frrK8s' },
-  },
-};
+];
 
 interface ScrapedEndpoint {
   file: string;
-  pods: string;
-  portName: string;
+  release: string;
+  podPort: PodPort;
   port: number;
   endpoint: Record<string, unknown>;
   /** Target labels as the Prometheus Operator sets them. */
   labels: Record<string, string>;
 }
 
+interface ServicePort {
+  name: string;
+  port: number;
+  targetPort: number | string;
+}
+
 /**
- * What the Prometheus Operator would scrape from each ServiceMonitor: it selects Services by
- * label in the listed namespaces, resolves each endpoint's `port` to a Service port, and sets
- * `job` to the Service's `jobLabel` label when the monitor names one the Service has, else to the
- * Service name; `container` comes from the pod port the Service's targetPort names.
+ * Whether the endpoint's relabelings keep a target whose labels are `meta` (a keep action drops the
+ * target unless its anchored regex matches the joined source labels; absent labels read as "").
+ */
+function kept(endpoint: Record<string, unknown>, meta: Record<string, string>): boolean {
+  const relabelings = (endpoint['relabelings'] ?? []) as { action?: string; sourceLabels?: string[]; regex?: string; separator?: string }[];
+  return relabelings.every((r) => {
+    if (r.action !== 'keep') return true;
+    const value = (r.sourceLabels ?? []).map((l) => meta[l] ?? '').join(r.separator ?? ';');
+    return new RegExp(`^(?:${r.regex ?? '(.*)'})$`).test(value);
+  });
+}
+
+/**
+ * What the Prometheus Operator would scrape from each ServiceMonitor, for each release's pods: it
+ * selects Services by label in the listed namespaces, resolves each endpoint's `port` to a Service
+ * port, whose targetPort (number or name) picks the pod port; a numeric targetPort reaches every
+ * pod, but only pods whose containers declare the port carry `__meta_kubernetes_pod_container_*`.
+ * `job` is the Service's `jobLabel` label when the monitor names one the Service has, else the
+ * Service name.
  */
 function scrapedEndpoints(cfg: MixinConfig): ScrapedEndpoint[] {
   const out: ScrapedEndpoint[] = [];
@@ -198,7 +271,7 @@ function scrapedEndpoints(cfg: MixinConfig): ScrapedEndpoint[] {
       );
       expect(selected, `${file}: ServiceMonitor ${monitor.metadata.name} selects no Service`).not.toHaveLength(0);
       for (const svc of selected) {
-        const svcSpec = svc['spec'] as { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
+        const svcSpec = svc['spec'] as { selector: Record<string, string>; ports: ServicePort[] };
         const pods = Object.entries(cfg.outputs.monitors.podSelectors).find(
           ([, sel]) => JSON.stringify(sel) === JSON.stringify(svcSpec.selector),
         )?.[0];
@@ -207,22 +280,41 @@ function scrapedEndpoints(cfg: MixinConfig): ScrapedEndpoint[] {
         for (const endpoint of spec.endpoints) {
           const servicePort = svcSpec.ports.find((p) => p.name === endpoint['port']);
           expect(servicePort, `${file}: endpoint port ${String(endpoint['port'])} is not a port of ${svc.metadata.name}`).toBeDefined();
-          const podPort = podPorts[pods ?? '']?.[servicePort?.targetPort ?? ''];
-          expect(podPort, `${file}: ${pods} pods have no port named ${servicePort?.targetPort}`).toBeDefined();
-          out.push({
-            file,
-            pods: pods ?? '',
-            portName: servicePort?.targetPort ?? '',
-            port: servicePort?.port ?? 0,
-            endpoint,
-            labels: {
-              job,
-              namespace: svc.metadata.namespace ?? '',
-              service: svc.metadata.name,
-              endpoint: String(endpoint['port']),
-              container: podPort?.container ?? '',
-            },
-          });
+          if (!servicePort) continue;
+          for (const variant of podVariants.filter((v) => v.file === file && v.pods === pods)) {
+            // Kubernetes resolves a named targetPort to the first container port of that name.
+            const podPort =
+              typeof servicePort.targetPort === 'number'
+                ? variant.ports.find((p) => p.port === servicePort.targetPort)
+                : variant.ports.find((p) => p.name === servicePort.targetPort);
+            if (typeof servicePort.targetPort === 'string' && podPort === undefined) continue; // no endpoint at all
+            const meta: Record<string, string> = podPort
+              ? {
+                  __meta_kubernetes_pod_container_port_number: String(podPort.port),
+                  __meta_kubernetes_pod_container_name: podPort.container,
+                }
+              : {};
+            if (!kept(endpoint, meta)) continue;
+            expect(
+              podPort,
+              `${file} ${variant.release}: port ${servicePort.targetPort} scraped on pods that do not declare it`,
+            ).toBeDefined();
+            if (!podPort) continue;
+            out.push({
+              file,
+              release: variant.release,
+              podPort,
+              port: Number(servicePort.targetPort === podPort.name ? podPort.port : servicePort.targetPort),
+              endpoint,
+              labels: {
+                job,
+                namespace: svc.metadata.namespace ?? '',
+                service: svc.metadata.name,
+                endpoint: String(endpoint['port']),
+                container: podPort.container,
+              },
+            });
+          }
         }
       }
     }
@@ -234,46 +326,49 @@ describe('ServiceMonitor examples', () => {
   const cfg = defaultConfig();
   const endpoints = scrapedEndpoints(cfg);
 
+  it('scrape every metrics port of every release exactly once, and nothing the pods do not declare', () => {
+    for (const variant of podVariants) {
+      const scraped = endpoints.filter((e) => e.file === variant.file && e.release === variant.release).map((e) => e.podPort);
+      expect(scraped, `${variant.file} ${variant.release}`).toHaveLength(variant.ports.length);
+      expect(new Set(scraped), `${variant.file} ${variant.release}`).toEqual(new Set(variant.ports));
+    }
+  });
+
   it('cover the controller, the speaker, the FRR-mode sidecar and frr-k8s for each MetalLB line', () => {
-    const covered = (file: string) =>
-      new Set(endpoints.filter((e) => e.file === file).map((e) => podPorts[e.pods]?.[e.portName]?.component));
-    expect(covered('kubernetes/monitors/metallb-0.16.yaml')).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
-    expect(covered('kubernetes/monitors/metallb-0.15.yaml')).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
-    expect(covered('kubernetes/monitors/frr-k8s.yaml')).toEqual(new Set(['frrK8s']));
+    const covered = (file: string) => new Set(endpoints.filter((e) => e.file === file).map((e) => e.podPort.component));
+    expect(covered(m16)).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
+    expect(covered(m15)).toEqual(new Set(['controller', 'speaker', 'frrMetrics']));
+    expect(covered(mFrrK8s)).toEqual(new Set(['frrK8s']));
   });
 
   it("give each endpoint a job (and container) that the mixin's default selector of its component matches, and no other", () => {
     expect(endpoints.length).toBeGreaterThan(0);
     const components: Component[] = ['controller', 'speaker', 'frrMetrics', 'frrK8s'];
     for (const e of endpoints) {
-      const own = podPorts[e.pods]?.[e.portName]?.component;
       const matching = components.filter((c) => matches(selectorMatchers(cfg, c), e.labels));
-      expect(matching, `${e.file} ${JSON.stringify(e.labels)}`).toEqual([own]);
+      expect(matching, `${e.file} ${e.release} ${JSON.stringify(e.labels)}`).toEqual([e.podPort.component]);
     }
   });
 
-  it('scrape the ports of each version: >= 0.16 HTTPS 9120/9121 with a token, frr-k8s 9140/9141, <= 0.15 HTTP 7472/7473', () => {
+  it('scrape by port number: >= 0.16 HTTPS 9120/9121 with a token from a Secret, frr-k8s 9140/9141, <= 0.15 HTTP 7472/7473', () => {
     for (const e of endpoints) {
-      const expected = podPorts[e.pods]?.[e.portName];
-      expect(e.port, `${e.file} ${e.portName}`).toBe(expected?.port);
-      expect(e.endpoint['scheme']).toBe(expected?.scheme);
+      expect(e.port, `${e.file} ${e.release} ${e.podPort.name}`).toBe(e.podPort.port);
+      expect(e.endpoint['scheme']).toBe(e.podPort.scheme);
       // honorLabels keeps the `service` label of metallb_speaker_announced (metallb-metrics.md §1.3).
       expect(e.endpoint['honorLabels']).toBe(true);
-      if (expected?.scheme === 'https') {
-        expect(e.endpoint['bearerTokenFile']).toBe('/var/run/secrets/kubernetes.io/serviceaccount/token');
+      // The Prometheus Operator deprecates bearerTokenFile and refuses it under arbitraryFSAccessThroughSMs.deny.
+      expect(e.endpoint['bearerTokenFile']).toBeUndefined();
+      if (e.podPort.scheme === 'https') {
+        expect(e.endpoint['authorization']).toEqual({ type: 'Bearer', credentials: { name: 'metallb-mixin-scraper-token', key: 'token' } });
         expect(e.endpoint['tlsConfig']).toEqual({ insecureSkipVerify: true });
       } else {
+        expect(e.endpoint['authorization']).toBeUndefined();
         expect(e.endpoint['tlsConfig']).toBeUndefined();
       }
     }
-    const files = new Map<string, number[]>();
-    for (const e of endpoints) files.set(e.file, [...(files.get(e.file) ?? []), e.port]);
-    expect(new Set(files.get('kubernetes/monitors/metallb-0.16.yaml'))).toEqual(new Set([9120, 9121]));
-    expect(new Set(files.get('kubernetes/monitors/metallb-0.15.yaml'))).toEqual(new Set([7472, 7473]));
-    expect(new Set(files.get('kubernetes/monitors/frr-k8s.yaml'))).toEqual(new Set([9140, 9141]));
   });
 
-  it('grant the Prometheus ServiceAccount discovery in the MetalLB namespaces and, for HTTPS, GET /metrics', () => {
+  it('grant the Prometheus ServiceAccount discovery in the MetalLB namespaces and, for HTTPS, a scraper token allowed GET /metrics', () => {
     const sa = { kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' };
     for (const [file, objects] of manifests(cfg)) {
       if (!file.startsWith('kubernetes/monitors/')) continue;
@@ -282,7 +377,20 @@ describe('ServiceMonitor examples', () => {
       const https = !file.includes('0.15');
       const clusterRole = objects.find((o) => o.kind === 'ClusterRole');
       expect(clusterRole !== undefined, file).toBe(https);
-      if (clusterRole) expect(clusterRole['rules']).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+      if (!clusterRole) continue;
+      expect(clusterRole['rules']).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+      const scraper = { kind: 'ServiceAccount', name: 'metallb-mixin-scraper', namespace: 'metallb-system' };
+      expect(objects.find((o) => o.kind === 'ClusterRoleBinding')?.['subjects'], file).toEqual([scraper]);
+      expect(
+        objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === scraper.name && o.metadata.namespace === scraper.namespace),
+      ).toBe(true);
+      const secret = objects.find((o) => o.kind === 'Secret');
+      expect(secret?.metadata).toMatchObject({
+        name: 'metallb-mixin-scraper-token',
+        namespace: 'metallb-system',
+        annotations: { 'kubernetes.io/service-account.name': 'metallb-mixin-scraper' },
+      });
+      expect(secret?.['type']).toBe('kubernetes.io/service-account-token');
     }
   });
 
@@ -304,7 +412,16 @@ describe('ServiceMonitor examples', () => {
       for (const m of objects.filter((o) => o.kind === 'ServiceMonitor'))
         expect(m.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
     }
-    expect(eps.some((e) => e.pods === 'speaker')).toBe(true);
+    expect(eps.some((e) => e.podPort.component === 'speaker')).toBe(true);
+    // A standalone frr-k8s gets its own scraper and binding, which apply beside MetalLB's.
+    const bindings = [...manifests(custom).values()].flat().filter((o) => o.kind === 'ClusterRoleBinding');
+    expect(bindings.map((b) => b['subjects'])).toEqual(
+      expect.arrayContaining([
+        [{ kind: 'ServiceAccount', name: 'metallb-mixin-scraper', namespace: 'lb' }],
+        [{ kind: 'ServiceAccount', name: 'metallb-mixin-scraper', namespace: 'frr-k8s-system' }],
+      ]),
+    );
+    expect(new Set(bindings.map((b) => b.metadata.name)).size).toBe(2);
   });
 });
 

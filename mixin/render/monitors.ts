@@ -5,11 +5,13 @@ type PodSelector = keyof MixinConfig['outputs']['monitors']['podSelectors'];
 
 type Scheme = 'http' | 'https';
 
-/** The names the pods give their metrics ports: plain HTTP up to MetalLB 0.15, HTTPS since 0.16 and in frr-k8s. */
-const portNames: Readonly<Record<Scheme, { readonly metrics: string; readonly frrMetrics: string }>> = {
-  https: { metrics: 'metricshttps', frrMetrics: 'frrmetricshttps' },
-  http: { metrics: 'monitoring', frrMetrics: 'frrmetrics' },
-};
+/**
+ * The names of the example Services' own ports. They point at the pods' port numbers, not their
+ * names, because the names changed across versions (metallb-metrics.md §7): the speaker's FRR
+ * metrics port is `monitoring` up to 0.15.2, like the speaker's own, and `frrmetrics` after; frr-k8s
+ * calls 9141 `metricshttps` up to v0.0.22 and `frrmetricshttps` after.
+ */
+const servicePortNames = { metrics: 'metrics', frrMetrics: 'frr-metrics' } as const;
 
 /**
  * One headless Service and its ServiceMonitor. The Service name is the `job` label the Prometheus
@@ -38,8 +40,9 @@ const metallbTargets = (metrics: number, frrMetrics: number): ScrapeTarget[] => 
 ];
 
 /**
- * Ports from metallb-metrics.md §2.1. A port the pods do not declare (frr-metrics when FRR mode is
- * off) is skipped by Kubernetes for named target ports, so one speaker Service serves every mode.
+ * Ports from metallb-metrics.md §2.1. A numeric target port reaches pods that do not declare it
+ * (no frr-metrics container when FRR mode is off); each endpoint keeps only pods whose containers
+ * declare its port, so one speaker Service serves every mode without a failing target.
  */
 const monitorSets: readonly MonitorSet[] = [
   { file: 'kubernetes/monitors/metallb-0.16.yaml', scheme: 'https', namespace: 'metallb', targets: metallbTargets(9120, 9121) },
@@ -59,16 +62,20 @@ const monitorSets: readonly MonitorSet[] = [
   { file: 'kubernetes/monitors/metallb-0.15.yaml', scheme: 'http', namespace: 'metallb', targets: metallbTargets(7472, 7473) },
 ];
 
-/** The target's ports under the names its pods give them; the Service and the ServiceMonitor endpoint reuse the name. */
-function namedPorts(target: ScrapeTarget, scheme: Scheme): { readonly name: string; readonly port: number }[] {
-  const names = portNames[scheme];
+/** The target's ports under the example Service's names; the ServiceMonitor endpoints name them too. */
+function namedPorts(target: ScrapeTarget): { readonly name: string; readonly port: number }[] {
   const { metrics, frrMetrics } = target.ports;
-  return [{ name: names.metrics, port: metrics }, ...(frrMetrics === undefined ? [] : [{ name: names.frrMetrics, port: frrMetrics }])];
+  return [
+    { name: servicePortNames.metrics, port: metrics },
+    ...(frrMetrics === undefined ? [] : [{ name: servicePortNames.frrMetrics, port: frrMetrics }]),
+  ];
 }
 
-const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const discoveryRole = 'metallb-mixin-prometheus-discovery';
 const metricsReader = 'metallb-mixin-metrics-reader';
+/** The identity the HTTPS scrapes present: a ServiceAccount beside the monitors and its token Secret. */
+const scraper = 'metallb-mixin-scraper';
+const scraperToken = `${scraper}-token`;
 
 /** Prometheus needs to list the Services, endpoints and pods it discovers in a namespace it does not own. */
 function discoveryRbac(namespace: string, cfg: MixinConfig): Manifest[] {
@@ -93,10 +100,21 @@ function discoveryRbac(namespace: string, cfg: MixinConfig): Manifest[] {
   ];
 }
 
-/** Since 0.16 MetalLB and frr-k8s authorize each scrape with a SubjectAccessReview on `/metrics`. */
-function metricsReaderRbac(cfg: MixinConfig): Manifest[] {
-  const sa = cfg.outputs.monitors.prometheusServiceAccount;
+/**
+ * Since 0.16 MetalLB and frr-k8s authorize each scrape with a SubjectAccessReview on `/metrics`.
+ * The Prometheus Operator reads the bearer token from a Secret in the monitor's namespace
+ * (`authorization`), which replaces the deprecated `bearerTokenFile` and works where Prometheus
+ * denies monitors file access; Kubernetes fills a service-account-token Secret with the token.
+ */
+function metricsReaderRbac(namespace: string): Manifest[] {
   return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: scraper, namespace } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: scraperToken, namespace, annotations: { 'kubernetes.io/service-account.name': scraper } },
+      type: 'kubernetes.io/service-account-token',
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -106,14 +124,15 @@ function metricsReaderRbac(cfg: MixinConfig): Manifest[] {
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: metricsReader },
+      // One binding per namespace: MetalLB's and a standalone frr-k8s's apply side by side.
+      metadata: { name: `${metricsReader}-${namespace}` },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: metricsReader },
-      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: scraper, namespace }],
     },
   ];
 }
 
-function service(target: ScrapeTarget, set: MonitorSet, namespace: string, cfg: MixinConfig): Manifest {
+function service(target: ScrapeTarget, namespace: string, cfg: MixinConfig): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -121,7 +140,7 @@ function service(target: ScrapeTarget, set: MonitorSet, namespace: string, cfg: 
     spec: {
       clusterIP: 'None',
       selector: { ...cfg.outputs.monitors.podSelectors[target.pods] },
-      ports: namedPorts(target, set.scheme).map((p) => ({ name: p.name, port: p.port, targetPort: p.name })),
+      ports: namedPorts(target).map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
     },
   };
 }
@@ -129,7 +148,13 @@ function service(target: ScrapeTarget, set: MonitorSet, namespace: string, cfg: 
 function serviceMonitor(target: ScrapeTarget, set: MonitorSet, namespace: string, cfg: MixinConfig): Manifest {
   const { labels, interval } = cfg.outputs.monitors;
   // honorLabels keeps metallb_speaker_announced's own `service` label instead of the operator's.
-  const tls = set.scheme === 'https' ? { bearerTokenFile: serviceAccountToken, tlsConfig: { insecureSkipVerify: true } } : {};
+  const tls =
+    set.scheme === 'https'
+      ? {
+          authorization: { type: 'Bearer', credentials: { name: scraperToken, key: 'token' } },
+          tlsConfig: { insecureSkipVerify: true },
+        }
+      : {};
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
@@ -137,7 +162,14 @@ function serviceMonitor(target: ScrapeTarget, set: MonitorSet, namespace: string
     spec: {
       selector: { matchLabels: { name: target.service } },
       namespaceSelector: { matchNames: [namespace] },
-      endpoints: namedPorts(target, set.scheme).map((p) => ({ port: p.name, scheme: set.scheme, interval, honorLabels: true, ...tls })),
+      endpoints: namedPorts(target).map((p) => ({
+        port: p.name,
+        scheme: set.scheme,
+        interval,
+        honorLabels: true,
+        ...tls,
+        relabelings: [{ action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_port_number'], regex: String(p.port) }],
+      })),
     },
   };
 }
@@ -149,8 +181,8 @@ export function monitorManifests(cfg: MixinConfig): Map<string, Manifest[]> {
     const namespace = set.namespace === 'metallb' ? cfg.outputs.monitors.namespace : cfg.outputs.monitors.frrK8sNamespace;
     files.set(set.file, [
       ...discoveryRbac(namespace, cfg),
-      ...(set.scheme === 'https' ? metricsReaderRbac(cfg) : []),
-      ...set.targets.map((t) => service(t, set, namespace, cfg)),
+      ...(set.scheme === 'https' ? metricsReaderRbac(namespace) : []),
+      ...set.targets.map((t) => service(t, namespace, cfg)),
       ...set.targets.map((t) => serviceMonitor(t, set, namespace, cfg)),
     ]);
   }
