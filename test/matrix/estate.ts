@@ -1,0 +1,333 @@
+/**
+ * One support-matrix cell as a simulated cluster: two nodes, two BGP routers, two pools, a few
+ * Services, with the target labels the cell's install gives (metric reference §7) and, from
+ * `faultTick` on, one fault. The series come from the simulator's one generator (`test/sim/series.ts`);
+ * what differs between versions that the generator does not know (the `peer` spellings of FRR 8
+ * and old frr-k8s, 0.15's stale native series, 0.13's missing per-family gauges, relabelling,
+ * partial kube-state-metrics) is applied to its output here.
+ */
+import type { Cell, Fault, Layout } from '../../mixin/docs/support-matrix.js';
+import { usesFrrK8s } from '../../mixin/docs/support-matrix.js';
+import type { Cluster, Labels, Node, Pool, Service, Target } from '../sim/model.js';
+import { writeEstate, storedLabels, type SimSeries } from '../sim/series.js';
+import { targetState, type Timeline } from '../sim/timeline.js';
+
+export const timeline: Timeline = { start: 0, step: 30, ticks: 44 };
+export const faultTick = 4;
+
+export const clusterName = 'west';
+export const faultyNode = 'worker-1';
+export const faultyPeer = '172.18.10.250';
+export const faultyPool = 'tenant-a';
+export const unannouncedService = 'coredns-external';
+
+type Workload = 'controller' | 'speaker' | 'frrMetrics' | 'frrK8sController' | 'frrK8sMetrics' | 'kubeStateMetrics';
+
+interface LayoutNames {
+  readonly namespace: string;
+  readonly jobs: Readonly<Record<'controller' | 'speaker' | 'frrK8s', string>>;
+  readonly services: Readonly<Record<'controller' | 'speaker' | 'frrK8s', string>>;
+  readonly pods: Readonly<Record<'controller' | 'speaker' | 'frrK8s', string>>;
+}
+
+/** Job labels by install, from §7's table; PodMonitor targets carry no `service` label. */
+const layouts: Readonly<Record<Layout, LayoutNames>> = {
+  helm: {
+    namespace: 'metallb-system',
+    jobs: { controller: 'metallb-controller-monitor-service', speaker: 'metallb', frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service' },
+    services: {
+      controller: 'metallb-controller-monitor-service',
+      speaker: 'metallb-speaker-monitor-service',
+      frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service',
+    },
+    pods: { controller: 'metallb-controller-6d5f7c9b8', speaker: 'metallb-speaker', frrK8s: 'metallb-frr-k8s' },
+  },
+  'helm-0.14.5': {
+    namespace: 'metallb-system',
+    jobs: {
+      controller: 'metallb-controller-monitor-service',
+      speaker: 'metallb-speaker-monitor-service',
+      frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service',
+    },
+    services: {
+      controller: 'metallb-controller-monitor-service',
+      speaker: 'metallb-speaker-monitor-service',
+      frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service',
+    },
+    pods: { controller: 'metallb-controller-6d5f7c9b8', speaker: 'metallb-speaker', frrK8s: 'metallb-frr-k8s' },
+  },
+  'helm-name-override': {
+    namespace: 'metallb-system',
+    jobs: { controller: 'metallb-lb-controller-monitor-service', speaker: 'lb', frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service' },
+    services: {
+      controller: 'metallb-lb-controller-monitor-service',
+      speaker: 'metallb-lb-speaker-monitor-service',
+      frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service',
+    },
+    pods: { controller: 'metallb-lb-controller-6d5f7c9b8', speaker: 'metallb-lb-speaker', frrK8s: 'metallb-frr-k8s' },
+  },
+  'helm-podmonitor': {
+    namespace: 'metallb-system',
+    jobs: { controller: 'metallb', speaker: 'metallb', frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service' },
+    services: { controller: '', speaker: '', frrK8s: 'metallb-frr-k8s-frr-k8s-monitor-service' },
+    pods: { controller: 'metallb-controller-6d5f7c9b8', speaker: 'metallb-speaker', frrK8s: 'metallb-frr-k8s' },
+  },
+  kustomize: {
+    namespace: 'metallb-system',
+    jobs: { controller: 'controller-monitor-service', speaker: 'speaker-monitor-service', frrK8s: 'frr-k8s-metrics-service' },
+    services: { controller: 'controller-monitor-service', speaker: 'speaker-monitor-service', frrK8s: 'frr-k8s-metrics-service' },
+    pods: { controller: 'controller-7b9c8d6f5', speaker: 'speaker', frrK8s: 'frr-k8s' },
+  },
+  operator: {
+    namespace: 'metallb-system',
+    jobs: { controller: 'controller-monitor-service', speaker: 'metallb', frrK8s: 'frr-k8s-monitor-service' },
+    services: { controller: 'controller-monitor-service', speaker: 'speaker-monitor-service', frrK8s: 'frr-k8s-monitor-service' },
+    pods: { controller: 'controller-7b9c8d6f5', speaker: 'speaker', frrK8s: 'frr-k8s' },
+  },
+};
+
+const nodeSpecs = [
+  { name: 'worker-1', ip: '172.18.10.3', suffix: 'x7k2p' },
+  { name: 'worker-2', ip: '172.18.10.4', suffix: 'q9m4t' },
+] as const;
+
+/** Ports and port names as the pods declare them, by MetalLB line (§2.1, §7). */
+function port(cell: Cell, workload: Workload): { port: number; name: string; container: string } {
+  const https = cell.metallb === '0.16';
+  switch (workload) {
+    case 'controller':
+    case 'speaker':
+      return https ? { port: 9120, name: 'metricshttps', container: workload } : { port: 7472, name: 'monitoring', container: workload };
+    case 'frrMetrics':
+      return https
+        ? { port: 9121, name: 'frrmetricshttps', container: 'frr-metrics' }
+        : { port: 7473, name: cell.metallb === '0.15' ? 'frrmetrics' : 'monitoring', container: 'frr-metrics' };
+    case 'frrK8sController':
+      return { port: 9140, name: 'metricshttps', container: 'controller' };
+    case 'frrK8sMetrics':
+      return { port: 9141, name: 'frrmetricshttps', container: 'frr-metrics' };
+    case 'kubeStateMetrics':
+      return { port: 8443, name: 'https-main', container: 'kube-rbac-proxy-main' };
+  }
+}
+
+/** Target labels as the Prometheus Operator sets them: `job`, `namespace`, `service`, `endpoint`, `pod`, `container`, `instance`; no `node`. */
+function labelsOf(cell: Cell, workload: Workload, pod: string, address: string): Labels {
+  const names = layouts[cell.layout];
+  const p = port(cell, workload);
+  const component =
+    workload === 'frrMetrics' ? 'speaker' : workload === 'frrK8sController' || workload === 'frrK8sMetrics' ? 'frrK8s' : workload;
+  const where =
+    component === 'kubeStateMetrics'
+      ? { job: 'kube-state-metrics', namespace: 'monitoring', service: 'kube-state-metrics' }
+      : {
+          job: names.jobs[component],
+          namespace: names.namespace,
+          ...(names.services[component] === '' ? {} : { service: names.services[component] }),
+        };
+  return {
+    ...(cell.clusterLabel ? { cluster: clusterName } : {}),
+    ...where,
+    endpoint: p.name,
+    pod,
+    container: p.container,
+    instance: `${address}:${p.port}`,
+  };
+}
+
+const always = (): boolean => false;
+
+/** The cell's cluster, with `fault` (if any) from `faultTick` on. */
+export function cellCluster(cell: Cell, fault: Fault | undefined): Cluster {
+  const names = layouts[cell.layout];
+  const from = (f: Fault) => (fault === f ? faultTick : timeline.ticks);
+  const failing = (f: Fault) => targetState(timeline, { downs: [[from(f), timeline.ticks - 1]] });
+  const healthy = () => targetState(timeline);
+  // The speaker pod deleted (or never scheduled) on the node.
+  const gone = targetState(timeline, { to: faultTick - 1 });
+  const established = (node: string, peer: string) =>
+    Uint8Array.from({ length: timeline.ticks }, (_, t) =>
+      node === faultyNode && peer === faultyPeer && t >= from('bgpSessionDown') ? 0 : 1,
+    );
+  const frrSidecar = cell.bgp === 'frr8' || cell.bgp === 'frr10';
+  const frrK8s = usesFrrK8s(cell.bgp);
+
+  const nodes: Node[] = nodeSpecs.map((n) => {
+    const faulty = n.name === faultyNode;
+    const speakerPod = `${names.pods.speaker}-${n.suffix}`;
+    const frrK8sPod = `${names.pods.frrK8s}-${n.suffix}`;
+    const speaker: Target = {
+      labels: labelsOf(cell, 'speaker', speakerPod, n.ip),
+      state: faulty ? (fault === 'speakerMissing' ? gone : failing('speakerDown')) : healthy(),
+      staleConfig: faulty && fault === 'configStale' ? (t) => t >= faultTick : always,
+    };
+    return {
+      name: n.name,
+      ip: n.ip,
+      speaker,
+      ...(frrSidecar
+        ? {
+            frrMetrics: {
+              labels: labelsOf(cell, 'frrMetrics', speakerPod, n.ip),
+              state: faulty && fault === 'speakerMissing' ? gone : healthy(),
+            },
+          }
+        : {}),
+      ...(frrK8s
+        ? {
+            frrK8s: {
+              controller: { labels: labelsOf(cell, 'frrK8sController', frrK8sPod, n.ip), state: healthy(), staleConfig: always },
+              metrics: { labels: labelsOf(cell, 'frrK8sMetrics', frrK8sPod, n.ip), state: faulty ? failing('frrK8sDown') : healthy() },
+            },
+          }
+        : {}),
+      peers: ['172.18.10.250', '172.18.10.251'].map((address) => ({
+        address,
+        port: 179,
+        vrf: 'default',
+        bfd: cell.bgp !== 'native',
+        established: established(n.name, address),
+      })),
+      taints: () => [],
+    };
+  });
+
+  const pools: Pool[] = [
+    { name: 'default', v4: 16, v6: 0, overflow: false, inUse: () => ({ v4: 3, v6: 0 }) },
+    { name: faultyPool, v4: 8, v6: 0, overflow: false, inUse: (t) => ({ v4: t >= from('poolExhausted') ? 8 : 2, v6: 0 }) },
+  ];
+  const [w1, w2] = nodes as [Node, Node];
+  const services: Service[] = [
+    { namespace: 'ingress', name: 'ingress-nginx', pool: 'default', protocol: 'bgp', ips: ['192.168.10.1'], announcers: () => nodes },
+    { namespace: 'shop', name: 'frontend', pool: 'default', protocol: 'bgp', ips: ['192.168.10.2'], announcers: () => nodes },
+    {
+      namespace: 'dns',
+      name: unannouncedService,
+      pool: 'default',
+      protocol: 'layer2',
+      ips: ['192.168.10.3'],
+      announcers: (t) => (t >= from('notAnnounced') ? [] : [w1]),
+      l2Candidates: [w1, w2],
+    },
+    {
+      namespace: 'tenant-a',
+      name: 'app-a',
+      pool: faultyPool,
+      protocol: 'layer2',
+      ips: ['192.168.10.32'],
+      announcers: () => [w1],
+      l2Candidates: [w1, w2],
+    },
+    {
+      namespace: 'tenant-a',
+      name: 'app-b',
+      pool: faultyPool,
+      protocol: 'layer2',
+      ips: ['192.168.10.33'],
+      announcers: () => [w2],
+      l2Candidates: [w2, w1],
+    },
+  ];
+
+  const controller: Target = {
+    labels: labelsOf(cell, 'controller', `${names.pods.controller}-h3j8w`, '10.244.1.5'),
+    state: failing('controllerDown'),
+    staleConfig: always,
+  };
+  return {
+    name: clusterName,
+    install: { style: cell.layout === 'kustomize' ? 'kustomize' : 'helm', version: cell.metallb === '0.16' ? '0.16' : '0.15' },
+    bgp: frrK8s ? 'frr-k8s' : frrSidecar ? 'frr' : 'native',
+    nodes,
+    controllers: [controller],
+    ...(cell.kubeStateMetrics === 'absent'
+      ? {}
+      : {
+          kubeStateMetrics: {
+            labels: labelsOf(cell, 'kubeStateMetrics', 'kube-state-metrics-5f7d9c-2xkqz', '10.244.2.7'),
+            state: healthy(),
+          },
+        }),
+    pools,
+    services,
+  };
+}
+
+/** A stored series: name, labels (the target's overridden by the metric's own), a value per tick (NaN: none). */
+export interface StoredSeries {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly values: Float64Array;
+}
+
+const peerWithoutPort = (peer: string) => peer.replace(/:-?[0-9]+$/, '');
+
+/**
+ * FRR 8.x names a session after its socket's foreign port: `IP:-1` while down, `IP:179` once up;
+ * each series goes stale when the other appears (§7). Splits every BGP series of a session so.
+ */
+function frr8Split(series: StoredSeries[], prefix: string): StoredSeries[] {
+  const sessionUp = new Map<string, Float64Array>();
+  const key = (l: Labels) => `${l['pod']}|${peerWithoutPort(l['peer'] ?? '')}|${l['vrf'] ?? ''}`;
+  for (const s of series) if (s.name === `${prefix}bgp_session_up`) sessionUp.set(key(s.labels), s.values);
+  return series.flatMap((s) => {
+    if (!s.name.startsWith(`${prefix}bgp_`)) return [s];
+    const up = sessionUp.get(key(s.labels));
+    if (!up) return [s];
+    const ip = peerWithoutPort(s.labels['peer'] ?? '');
+    const part = (established: boolean, peer: string): StoredSeries => ({
+      name: s.name,
+      labels: { ...s.labels, peer },
+      values: s.values.map((v, t) => ((up[t] === 1) === established ? v : NaN)),
+    });
+    return [part(true, `${ip}:179`), part(false, `${ip}:-1`)].filter((p) => p.values.some((v) => !Number.isNaN(v)));
+  });
+}
+
+/** Every series the cell's Prometheus stores, with `fault` from `faultTick` on. */
+export function cellSeries(cell: Cell, fault: Fault | undefined): StoredSeries[] {
+  const raw: SimSeries[] = [];
+  writeEstate({ add: (s) => raw.push(s) }, [cellCluster(cell, fault)], timeline);
+  let series: StoredSeries[] = raw.map((s) => ({ name: s.name, labels: storedLabels(s), values: s.values }));
+  if (cell.metallb === '0.13') series = series.filter((s) => !/^metallb_allocator_ipv[46]_/.test(s.name));
+  if (cell.kubeStateMetrics === 'partial') series = series.filter((s) => !s.name.startsWith('kube_pod_'));
+  if (cell.bgp === 'frr-k8s-port' || cell.bgp === 'frr-k8s-port-frr8') {
+    series = series.map((s) =>
+      s.name.startsWith('frrk8s_bgp_') && s.labels['peer'] ? { ...s, labels: { ...s.labels, peer: `${s.labels['peer']}:179` } } : s,
+    );
+  }
+  if (cell.bgp === 'frr8') series = frr8Split(series, 'metallb_');
+  if (cell.bgp === 'frr-k8s-port-frr8') series = frr8Split(series, 'frrk8s_');
+  if (cell.bgp === 'frr-k8s-relabelled') {
+    // The operator renames on both frr-k8s endpoints, kustomize on the frr-metrics one only (§7).
+    series = series.map((s) =>
+      s.name.startsWith('frrk8s_') && (cell.layout === 'operator' || s.labels['container'] === 'frr-metrics')
+        ? { ...s, name: s.name.replace(/^frrk8s_/, 'metallb_') }
+        : s,
+    );
+  }
+  if (cell.metallb === '0.15' && cell.bgp === 'native') {
+    // 0.15 keeps a stale `peer="IP"` series at 0 beside each real `IP:port` one (metallb#2806).
+    const stale = series
+      .filter((s) => s.name === 'metallb_bgp_session_up' && s.labels['peer'])
+      .map((s) => ({
+        name: s.name,
+        labels: { ...s.labels, peer: peerWithoutPort(s.labels['peer'] ?? '') },
+        values: s.values.map((v) => (Number.isNaN(v) ? v : 0)),
+      }));
+    series = [...series, ...stale];
+  }
+  return series;
+}
+
+/** The pod the fault hits, for its identifying labels. */
+export function faultyPod(cell: Cell, fault: Fault): string {
+  const names = layouts[cell.layout];
+  const suffix = nodeSpecs[0].suffix;
+  if (fault === 'frrK8sDown') return `${names.pods.frrK8s}-${suffix}`;
+  if (fault === 'bgpSessionDown') {
+    if (usesFrrK8s(cell.bgp)) return `${names.pods.frrK8s}-${suffix}`;
+    return `${names.pods.speaker}-${suffix}`;
+  }
+  return `${names.pods.speaker}-${suffix}`;
+}
