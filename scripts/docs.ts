@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the tables in README.md and docs/alerts.md from the schema and the built mixin.
+// Regenerates the tables (config, support matrix) in README.md and docs/alerts.md from the schema and the built mixin.
 // `--check` exits 1 when they are stale (npm test runs it), instead of writing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { generate } from '../mixin/build.js';
 import { defaultConfig } from '../mixin/config/load.js';
 import { renderAlertsTable } from '../mixin/docs/alerts-table.js';
 import { renderConfigTable } from '../mixin/docs/config-table.js';
+import { renderSupportMatrix } from '../mixin/docs/support-matrix.js';
 import { readText, replaceSection } from '../mixin/docs/sync.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -16,6 +17,7 @@ const { mixin } = generate(cfg);
 
 const targets: [string, string, string][] = [
   ['README.md', 'config-table', renderConfigTable()],
+  ['README.md', 'support-matrix', renderSupportMatrix()],
   ['docs/alerts.md', 'alerts-table', renderAlertsTable(mixin, cfg)],
 ];
 
