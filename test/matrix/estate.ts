@@ -137,10 +137,10 @@ function labelsOf(cell: Cell, workload: Workload, pod: string, address: string):
 
 const always = (): boolean => false;
 
-/** The cell's cluster, with `fault` (if any) from `faultTick` on. */
-export function cellCluster(cell: Cell, fault: Fault | undefined): Cluster {
+/** The cell's cluster, with `active` faults from `faultTick` on. */
+export function cellCluster(cell: Cell, active: readonly Fault[]): Cluster {
   const names = layouts[cell.layout];
-  const from = (f: Fault) => (fault === f ? faultTick : timeline.ticks);
+  const from = (f: Fault) => (active.includes(f) ? faultTick : timeline.ticks);
   const failing = (f: Fault) => targetState(timeline, { downs: [[from(f), timeline.ticks - 1]] });
   const healthy = () => targetState(timeline);
   // The speaker pod deleted (or never scheduled) on the node.
@@ -158,8 +158,8 @@ export function cellCluster(cell: Cell, fault: Fault | undefined): Cluster {
     const frrK8sPod = `${names.pods.frrK8s}-${n.suffix}`;
     const speaker: Target = {
       labels: labelsOf(cell, 'speaker', speakerPod, n.ip),
-      state: faulty ? (fault === 'speakerMissing' ? gone : failing('speakerDown')) : healthy(),
-      staleConfig: faulty && fault === 'configStale' ? (t) => t >= faultTick : always,
+      state: faulty ? (active.includes('speakerMissing') ? gone : failing('speakerDown')) : healthy(),
+      staleConfig: faulty && active.includes('configStale') ? (t) => t >= faultTick : always,
     };
     return {
       name: n.name,
@@ -169,7 +169,7 @@ export function cellCluster(cell: Cell, fault: Fault | undefined): Cluster {
         ? {
             frrMetrics: {
               labels: labelsOf(cell, 'frrMetrics', speakerPod, n.ip),
-              state: faulty && fault === 'speakerMissing' ? gone : healthy(),
+              state: faulty && active.includes('speakerMissing') ? gone : healthy(),
             },
           }
         : {}),
@@ -284,10 +284,10 @@ function frr8Split(series: StoredSeries[], prefix: string): StoredSeries[] {
   });
 }
 
-/** Every series the cell's Prometheus stores, with `fault` from `faultTick` on. */
-export function cellSeries(cell: Cell, fault: Fault | undefined): StoredSeries[] {
+/** Every series the cell's Prometheus stores, with `active` faults from `faultTick` on. */
+export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[] {
   const raw: SimSeries[] = [];
-  writeEstate({ add: (s) => raw.push(s) }, [cellCluster(cell, fault)], timeline);
+  writeEstate({ add: (s) => raw.push(s) }, [cellCluster(cell, active)], timeline);
   let series: StoredSeries[] = raw.map((s) => ({ name: s.name, labels: storedLabels(s), values: s.values }));
   if (cell.metallb === '0.13') series = series.filter((s) => !/^metallb_allocator_ipv[46]_/.test(s.name));
   if (cell.kubeStateMetrics === 'partial') series = series.filter((s) => !s.name.startsWith('kube_pod_'));
