@@ -125,10 +125,10 @@ const podMonitorSelectors = {
   speaker: 'job="metallb",container="speaker"',
 };
 
-/** nameOverride `lb` makes the speaker job `lb`; the sidecar shares it. */
+/** nameOverride `lb` makes the speaker job `lb`; the sidecar shares it. In the form `doctor` writes them (job, then container). */
 const nameOverrideSelectors = {
-  speaker: 'job="lb",container!~"frr-metrics|kube-rbac-proxy-frr"',
-  frrMetrics: 'job="lb",container=~"frr-metrics|kube-rbac-proxy-frr"',
+  speaker: 'job="lb",container="speaker"',
+  frrMetrics: 'job="lb",container="frr-metrics"',
 };
 
 export const cells: readonly Cell[] = [
