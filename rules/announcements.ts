@@ -1,6 +1,6 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
-import type { Query } from '../mixin/promql/query.js';
+import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { PoolCapacity } from './pool-capacity.js';
 import { defineRecord, type RecordGroup } from './record.js';
@@ -126,13 +126,16 @@ export const announcementRecords: RecordGroup = { name: 'metallb-announcements-r
 
 /** Service addresses nobody announces, and layer-2 addresses announced twice. */
 export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {
+  const q = Query.forRules(cfg);
   return {
     name: 'metallb-announcements',
     alerts: [
       {
         alert: 'MetalLBAddressesNotAnnounced',
         severity: 'warning',
-        expr: problemsAbove(notAnnounced.name),
+        // Where no target matches the speaker selector nothing can be announced, which is
+        // MetalLBSpeakerTargetsMissing's one alert, not one per Service.
+        expr: `${problemsAbove(notAnnounced.name)}\nand on (${q.by()})\n${q.metric('up', 'speaker')}`,
         summary: 'A MetalLB LoadBalancer address is not announced.',
         description: `{{ with $labels.ip }}LoadBalancer address {{ . }} of Service {{ $labels.namespace }}/{{ $labels.service }}{{ else }}{{ $value | humanize }} LoadBalancer addresses allocated by MetalLB{{ end }}${inCluster(cfg)} {{ if $labels.ip }}is{{ else }}are{{ end }} announced by no speaker and unreachable from outside the cluster. A Service without ready endpoints is not announced either; otherwise check the L2Advertisements/BGPAdvertisements of its pool and the speakers.`,
       },

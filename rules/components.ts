@@ -53,6 +53,10 @@ const speakersMissing = defineRecord({
     const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
     const speakerPods = `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
     const runsMetalLB = q.perCluster(`${q.metric('up', 'controller')} or ${q.metric('up', 'speaker')}`);
+    // Only where kube-state-metrics places at least one scraped speaker on a node: without pod
+    // series (an allowlist keeping node metrics only) or with a speaker selector that matches
+    // nothing, every node would look speakerless. The first stays silent, the second is
+    // MetalLBSpeakerTargetsMissing's, once per cluster.
     const missing = [
       `group by (${q.by('node')}) (${nodes})`,
       `unless on (${q.by('node')})`,
@@ -60,7 +64,7 @@ const speakersMissing = defineRecord({
       `unless on (${q.by('node')})`,
       `(${speakerPods})`,
       `and on (${q.by()})`,
-      runsMetalLB,
+      `group by (${q.by()}) (${speakerPods})`,
     ].join('\n');
     return problemRecord(missing, runsMetalLB);
   },
@@ -193,6 +197,15 @@ export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
         expr: problemsAbove(speakersMissing.name),
         summary: 'A node runs no MetalLB speaker.',
         description: `Node {{ $labels.node }}${inCluster(cfg)} is Ready but runs no MetalLB speaker that Prometheus scrapes: MetalLB cannot announce service addresses from it. If the speakers avoid this node on purpose, set alerts.MetalLBSpeakersMissing.nodeMatchers.`,
+      },
+      {
+        alert: 'MetalLBSpeakerTargetsMissing',
+        severity: 'warning',
+        // One alert per cluster for a selector that sees no speaker: the per-node and per-Service
+        // alerts that need speakers stay silent there instead of firing for every node.
+        expr: `count by (${q.by()}) (${up('controller')})\nunless on (${q.by()})\n${up('speaker')}`,
+        summary: 'No MetalLB speaker target matches the speaker selector.',
+        description: `Prometheus scrapes {{ $value }} MetalLB controller target(s)${inCluster(cfg)} but no target matches the speaker selector \`${cfg.selectors.speaker}\`: every speaker, announcement and layer-2 alert is blind there. Run \`metallb-mixin doctor\` to find the speakers' job and container and write selectors.speaker.`,
       },
       {
         alert: 'MetalLBFRRK8sDown',

@@ -21,6 +21,15 @@ describe('config', () => {
       ['Helm, release metallb: frr-k8s subchart', { job: 'metallb-frr-k8s-frr-k8s-monitor-service', container: 'frr-metrics' }, 'frrK8s'],
       ['Helm, release lb: controller', { job: 'lb-metallb-controller-monitor-service', container: 'controller' }, 'controller'],
       ['Helm, release lb: frr-k8s subchart', { job: 'lb-frr-k8s-frr-k8s-monitor-service', container: 'controller' }, 'frrK8s'],
+      ['Helm chart <= 0.14.5, release metallb: speaker', { job: 'metallb-speaker-monitor-service', container: 'speaker' }, 'speaker'],
+      [
+        'Helm chart <= 0.14.5, release metallb: FRR sidecar',
+        { job: 'metallb-speaker-monitor-service', container: 'frr-metrics' },
+        'frrMetrics',
+      ],
+      ['MetalLB operator: controller', { job: 'controller-monitor-service', container: 'controller' }, 'controller'],
+      ['MetalLB operator: speaker', { job: 'metallb', container: 'speaker' }, 'speaker'],
+      ['MetalLB operator: frr-k8s', { job: 'frr-k8s-monitor-service', container: 'frr-metrics' }, 'frrK8s'],
       ['kustomize: controller', { job: 'controller-monitor-service', container: 'controller' }, 'controller'],
       ['kustomize: speaker', { job: 'speaker-monitor-service', container: 'speaker' }, 'speaker'],
       ['kustomize: FRR sidecar', { job: 'speaker-monitor-service', container: 'frr-metrics' }, 'frrMetrics'],
@@ -33,7 +42,7 @@ describe('config', () => {
       ).toEqual([component]);
     }
     // The job regexes are anchored: names that merely contain a MetalLB job belong to nobody.
-    for (const job of ['controller-monitor-service-old', 'xmetallb', 'frr-k8s-monitor-service-legacy']) {
+    for (const job of ['controller-monitor-service-old', 'xmetallb', 'frr-k8s-monitor-service-legacy', 'speaker-monitor-service-old']) {
       expect(
         components.filter((c) => matches(selectorMatchers(cfg, c), { job, container: 'controller' })),
         job,

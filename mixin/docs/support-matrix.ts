@@ -114,7 +114,7 @@ export const faults: Readonly<Record<Fault, FaultSpec>> = {
   speakerMissing: {
     alert: 'MetalLBSpeakersMissing',
     what: 'a node has no speaker pod',
-    needs: 'kube-state-metrics node series (`kube_node_*`) to know the nodes',
+    needs: 'kube-state-metrics node and pod series (`kube_node_*`, `kube_pod_info`) to know the nodes and where the speakers run',
     identifiedBy: ['node'],
   },
 };
@@ -189,7 +189,8 @@ export function faultsOf(cell: Cell): Fault[] {
 /** What each fault does in a cell: silent where its data is not exported, else it fires (after `doctor` where the cell needs config). */
 export function outcome(cell: Cell, fault: Fault): Outcome | undefined {
   if (!faultsOf(cell).includes(fault)) return undefined;
-  if (fault === 'speakerMissing' && cell.kubeStateMetrics === 'absent') return 'absent';
+  // Without pod series nothing maps a speaker to its node: the alert stays silent (issue 12: checked per metric).
+  if (fault === 'speakerMissing' && cell.kubeStateMetrics !== 'complete') return 'absent';
   return cell.config ? 'config' : 'fires';
 }
 

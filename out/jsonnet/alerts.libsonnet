@@ -187,7 +187,7 @@ function(c, lib) {
       "rules": [
         {
           "alert": "MetalLBAddressesNotAnnounced",
-          "expr": "cluster_namespace_service_ip:metallb_addresses_not_announced:count > 0",
+          "expr": "cluster_namespace_service_ip:metallb_addresses_not_announced:count > 0\nand on (" + c.clusterLabel + ")\nup{" + c.speakerSelector + "}",
           "for": c.alerts.MetalLBAddressesNotAnnounced["for"],
           "labels": {
             "severity": "warning",
@@ -253,6 +253,19 @@ function(c, lib) {
             "summary": "A node runs no MetalLB speaker.",
             "description": (if !c.showMultiCluster then "Node {{ $labels.node }} is Ready but runs no MetalLB speaker that Prometheus scrapes: MetalLB cannot announce service addresses from it. If the speakers avoid this node on purpose, set alerts.MetalLBSpeakersMissing.nodeMatchers." else "Node {{ $labels.node }} in cluster {{ $labels." + c.clusterLabel + " }} is Ready but runs no MetalLB speaker that Prometheus scrapes: MetalLB cannot announce service addresses from it. If the speakers avoid this node on purpose, set alerts.MetalLBSpeakersMissing.nodeMatchers."),
             "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbspeakersmissing",
+          },
+        },
+        {
+          "alert": "MetalLBSpeakerTargetsMissing",
+          "expr": "count by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "})\nunless on (" + c.clusterLabel + ")\nup{" + c.speakerSelector + "}",
+          "for": c.alerts.MetalLBSpeakerTargetsMissing["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "No MetalLB speaker target matches the speaker selector.",
+            "description": (if !c.showMultiCluster then "Prometheus scrapes {{ $value }} MetalLB controller target(s) but no target matches the speaker selector `" + c.speakerSelector + "`: every speaker, announcement and layer-2 alert is blind there. Run `metallb-mixin doctor` to find the speakers' job and container and write selectors.speaker." else "Prometheus scrapes {{ $value }} MetalLB controller target(s) in cluster {{ $labels." + c.clusterLabel + " }} but no target matches the speaker selector `" + c.speakerSelector + "`: every speaker, announcement and layer-2 alert is blind there. Run `metallb-mixin doctor` to find the speakers' job and container and write selectors.speaker."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbspeakertargetsmissing",
           },
         },
         {

@@ -92,6 +92,7 @@ export const alertsSection = Section(
       },
       'Settings of this alert (default `for`: 15m), and which nodes should run a speaker.',
     ),
+    MetalLBSpeakerTargetsMissing: AlertSettings('15m'),
     MetalLBFRRK8sDown: AlertSettings('10m'),
   },
   'Per-alert settings: `enabled`, `for`, and an optional `severity` override.',

@@ -15,11 +15,11 @@ export const selectorsSection = Section(
       'The MetalLB controller (allocator metrics, its k8s client). Helm: `<fullname>-controller-monitor-service`, i.e. `metallb-controller-monitor-service` for a release named `metallb` (`lb-metallb-...` for a release `lb`); kustomize: `controller-monitor-service`.',
     ),
     speaker: Matchers(
-      'job=~"metallb|speaker-monitor-service",container!~"frr-metrics|kube-rbac-proxy-frr"',
-      'The MetalLB speaker container (announcements, layer 2, native BGP, its k8s client). Helm: `metallb`; kustomize: `speaker-monitor-service`. The container matcher keeps the FRR-mode sidecar, which shares the job, out (and its kube-rbac-proxy on <= 0.15). Helm PodMonitors label the controller `job="metallb"` too: then use `job="metallb",container="speaker"` here and `job="metallb",container="controller"` for the controller, or let `metallb-mixin doctor` write them.',
+      'job=~"metallb|(.+-)?speaker-monitor-service",container!~"frr-metrics|kube-rbac-proxy-frr"',
+      'The MetalLB speaker container (announcements, layer 2, native BGP, its k8s client). Helm chart >= 0.14.6 and the MetalLB operator: `metallb`; chart <= 0.14.5 and 0.13.x: `<fullname>-speaker-monitor-service`; kustomize: `speaker-monitor-service`. The container matcher keeps the FRR-mode sidecar, which shares the job, out (and its kube-rbac-proxy on <= 0.15). Helm PodMonitors label the controller `job="metallb"` too: then use `job="metallb",container="speaker"` here and `job="metallb",container="controller"` for the controller, or let `metallb-mixin doctor` write them.',
     ),
     frrMetrics: Matchers(
-      'job=~"metallb|speaker-monitor-service",container=~"frr-metrics|kube-rbac-proxy-frr"',
+      'job=~"metallb|(.+-)?speaker-monitor-service",container=~"frr-metrics|kube-rbac-proxy-frr"',
       'The `frr-metrics` sidecar of the speaker pod in FRR mode (deprecated in 0.16): `metallb_bgp_*`/`metallb_bfd_*` with a `vrf` label. On <= 0.15 with kube-rbac-proxy its endpoint belongs to the `kube-rbac-proxy-frr` container.',
     ),
     frrK8s: Matchers(
