@@ -122,7 +122,19 @@ const notAnnounced = defineRecord({
  */
 export const announcements = { announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
 
-export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => Object.values(announcements) };
+/** What MetalLBL2DuplicateAnnouncer reads: layer 2 announcements only, a small part of the family. */
+export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => [duplicateLayer2Announcers] };
+
+/**
+ * The reads of every announcement (nodes x services in BGP mode), at the slow interval: the
+ * dashboards' counts, and what MetalLBAddressesNotAnnounced and MetalLBBGPNoPrefixesAnnounced
+ * (both `for: 10m`) read.
+ */
+export const announcementSlowRecords: RecordGroup = {
+  name: 'metallb-announcements-slow-rules',
+  slow: true,
+  records: () => [announcedIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
+};
 
 /** Service addresses nobody announces, and layer-2 addresses announced twice. */
 export function announcementAlerts(cfg: MixinConfig): AlertGroupDefinition {

@@ -4,7 +4,7 @@ import { clusterSeries, problemRecord, problemsAbove, problemsAtLeast } from '..
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { announcements, withHost } from './announcements.js';
-import { PoolCapacity } from './pool-capacity.js';
+import { pools } from './pools.js';
 import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
 import { inCluster } from '../alerts/templates.js';
 
@@ -40,7 +40,6 @@ const perPeer: readonly [suffix: string, op: PeerOp, panels: readonly string[]][
   ['bfd_control_packet_output', 'rate5m', ['BFD packets']],
   ['bfd_echo_packet_input', 'rate5m', ['BFD packets']],
   ['bfd_echo_packet_output', 'rate5m', ['BFD packets']],
-  ['bfd_session_down_events', 'rate5m', []],
 ];
 
 const peerName = (suffix: string, op: PeerOp) =>
@@ -171,19 +170,17 @@ const bfdDownEvents = sessionProblems(
 /** BGP and BFD sessions per peer, per cluster, and the sessions in trouble. */
 export const bgp = { peer, sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges, bfdSessionsDown, bfdDownEvents };
 
+/** What the dashboards draw: per peer, per cluster, and the BFD down events. */
+export const bgpDashboardRecords: RecordGroup = {
+  name: 'metallb-bgp-slow-rules',
+  slow: true,
+  records: () => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, bfdDownEvents],
+};
+
+/** What the alerts read: the sessions down and flapping. */
 export const bgpRecords: RecordGroup = {
   name: 'metallb-bgp-rules',
-  records: (cfg) => [
-    ...peerSpecs.values(),
-    sessionsUp,
-    sessions,
-    bfdSessionsUp,
-    bfdSessions,
-    sessionsDown,
-    sessionChanges(cfg),
-    bfdSessionsDown,
-    bfdDownEvents,
-  ],
+  records: (cfg) => [sessionsDown, sessionChanges(cfg), bfdSessionsDown],
 };
 
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */
@@ -219,7 +216,7 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
   // Addresses in use anywhere in the cluster: which pools a peer should carry is in the
   // BGPAdvertisements, not in the metrics. The join is on the cluster label, the only one both
   // sides have (the seed's unlabelled sum() matched nothing).
-  const inUse = `sum by (${q.by()}) (${new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total')}) > 0`;
+  const inUse = `${pools.clusterInUse.name} > 0`;
   // "Established" is "not recorded as down": the recorded sessions down are a handful, while
   // reading every session's state again would double the cost of these alerts at scale.
   const established = (expr: string) => `(\n${expr}\nunless\n${problemsAbove(sessionsDown.name)}\n)`;

@@ -1,12 +1,12 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import type { RecordingRule, RuleGroup } from '../mixin/types.js';
-import { announcementRecords, announcements } from './announcements.js';
-import { bgp, bgpRecords } from './bgp.js';
+import { announcementRecords, announcementSlowRecords, announcements } from './announcements.js';
+import { bgp, bgpDashboardRecords, bgpRecords } from './bgp.js';
 import { componentRecords, components } from './components.js';
-import { k8sClient, k8sClientRecords } from './k8s-client.js';
+import { k8sClient, k8sClientDashboardRecords, k8sClientRecords } from './k8s-client.js';
 import { layer2, layer2Records } from './layer2.js';
 import { poolRecords, pools } from './pools.js';
-import { ruleGroup } from './record.js';
+import { ruleGroup, type RecordGroup } from './record.js';
 
 /**
  * Every recorded series, by area: `records.bgp.sessionsDown` is declared in rules/bgp.ts with its
@@ -14,13 +14,24 @@ import { ruleGroup } from './record.js';
  */
 export const records = { pools, bgp, k8sClient, announcements, layer2, components };
 
+/** The recording rule groups: at Prometheus's evaluation interval, then the slow ones (`slowRulesInterval`). */
+export const recordGroups: readonly RecordGroup[] = [
+  poolRecords,
+  bgpRecords,
+  k8sClientRecords,
+  announcementRecords,
+  bgpDashboardRecords,
+  k8sClientDashboardRecords,
+  announcementSlowRecords,
+  layer2Records,
+  componentRecords,
+];
+
 /**
  * Every recording rule group, in the order they appear in prometheus_rules.yaml. Alerts that read
  * a record lag it by at most one evaluation, and need prometheus_rules.yaml loaded too (the
  * promtool tests evaluate the recording groups first, with `group_eval_order`).
  */
 export function recordingGroups(cfg: MixinConfig): RuleGroup<RecordingRule>[] {
-  return [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords]
-    .map((g) => ruleGroup(g, cfg))
-    .filter((g) => g.rules.length > 0);
+  return recordGroups.map((g) => ruleGroup(g, cfg)).filter((g) => g.rules.length > 0);
 }

@@ -38,4 +38,4 @@ const gratuitous = defineRecord({
  */
 export const layer2 = { requests, responses, gratuitous };
 
-export const layer2Records: RecordGroup = { name: 'metallb-layer2-rules', records: () => Object.values(layer2) };
+export const layer2Records: RecordGroup = { name: 'metallb-layer2-slow-rules', slow: true, records: () => Object.values(layer2) };

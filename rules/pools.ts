@@ -2,7 +2,7 @@ import type { MixinConfig } from '../mixin/config/schema.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { countableCapacity, PoolCapacity } from './pool-capacity.js';
-import { defineRecord, type RecordGroup } from './record.js';
+import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
 import { inCluster, poolFamily, ratioOf } from '../alerts/templates.js';
 
 const poolsPanel = (title: string) => `metallb-address-pools/${title}`;
@@ -53,26 +53,25 @@ export const pools = {
   familyTotal: defineRecord({
     name: 'cluster_pool_family:metallb_allocator_addresses_total:max',
     kind: 'aggregate',
-    readBy: [poolsPanel('Addresses per IP family')],
+    readBy: ['MetalLBAddressPoolExhausted', 'MetalLBAddressPoolHeadroomLow', poolsPanel('Addresses per IP family')],
     expr: (q) => new PoolCapacity(q).family('total'),
   }),
   familyInUse: defineRecord({
     name: 'cluster_pool_family:metallb_allocator_addresses_in_use_total:max',
     kind: 'aggregate',
-    readBy: [poolsPanel('Addresses per IP family')],
+    readBy: ['MetalLBAddressPoolExhausted', 'MetalLBAddressPoolHeadroomLow', poolsPanel('Addresses per IP family')],
     expr: (q) => new PoolCapacity(q).family('inUse'),
   }),
   familyUsage: defineRecord({
     name: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
     kind: 'aggregate',
-    readBy: [poolsPanel('IPv4 usage by pool'), poolsPanel('IPv6 usage by pool'), poolsPanel('Addresses per IP family')],
-    expr: (q): string =>
-      `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
+    readBy: ['MetalLBAddressPoolUsageHigh', poolsPanel('IPv4 usage by pool'), poolsPanel('IPv6 usage by pool'), poolsPanel('Addresses per IP family')],
+    expr: (q): string => `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
   }),
   clusterInUse: defineRecord({
     name: 'cluster:metallb_allocator_addresses_in_use_total:sum',
     kind: 'aggregate',
-    readBy: ['metallb-overview/Addresses in use'],
+    readBy: ['MetalLBBGPNoPrefixesAnnounced', 'metallb-overview/Addresses in use'],
     expr: (q): string => `sum by (${q.by()}) (${pools.poolInUse.name})`,
   }),
   clusterCapacity: defineRecord({
@@ -86,28 +85,29 @@ export const pools = {
 
 export const poolRecords: RecordGroup = { name: 'metallb-pools-rules', records: () => Object.values(pools) };
 
-/** `pool!~"a|b"`: Prometheus anchors regex matchers, so each pattern matches whole pool names. */
-function poolExclusion(cfg: MixinConfig): string[] {
-  return cfg.pools.exclude.length > 0 ? [`pool!~${JSON.stringify(cfg.pools.exclude.join('|'))}`] : [];
+/** A pool record as the alerts read it: without the pools of `pools.exclude` (Prometheus anchors the regex). */
+function forAlerts(cfg: MixinConfig, record: RecordSpec): string {
+  return cfg.pools.exclude.length > 0 ? `${record.name}{pool!~${JSON.stringify(cfg.pools.exclude.join('|'))}}` : record.name;
 }
 
 /**
- * Address pools, per pool and address family. Pools whose capacity is not a count (IPv6 /64
- * sentinel, overflowed sums, a family the pool does not have) never alert: see PoolCapacity.
+ * Address pools, per pool and address family, read from the records the dashboards draw. Pools
+ * whose capacity is not a count (IPv6 /64 sentinel, overflowed sums, a family the pool does not
+ * have) never alert: see PoolCapacity.
  */
 export function poolAlerts(cfg: MixinConfig): AlertGroupDefinition {
   const q = Query.forRules(cfg);
-  const capacities = new PoolCapacity(q, poolExclusion(cfg));
-  const capacity = capacities.countableFamilyTotal();
-  const inUse = capacities.family('inUse');
-  const on = `on (${capacities.familyLabels})`;
+  const capacity = countableCapacity(forAlerts(cfg, pools.familyTotal));
+  const inUse = forAlerts(cfg, pools.familyInUse);
+  const on = `on (${new PoolCapacity(q).familyLabels})`;
   const where = `Address pool {{ $labels.pool }}${poolFamily}${inCluster(cfg)}`;
   const { warning, critical } = cfg.thresholds.poolUsage;
+  const free = cfg.thresholds.poolFreeAddresses;
 
   const usage = (severity: 'warning' | 'critical', percent: number): AlertDefinition => ({
     alert: 'MetalLBAddressPoolUsageHigh',
     severity,
-    expr: `${inUse}\n/ ${on}\n${capacity}\n> ${ratioOf(percent)}`,
+    expr: `${forAlerts(cfg, pools.familyUsage)} > ${ratioOf(percent)}`,
     summary: 'A MetalLB address pool is running out of addresses.',
     description: `${where} has {{ $value | humanizePercentage }} of its addresses in use, above the ${percent}% threshold: new LoadBalancer Services will soon get no address from it.`,
   });
@@ -116,7 +116,7 @@ export function poolAlerts(cfg: MixinConfig): AlertGroupDefinition {
     {
       alert: 'MetalLBAddressPoolExhausted',
       severity: 'critical',
-      expr: `${inUse}\n>= ${on}\n${capacity}`,
+      expr: `${inUse} >= ${on} ${capacity}`,
       summary: 'A MetalLB address pool has no free address left.',
       description: `${where} has all of its {{ $value | humanize }} addresses in use: new LoadBalancer Services that need an address from it stay pending.`,
     },
@@ -127,9 +127,9 @@ export function poolAlerts(cfg: MixinConfig): AlertGroupDefinition {
       // and would alert while idle; when it fills, MetalLBAddressPoolExhausted says so.
       alert: 'MetalLBAddressPoolHeadroomLow',
       severity: 'warning',
-      expr: `(\n${capacity}\n> ${cfg.thresholds.poolFreeAddresses}\n)\n- ${on}\n${inUse}\n< ${cfg.thresholds.poolFreeAddresses}`,
+      expr: `(${capacity} > ${free}) - ${on} ${inUse} < ${free}`,
       summary: 'A MetalLB address pool has few free addresses left.',
-      description: `${where} has only {{ $value | humanize }} free addresses left (fewer than ${cfg.thresholds.poolFreeAddresses}).`,
+      description: `${where} has only {{ $value | humanize }} free addresses left (fewer than ${free}).`,
     },
   ];
   return { name: 'metallb-pools', alerts };

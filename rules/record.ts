@@ -18,13 +18,22 @@ export interface RecordSpec {
    * Records that read it are not listed: their expressions say so.
    */
   readonly readBy: readonly string[];
-  /** Its expression, or undefined where no enabled BGP mode has what it reads. */
-  readonly expr: (q: Query) => string | undefined;
+  /**
+   * Its expression, or undefined where no enabled BGP mode has what it reads. Several expressions
+   * are one rule each, recording disjoint parts of the series (split by a label's values), so that
+   * no rule reads more than a share of a large family.
+   */
+  readonly expr: (q: Query) => string | readonly string[] | undefined;
 }
 
 /** A recording-rule group: its records in evaluation order (a rule may read those before it). */
 export interface RecordGroup {
   readonly name: string;
+  /**
+   * Runs every `slowRulesInterval` instead of at Prometheus's `evaluation_interval`: records only
+   * dashboards read, and those that read the largest families for alerts with a `for` of 10m.
+   */
+  readonly slow?: boolean;
   readonly records: (cfg: MixinConfig) => readonly RecordSpec[];
 }
 
@@ -34,9 +43,9 @@ export function ruleGroup(group: RecordGroup, cfg: MixinConfig): RuleGroup<Recor
   const rules: RecordingRule[] = [];
   for (const spec of group.records(cfg)) {
     const expr = spec.expr(q);
-    if (expr !== undefined) rules.push({ record: spec.name, expr });
+    for (const part of typeof expr === 'string' ? [expr] : (expr ?? [])) rules.push({ record: spec.name, expr: part });
   }
-  return { name: group.name, rules };
+  return { name: group.name, ...(group.slow ? { interval: cfg.slowRulesInterval } : {}), rules };
 }
 
 /** Declares a record (typed on its own, so a group's records may name each other). */

@@ -115,9 +115,9 @@ describe('alert knobs', () => {
     const { mixin } = generate(resolveConfig({ thresholds: { poolUsage: { warning: 70, critical: 90 }, poolFreeAddresses: 5 } }));
     const rules = mixin.prometheusAlerts.groups.flatMap((g) => g.rules);
     const usage = rules.filter((r) => r.alert === 'MetalLBAddressPoolUsageHigh');
-    expect(usage.map((r) => [r.labels['severity'], r.expr.trim().split('\n').at(-1)])).toEqual([
-      ['warning', '> 0.7'],
-      ['critical', '> 0.9'],
+    expect(usage.map((r) => [r.labels['severity'], r.expr])).toEqual([
+      ['warning', 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio > 0.7'],
+      ['critical', 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio > 0.9'],
     ]);
     expect(usage[0]?.annotations['description']).toContain('above the 70% threshold');
     expect(

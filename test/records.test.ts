@@ -7,19 +7,13 @@ import { panelName, queryTargets } from '../mixin/grafana/walk.js';
 import { clusterSeries, problemRecord, problemsAbove, problemsAtLeast } from '../mixin/promql/problems.js';
 import { parsePromQL } from '../mixin/promql/parse.js';
 import { vectorSelectors } from '../mixin/promql/inspect.js';
-import { bgpRecords } from '../rules/bgp.js';
-import { componentRecords } from '../rules/components.js';
-import { announcementRecords } from '../rules/announcements.js';
-import { k8sClientRecords } from '../rules/k8s-client.js';
-import { layer2Records } from '../rules/layer2.js';
-import { poolRecords } from '../rules/pools.js';
+import { durationToMs } from '../mixin/promql/duration.js';
+import { recordGroups } from '../rules/index.js';
 import type { RecordSpec } from '../rules/record.js';
 
 const cfg = defaultConfig();
 const mixin = assembleMixin(cfg);
-const specs: RecordSpec[] = [poolRecords, bgpRecords, k8sClientRecords, announcementRecords, layer2Records, componentRecords].flatMap(
-  (g) => [...g.records(cfg)],
-);
+const specs: RecordSpec[] = recordGroups.flatMap((g) => [...g.records(cfg)]);
 const alertRules = mixin.prometheusAlerts.groups.flatMap((g) => g.rules);
 const recordingRules = mixin.prometheusRules.groups.flatMap((g) => g.rules);
 const panelTargets = Object.entries(mixin.grafanaDashboards).flatMap(([file, json]) =>
@@ -33,7 +27,23 @@ describe('record registry', () => {
   it('declares every recorded series once, and only those', () => {
     const declared = specs.map((s) => s.name);
     expect(new Set(declared).size).toBe(declared.length);
-    expect(recordingRules.map((r) => r.record).sort()).toEqual([...new Set(declared)].sort());
+    expect([...new Set(recordingRules.map((r) => r.record))].sort()).toEqual(declared.sort());
+  });
+
+  it('records nothing nobody reads: every record has an alert, a panel or another record reading it', () => {
+    const unread = specs.filter((s) => s.readBy.length === 0 && !recordingRules.some((r) => r.record !== s.name && reads(r.expr, s.name)));
+    expect(unread.map((s) => s.name)).toEqual([]);
+  });
+
+  it('runs slowly only what dashboards read, or alerts that wait 10 minutes anyway', () => {
+    const alertFor = new Map(Object.entries(cfg.alerts).map(([name, settings]) => [name, durationToMs(settings.for)]));
+    const slow = recordGroups.filter((g) => g.slow).flatMap((g) => [...g.records(cfg)]);
+    const hurried = slow.flatMap((s) => s.readBy.filter((r) => (alertFor.get(r) ?? Infinity) < 10 * 60_000).map((r) => `${r} reads ${s.name}`));
+    expect(hurried).toEqual([]);
+    // The slow groups, and only they, carry `interval:` (the default slowRulesInterval).
+    expect(mixin.prometheusRules.groups.filter((g) => g.interval !== undefined).map((g) => g.interval)).toEqual(
+      recordGroups.filter((g) => g.slow).map(() => '3m'),
+    );
   });
 
   it.each(specs.map((s) => [s.name, s] as const))('%s lists exactly the alerts and panels that read it', (name, spec) => {

@@ -94,6 +94,7 @@ export const substitutedFields: readonly JsonnetField[] = [
     ],
     values: [[errorRatio, ref('k8sUpdateErrorRatio')]],
   },
+  stringField('slowRulesInterval', ['slowRulesInterval']),
   countField('bgpFlaps', ['thresholds', 'bgpFlaps'], 6113),
   stringField('bgpFlapWindow', ['thresholds', 'bgpFlapWindow']),
   ...alertNames.map((a) => stringField(`alerts.${a}.for`, ['alerts', a, 'for'])),

@@ -42,6 +42,46 @@ function(c, lib) {
       "name": "metallb-bgp-rules",
       "rules": [
         {
+          "record": "cluster_pod_peer_vrf:metallb_bgp_session_up:down",
+          "expr": (if c.nativePeerMatcher != '' then "(\n  (metallb_bgp_session_up{" + c.speakerSelector + ", " + c.nativePeerMatcher + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0" else "(\n  (metallb_bgp_session_up{" + c.speakerSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0"),
+        },
+        {
+          "record": "cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow,
+          "expr": (if c.nativePeerMatcher != '' then "(\n  changes(metallb_bgp_session_up{" + c.speakerSelector + ", " + c.nativePeerMatcher + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrMetricsSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(frrk8s_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0" else "(\n  changes(metallb_bgp_session_up{" + c.speakerSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrMetricsSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(frrk8s_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0"),
+        },
+        {
+          "record": "cluster_pod_peer_vrf:metallb_bfd_session_up:down",
+          "expr": "(\n  (metallb_bfd_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
+        },
+      ],
+    },
+    {
+      "name": "metallb-k8s-client-rules",
+      "rules": [
+        {
+          "record": "cluster_namespace_pod:metallb_k8s_client_config_stale_bool:stale",
+          "expr": "(\n  (metallb_k8s_client_config_stale_bool{" + c.controllerSelector + "} == bool 1) > 0\n  or\n  (metallb_k8s_client_config_stale_bool{" + c.speakerSelector + "} == bool 1) > 0\n  or\n  (frrk8s_k8s_client_config_stale_bool{" + c.frrK8sSelector + "} == bool 1) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
+        },
+        {
+          "record": "cluster_namespace_pod:metallb_k8s_client_config_loaded_bool:not_loaded",
+          "expr": "(\n  (metallb_k8s_client_config_loaded_bool{" + c.controllerSelector + "} == bool 0) > 0\n  or\n  (metallb_k8s_client_config_loaded_bool{" + c.speakerSelector + "} == bool 0) > 0\n  or\n  (frrk8s_k8s_client_config_loaded_bool{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
+        },
+      ],
+    },
+    {
+      "name": "metallb-announcements-rules",
+      "rules": [
+        {
+          "record": "cluster_ip:metallb_speaker_layer2_announcers:count",
+          "expr": "count by (" + c.clusterLabel + ", ip) (group by (" + c.clusterLabel + ", ip, node) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"layer2\"})) > 1\nor\ngroup by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) * 0",
+        },
+      ],
+    },
+    {
+      "name": "metallb-bgp-slow-rules",
+      "interval": c.slowRulesInterval,
+      "rules": [
+        {
           "record": "cluster_peer_vrf:metallb_bgp_session_up:sum",
           "expr": (if c.nativePeerMatcher != '' then "sum by (" + c.clusterLabel + ", peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + ", " + c.nativePeerMatcher + "}\n  or\n  metallb_bgp_session_up{" + c.frrMetricsSelector + "}\n  or\n  frrk8s_bgp_session_up{" + c.frrK8sSelector + "}\n  or\n  metallb_bgp_session_up{" + c.frrK8sSelector + "}\n))" else "sum by (" + c.clusterLabel + ", peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + "}\n  or\n  metallb_bgp_session_up{" + c.frrMetricsSelector + "}\n  or\n  frrk8s_bgp_session_up{" + c.frrK8sSelector + "}\n  or\n  metallb_bgp_session_up{" + c.frrK8sSelector + "}\n))"),
         },
@@ -126,10 +166,6 @@ function(c, lib) {
           "expr": "sum by (" + c.clusterLabel + ", peer, vrf) ((\n  rate(metallb_bfd_echo_packet_output{" + c.frrMetricsSelector + "}[5m])\n  or\n  rate(frrk8s_bfd_echo_packet_output{" + c.frrK8sSelector + "}[5m])\n  or\n  rate(metallb_bfd_echo_packet_output{" + c.frrK8sSelector + "}[5m])\n))",
         },
         {
-          "record": "cluster_peer_vrf:metallb_bfd_session_down_events:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", peer, vrf) ((\n  rate(metallb_bfd_session_down_events{" + c.frrMetricsSelector + "}[5m])\n  or\n  rate(frrk8s_bfd_session_down_events{" + c.frrK8sSelector + "}[5m])\n  or\n  rate(metallb_bfd_session_down_events{" + c.frrK8sSelector + "}[5m])\n))",
-        },
-        {
           "record": "cluster:metallb_bgp_session_up:sum",
           "expr": "sum by (" + c.clusterLabel + ") (cluster_peer_vrf:metallb_bgp_session_up:sum)",
         },
@@ -146,34 +182,15 @@ function(c, lib) {
           "expr": "sum by (" + c.clusterLabel + ") (cluster_peer_vrf:metallb_bfd_session_up:count)",
         },
         {
-          "record": "cluster_pod_peer_vrf:metallb_bgp_session_up:down",
-          "expr": (if c.nativePeerMatcher != '' then "(\n  (metallb_bgp_session_up{" + c.speakerSelector + ", " + c.nativePeerMatcher + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0" else "(\n  (metallb_bgp_session_up{" + c.speakerSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bgp_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0"),
-        },
-        {
-          "record": "cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow,
-          "expr": (if c.nativePeerMatcher != '' then "(\n  changes(metallb_bgp_session_up{" + c.speakerSelector + ", " + c.nativePeerMatcher + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrMetricsSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(frrk8s_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0" else "(\n  changes(metallb_bgp_session_up{" + c.speakerSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrMetricsSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(frrk8s_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  changes(metallb_bgp_session_up{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n)\nor\ncluster:metallb_bgp_session_up:count * 0"),
-        },
-        {
-          "record": "cluster_pod_peer_vrf:metallb_bfd_session_up:down",
-          "expr": "(\n  (metallb_bfd_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
-        },
-        {
           "record": "cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m",
           "expr": "(\n  increase(metallb_bfd_session_down_events{" + c.frrMetricsSelector + "}[5m]) > 0\n  or\n  increase(frrk8s_bfd_session_down_events{" + c.frrK8sSelector + "}[5m]) > 0\n  or\n  increase(metallb_bfd_session_down_events{" + c.frrK8sSelector + "}[5m]) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
         },
       ],
     },
     {
-      "name": "metallb-k8s-client-rules",
+      "name": "metallb-k8s-client-slow-rules",
+      "interval": c.slowRulesInterval,
       "rules": [
-        {
-          "record": "cluster_namespace_pod:metallb_k8s_client_config_stale_bool:stale",
-          "expr": "(\n  (metallb_k8s_client_config_stale_bool{" + c.controllerSelector + "} == bool 1) > 0\n  or\n  (metallb_k8s_client_config_stale_bool{" + c.speakerSelector + "} == bool 1) > 0\n  or\n  (frrk8s_k8s_client_config_stale_bool{" + c.frrK8sSelector + "} == bool 1) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
-        },
-        {
-          "record": "cluster_namespace_pod:metallb_k8s_client_config_loaded_bool:not_loaded",
-          "expr": "(\n  (metallb_k8s_client_config_loaded_bool{" + c.controllerSelector + "} == bool 0) > 0\n  or\n  (metallb_k8s_client_config_loaded_bool{" + c.speakerSelector + "} == bool 0) > 0\n  or\n  (frrk8s_k8s_client_config_loaded_bool{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
-        },
         {
           "record": "cluster_namespace_pod:metallb_k8s_client_update_errors:ratio_rate5m",
           "expr": "(\n  rate(metallb_k8s_client_update_errors_total{" + c.controllerSelector + "}[5m]) / (rate(metallb_k8s_client_updates_total{" + c.controllerSelector + "}[5m]) > 0) > 0\n  or\n  rate(metallb_k8s_client_update_errors_total{" + c.speakerSelector + "}[5m]) / (rate(metallb_k8s_client_updates_total{" + c.speakerSelector + "}[5m]) > 0) > 0\n  or\n  rate(frrk8s_k8s_client_update_errors_total{" + c.frrK8sSelector + "}[5m]) / (rate(frrk8s_k8s_client_updates_total{" + c.frrK8sSelector + "}[5m]) > 0) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
@@ -185,15 +202,12 @@ function(c, lib) {
       ],
     },
     {
-      "name": "metallb-announcements-rules",
+      "name": "metallb-announcements-slow-rules",
+      "interval": c.slowRulesInterval,
       "rules": [
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
           "expr": "count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + "}))",
-        },
-        {
-          "record": "cluster_ip:metallb_speaker_layer2_announcers:count",
-          "expr": "count by (" + c.clusterLabel + ", ip) (group by (" + c.clusterLabel + ", ip, node) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"layer2\"})) > 1\nor\ngroup by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) * 0",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
@@ -210,7 +224,8 @@ function(c, lib) {
       ],
     },
     {
-      "name": "metallb-layer2-rules",
+      "name": "metallb-layer2-slow-rules",
+      "interval": c.slowRulesInterval,
       "rules": [
         {
           "record": "cluster_instance:metallb_layer2_requests_received:rate5m",
@@ -227,7 +242,8 @@ function(c, lib) {
       ],
     },
     {
-      "name": "metallb-components-rules",
+      "name": "metallb-components-slow-rules",
+      "interval": c.slowRulesInterval,
       "rules": [
         {
           "record": "cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node",

@@ -30,6 +30,8 @@ export interface Measured extends Query {
   /** Samples Prometheus loaded (`stats.samples.totalQueryableSamples`): cost that does not depend on the machine. */
   readonly samples: number;
   readonly error?: string;
+  /** Evaluations per minute of a rule (undefined for dashboard queries). */
+  readonly perMinute?: number;
 }
 
 export interface VariableLoad {
@@ -60,6 +62,7 @@ export interface MeasureOptions {
 interface Planned extends Query {
   /** Range queries: Grafana's step, seconds. */
   readonly step?: number;
+  readonly perMinute?: number;
 }
 
 const shorten = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -141,7 +144,7 @@ export async function measure(prom: PrometheusServer, sets: readonly QuerySet[],
   const planned: Planned[] = [];
   const variables: VariableLoad[] = [];
   for (const set of sets) {
-    for (const r of set.rules) planned.push({ source: r.source, file: r.file, name: r.name, mode: 'instant', expr: r.expr });
+    for (const r of set.rules) planned.push({ source: r.source, file: r.file, name: r.name, mode: 'instant', expr: r.expr, perMinute: r.perMinute });
     for (const d of set.dashboards) {
       const plan = await planDashboard(prom, d, opts);
       planned.push(...plan.planned);
@@ -170,6 +173,7 @@ export async function measure(prom: PrometheusServer, sets: readonly QuerySet[],
       series: last.series,
       samples: last.stats?.samples ?? 0,
       ...(failed ? { error: failed.error ?? 'failed' } : {}),
+      ...(q.perMinute !== undefined ? { perMinute: q.perMinute } : {}),
     };
   });
   return { queries, variables };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { durationToMs } from '../../mixin/promql/duration.js';
 import type { Mixin } from '../../mixin/types.js';
 
 /** Whose queries: the mixin as generated now, or the seed the project started from. */
@@ -12,7 +13,12 @@ interface RuleQuery {
   readonly file: 'alerts' | 'rules';
   readonly name: string;
   readonly expr: string;
+  /** How often Prometheus evaluates it: its group's `interval:`, else the 30 s of a default `evaluation_interval`. */
+  readonly perMinute: number;
 }
+
+/** Prometheus's default `evaluation_interval` is 1m; ours and kube-prometheus's is 30s, the figure the issue counts with. */
+const defaultEvaluationMs = 30_000;
 
 /** One dashboard's JSON, whose panels and variables the bench queries. */
 export interface DashboardQueries {
@@ -27,16 +33,17 @@ export interface QuerySet {
 }
 
 interface RuleFileShape {
-  groups?: { rules?: { alert?: string; record?: string; expr?: string }[] }[];
+  groups?: { interval?: string; rules?: { alert?: string; record?: string; expr?: string }[] }[];
 }
 
 function ruleQueries(source: Source, file: 'alerts' | 'rules', content: RuleFileShape): RuleQuery[] {
-  return (content.groups ?? []).flatMap((g) =>
-    (g.rules ?? []).flatMap((r) => {
+  return (content.groups ?? []).flatMap((g) => {
+    const perMinute = 60_000 / (durationToMs(g.interval) || defaultEvaluationMs);
+    return (g.rules ?? []).flatMap((r) => {
       const name = r.alert ?? r.record;
-      return name && r.expr ? [{ source, file, name, expr: r.expr }] : [];
-    }),
-  );
+      return name && r.expr ? [{ source, file, name, expr: r.expr, perMinute }] : [];
+    });
+  });
 }
 
 /** The queries of the mixin as generated (with the default config) for this run. */

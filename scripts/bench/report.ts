@@ -3,7 +3,7 @@ import { faultSchedule, selectedCluster } from './clusters.js';
 import type { Source } from './queries.js';
 import type { SizeRun } from './run.js';
 import { sum } from './stats.js';
-import { dashboardFiles, panels, summarize, variableMs, verdicts, type GroupSummary, type PanelSummary } from './summary.js';
+import { dashboardFiles, panels, ruleCosts, ruleTargets, summarize, variableMs, verdicts, type GroupSummary, type PanelSummary } from './summary.js';
 import { benchTimeline } from './timeline.js';
 
 export interface BenchReport {
@@ -31,6 +31,20 @@ const shorten = (s: string, max: number) => {
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+/** The figures of the rule-cost targets at one size. */
+function ruleCostFigures(run: SizeRun) {
+  const q = run.measurement.queries;
+  const ours = ruleCosts(q, 'ours');
+  const seed = ruleCosts(q, 'seed');
+  const slowest = ours.rules.reduce<(typeof ours.rules)[number] | undefined>((m, r) => (!m || r.execMs > m.execMs ? r : m), undefined);
+  const recorded = sum(q.filter((x) => x.source === 'ours' && x.file === 'rules').map((x) => x.series));
+  return { ours, seed, slowest, recorded };
+}
+
+/** The line tools read: `rule CPU per minute at 1,000 nodes: ours <N> ms, seed <M> ms`. */
+const ruleCpuLine = (size: number, f: ReturnType<typeof ruleCostFigures>) =>
+  `rule CPU per minute at ${fmtInt(size)} nodes: ours ${Math.round(f.ours.totalMsPerMinute)} ms, seed ${Math.round(f.seed.totalMsPerMinute)} ms`;
 
 const slowestText = (s: GroupSummary) => (s.slowest ? `${s.slowest.name} (${fmtMs(s.slowest.execMs)})` : '');
 
@@ -94,6 +108,14 @@ function verdictSection(report: BenchReport): string {
   const v = verdicts(run, report.panelSeriesLimit);
   const pf = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
   const lines = [`## Targets at ${fmtInt(report.targetSize)} nodes`, ''];
+  const f = ruleCostFigures(run);
+  lines.push(
+    ruleCpuLine(report.targetSize, f),
+    '',
+    `- Rule CPU per minute (every alert and recording rule: its time per evaluation × its evaluations per minute, 30 s unless its group sets \`interval:\`) at most ${fmtInt(ruleTargets.msPerMinute)} ms: ${pf(f.ours.totalMsPerMinute <= ruleTargets.msPerMinute)} (ours ${fmtInt(f.ours.totalMsPerMinute)} ms, seed ${fmtInt(f.seed.totalMsPerMinute)} ms).`,
+    `- No single rule above ${ruleTargets.ruleMs} ms per evaluation: ${pf((f.slowest?.execMs ?? 0) <= ruleTargets.ruleMs)}${f.slowest ? ` (slowest: ${f.slowest.name}, ${fmtMs(f.slowest.execMs)} ms)` : ''}.`,
+    `- Recording-rule series stored at most ${fmtInt(ruleTargets.recordedSeries)}: ${pf(f.recorded <= ruleTargets.recordedSeries)} (${fmtInt(f.recorded)}).`,
+  );
   lines.push(
     v.alerts
       ? `- Alert file evaluates no slower than the seed's: ${pf(v.alerts.pass)} (ours ${fmtMs(v.alerts.ours)} ms, seed ${fmtMs(v.alerts.seed)} ms, ratio ${fmtRatio(v.alerts.ours / v.alerts.seed)}).`
@@ -107,6 +129,13 @@ function verdictSection(report: BenchReport): string {
     v.panelsOverLimit.length === 0
       ? `- No default panel returns more than ${report.panelSeriesLimit} series: ${pf(true)}.`
       : `- No default panel returns more than ${report.panelSeriesLimit} series: ${pf(false)}: ${v.panelsOverLimit.map((p) => `${p.file} / ${p.panel} (${fmtInt(p.series)})`).join('; ')}.`,
+  );
+  lines.push('', 'The ten costliest rules of ours, per minute:', '');
+  lines.push(
+    table(
+      ['file', 'name', 'ms per evaluation', 'evaluations per minute', 'ms per minute'],
+      f.ours.rules.slice(0, 10).map((r) => [r.file, r.name, fmtMs(r.execMs), fmtRatio(r.perMinute), fmtMs(r.msPerMinute)]),
+    ),
   );
   return lines.join('\n');
 }
@@ -128,8 +157,10 @@ export function readmeSummary(report: BenchReport): string | undefined {
   }
   const rules = summarize(run.measurement.queries, 'ours', 'rules');
   if (rules.queries > 0) {
+    const f = ruleCostFigures(run);
     lines.push(
-      `our ${fmtInt(rules.queries)} recording rules, which carry most of that work for the alerts and dashboards, take ${fmtMs(rules.execMs)} ms per evaluation in all${rules.slowest ? ` (slowest: ${rules.slowest.name}, ${fmtMs(rules.slowest.execMs)} ms)` : ''};`,
+      `${ruleCpuLine(report.targetSize, f)} (target: at most ${fmtInt(ruleTargets.msPerMinute)}, ${f.ours.totalMsPerMinute <= ruleTargets.msPerMinute ? 'met' : 'missed'}), every alert and recording rule counted at its group's interval;`,
+      `our ${fmtInt(rules.queries)} recording rules take ${fmtMs(rules.execMs)} ms per evaluation in all${f.slowest ? `, the slowest rule ${fmtMs(f.slowest.execMs)} ms (${f.slowest.name}; target: at most ${ruleTargets.ruleMs}, ${f.slowest.execMs <= ruleTargets.ruleMs ? 'met' : 'missed'})` : ''}, and store ${fmtInt(f.recorded)} series (target: at most ${fmtInt(ruleTargets.recordedSeries)}, ${f.recorded <= ruleTargets.recordedSeries ? 'met' : 'missed'});`,
     );
   }
   const dashboards = v.dashboards.map((d) => `${d.file.replace(/^metallb-|\.json$/g, '')} ${fmtRatio(d.ratio)}×${d.pass ? '' : ' (missed)'}`);

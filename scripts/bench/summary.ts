@@ -92,3 +92,24 @@ export function verdicts(run: SizeRun, limit: number): Verdicts {
   };
 }
 
+
+/** One rule's share of Prometheus's rule evaluation: its time per evaluation times its evaluations per minute. */
+export interface RuleCost {
+  readonly file: string;
+  readonly name: string;
+  readonly execMs: number;
+  readonly perMinute: number;
+  readonly msPerMinute: number;
+}
+
+/** Rule CPU per minute: every alert and recording rule of a source, costliest first. */
+export function ruleCosts(queries: readonly Measured[], source: Source): { totalMsPerMinute: number; rules: RuleCost[] } {
+  const rules = queries
+    .filter((q) => q.source === source && (q.file === 'alerts' || q.file === 'rules') && !Number.isNaN(q.execMs))
+    .map((q) => ({ file: q.file, name: q.name, execMs: q.execMs, perMinute: q.perMinute ?? 2, msPerMinute: q.execMs * (q.perMinute ?? 2) }))
+    .sort((a, b) => b.msPerMinute - a.msPerMinute);
+  return { totalMsPerMinute: sum(rules.map((r) => r.msPerMinute)), rules };
+}
+
+/** The rule-cost targets at the target size (issue 16). */
+export const ruleTargets = { msPerMinute: 1000, ruleMs: 60, recordedSeries: 6832 } as const;
