@@ -160,7 +160,11 @@ export const components = {
  * All at the slow interval: the problems are read by alerts with a `for` of 10m or more
  * (MetalLBSpeakerDown, MetalLBFRRK8sDown, MetalLBSpeakersMissing), the aggregates by the dashboard.
  */
-export const componentRecords: RecordGroup = { name: 'metallb-components-slow-rules', slow: true, records: () => Object.values(components) };
+export const componentRecords: RecordGroup = {
+  name: 'metallb-components-slow-rules',
+  slow: true,
+  records: () => Object.values(components),
+};
 
 /**
  * Targets of the controller, the speakers and frr-k8s. Speakers and frr-k8s run one pod per node

@@ -97,7 +97,11 @@ export const k8sClient = { configStale, configNotLoaded, podUpdateErrorRatio, jo
 export const k8sClientRecords: RecordGroup = { name: 'metallb-k8s-client-rules', records: () => [configStale, configNotLoaded] };
 
 /** The error ratios: per pod for MetalLBK8sClientErrorsHigh (`for: 15m`), per job for the dashboard. */
-export const k8sClientDashboardRecords: RecordGroup = { name: 'metallb-k8s-client-slow-rules', slow: true, records: () => [podUpdateErrorRatio, jobUpdateErrorRatio] };
+export const k8sClientDashboardRecords: RecordGroup = {
+  name: 'metallb-k8s-client-slow-rules',
+  slow: true,
+  records: () => [podUpdateErrorRatio, jobUpdateErrorRatio],
+};
 
 /** Configuration state of the controller, every speaker and every frr-k8s pod. */
 export function configAlerts(cfg: MixinConfig): AlertGroupDefinition {

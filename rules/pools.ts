@@ -65,8 +65,14 @@ export const pools = {
   familyUsage: defineRecord({
     name: 'cluster_pool_family:metallb_allocator_addresses_in_use:ratio',
     kind: 'aggregate',
-    readBy: ['MetalLBAddressPoolUsageHigh', poolsPanel('IPv4 usage by pool'), poolsPanel('IPv6 usage by pool'), poolsPanel('Addresses per IP family')],
-    expr: (q): string => `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
+    readBy: [
+      'MetalLBAddressPoolUsageHigh',
+      poolsPanel('IPv4 usage by pool'),
+      poolsPanel('IPv6 usage by pool'),
+      poolsPanel('Addresses per IP family'),
+    ],
+    expr: (q): string =>
+      `${pools.familyInUse.name} / on (${new PoolCapacity(q).familyLabels}) ${countableCapacity(pools.familyTotal.name)}`,
   }),
   clusterInUse: defineRecord({
     name: 'cluster:metallb_allocator_addresses_in_use_total:sum',

@@ -38,7 +38,9 @@ describe('record registry', () => {
   it('runs slowly only what dashboards read, or alerts that wait 10 minutes anyway', () => {
     const alertFor = new Map(Object.entries(cfg.alerts).map(([name, settings]) => [name, durationToMs(settings.for)]));
     const slow = recordGroups.filter((g) => g.slow).flatMap((g) => [...g.records(cfg)]);
-    const hurried = slow.flatMap((s) => s.readBy.filter((r) => (alertFor.get(r) ?? Infinity) < 10 * 60_000).map((r) => `${r} reads ${s.name}`));
+    const hurried = slow.flatMap((s) =>
+      s.readBy.filter((r) => (alertFor.get(r) ?? Infinity) < 10 * 60_000).map((r) => `${r} reads ${s.name}`),
+    );
     expect(hurried).toEqual([]);
     // The slow groups, and only they, carry `interval:` (the default slowRulesInterval).
     expect(mixin.prometheusRules.groups.filter((g) => g.interval !== undefined).map((g) => g.interval)).toEqual(
