@@ -167,8 +167,35 @@ const bfdDownEvents = sessionProblems(
   [panel('BFD session down events')],
 );
 
+/**
+ * BFD down events per session over the flap window, where there were any: the counter sees every
+ * flap, also one that no scrape of the `bfd_session_up` gauge caught. With a 5m window this is the
+ * dashboard's record above.
+ */
+const bfdFlaps = (cfg: MixinConfig) =>
+  cfg.thresholds.bgpFlapWindow === '5m'
+    ? bfdDownEvents
+    : sessionProblems(
+        `cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase${cfg.thresholds.bgpFlapWindow}`,
+        'bfd_session_down_events',
+        bfdSessions,
+        (s) => `increase(${s}[${cfg.thresholds.bgpFlapWindow}]) > 0`,
+        ['MetalLBBFDSessionFlapping'],
+      );
+
 /** BGP and BFD sessions per peer, per cluster, and the sessions in trouble. */
-export const bgp = { peer, sessionsUp, sessions, bfdSessionsUp, bfdSessions, sessionsDown, sessionChanges, bfdSessionsDown, bfdDownEvents };
+export const bgp = {
+  peer,
+  sessionsUp,
+  sessions,
+  bfdSessionsUp,
+  bfdSessions,
+  sessionsDown,
+  sessionChanges,
+  bfdSessionsDown,
+  bfdDownEvents,
+  bfdFlaps,
+};
 
 /** What the dashboards draw: per peer, per cluster, and the BFD down events. */
 export const bgpDashboardRecords: RecordGroup = {
@@ -180,7 +207,7 @@ export const bgpDashboardRecords: RecordGroup = {
 /** What the alerts read: the sessions down and flapping. */
 export const bgpRecords: RecordGroup = {
   name: 'metallb-bgp-rules',
-  records: (cfg) => [sessionsDown, sessionChanges(cfg), bfdSessionsDown],
+  records: (cfg) => [sessionsDown, sessionChanges(cfg), bfdSessionsDown, ...(bfdFlaps(cfg) === bfdDownEvents ? [] : [bfdFlaps(cfg)])],
 };
 
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */
@@ -260,6 +287,16 @@ export function bfdAlerts(cfg: MixinConfig): AlertGroupDefinition {
       expr: problemsAbove(bfdSessionsDown.name),
       summary: 'A MetalLB BFD session is down.',
       description: `BFD session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)} is down: the BGP sessions that rely on it lose fast failure detection or go down with it.`,
+    });
+  }
+  if (q.bgp('bfd_session_down_events')) {
+    const { bgpFlaps, bgpFlapWindow } = cfg.thresholds;
+    alerts.push({
+      alert: 'MetalLBBFDSessionFlapping',
+      severity: 'warning',
+      expr: problemsAtLeast(bfdFlaps(cfg).name, bgpFlaps),
+      summary: 'A MetalLB BFD session is flapping.',
+      description: `BFD session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }}${inCluster(cfg)} went down {{ $value | humanize }} times in the last ${bgpFlapWindow}: each time the BGP sessions that rely on it drop, even when no scrape saw it down.`,
     });
   }
   return { name: 'metallb-bfd', alerts };

@@ -180,6 +180,19 @@ function(c, lib) {
             "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbbfdsessiondown",
           },
         },
+        {
+          "alert": "MetalLBBFDSessionFlapping",
+          "expr": "cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase" + c.bgpFlapWindow + " >= " + lib.num(c.bgpFlaps),
+          "for": c.alerts.MetalLBBFDSessionFlapping["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "A MetalLB BFD session is flapping.",
+            "description": (if !c.showMultiCluster then "BFD session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }} went down {{ $value | humanize }} times in the last " + c.bgpFlapWindow + ": each time the BGP sessions that rely on it drop, even when no scrape saw it down." else "BFD session from {{ $labels.pod }} ({{ $labels.instance }}) to peer {{ $labels.peer }}{{ with $labels.vrf }} in VRF {{ . }}{{ end }} in cluster {{ $labels." + c.clusterLabel + " }} went down {{ $value | humanize }} times in the last " + c.bgpFlapWindow + ": each time the BGP sessions that rely on it drop, even when no scrape saw it down."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbbfdsessionflapping",
+          },
+        },
       ],
     },
     {

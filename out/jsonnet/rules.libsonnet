@@ -53,6 +53,10 @@ function(c, lib) {
           "record": "cluster_pod_peer_vrf:metallb_bfd_session_up:down",
           "expr": "(\n  (metallb_bfd_session_up{" + c.frrMetricsSelector + "} == bool 0) > 0\n  or\n  (frrk8s_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n  or\n  (metallb_bfd_session_up{" + c.frrK8sSelector + "} == bool 0) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
         },
+        {
+          "record": "cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase" + c.bgpFlapWindow,
+          "expr": "(\n  increase(metallb_bfd_session_down_events{" + c.frrMetricsSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  increase(frrk8s_bfd_session_down_events{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n  or\n  increase(metallb_bfd_session_down_events{" + c.frrK8sSelector + "}[" + c.bgpFlapWindow + "]) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
+        },
       ],
     },
     {
