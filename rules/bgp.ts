@@ -1,7 +1,8 @@
-import { bgpFamilies } from '../mixin/catalogue.js';
+import { bgpFamilies, bgpSources } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
 import { clusterSeries, problemRecord, problemsAbove, problemsAtLeast } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
+import { anyOfPresent } from '../mixin/promql/union.js';
 import type { AlertDefinition, AlertGroupDefinition } from '../mixin/types.js';
 import { announcements, withHost } from './announcements.js';
 import { pools } from './pools.js';
@@ -183,8 +184,48 @@ const bfdFlaps = (cfg: MixinConfig) =>
         ['MetalLBBFDSessionFlapping'],
       );
 
+/**
+ * FRR exporters (the FRR-mode sidecar, frr-k8s) whose target is up but that export no BGP session
+ * now, though they did within the hour: when `vtysh` fails they log it and drop every BGP and BFD
+ * series while `up` stays 1, which would leave every session alert silent. The record reads its own
+ * last value, so a target stays on it past the hour for as long as it is up and silent. Per target (`instance`):
+ * frr-k8s's controller endpoint of the same pod does not count. A restarted pod has a new name,
+ * and a pod that is gone has no `up`, so neither is reported.
+ */
+const vanishedName = 'cluster_namespace_pod_instance:metallb_bgp_session_up:vanished';
+const silentExporters = defineRecord({
+  name: vanishedName,
+  kind: 'problems',
+  readBy: ['MetalLBFRRExporterSilent'],
+  expr: (q) => {
+    const target = q.by('namespace', 'pod', 'instance');
+    const parts = q
+      .bgpModes('bgp_session_up')
+      .filter((mode) => mode !== 'native')
+      .map((mode) => {
+        const source = bgpSources[mode];
+        const sessions = `${source.prefix}_bgp_session_up${q.selector(source.component)}`;
+        const labels = q.by('job', 'namespace', 'pod', 'instance');
+        return [
+          `(`,
+          `  group by (${labels}) (last_over_time(${sessions}[1h]))`,
+          `  or`,
+          `  group by (${labels}) (${vanishedName} > 0)`,
+          `)`,
+          `unless on (${target})`,
+          sessions,
+          `and on (${target})`,
+          `${q.metric('up', source.component)} == 1`,
+        ].join('\n');
+      });
+    const vanished = anyOfPresent([...new Set(parts)], 'lines');
+    return vanished && problemRecord(vanished, clusterSeries(sessions.name));
+  },
+});
+
 /** BGP and BFD sessions per peer, per cluster, and the sessions in trouble. */
 export const bgp = {
+  silentExporters,
   peer,
   sessionsUp,
   sessions,
@@ -201,7 +242,7 @@ export const bgp = {
 export const bgpDashboardRecords: RecordGroup = {
   name: 'metallb-bgp-slow-rules',
   slow: true,
-  records: () => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, bfdDownEvents],
+  records: () => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, bfdDownEvents, silentExporters],
 };
 
 /** What the alerts read: the sessions down and flapping. */
@@ -273,6 +314,15 @@ export function bgpAlerts(cfg: MixinConfig): AlertGroupDefinition {
     });
   }
 
+  if (q.bgpModes('bgp_session_up').some((mode) => mode !== 'native')) {
+    alerts.push({
+      alert: 'MetalLBFRRExporterSilent',
+      severity: 'warning',
+      expr: problemsAbove(silentExporters.name),
+      summary: 'An FRR metrics exporter stopped exporting BGP sessions.',
+      description: `FRR metrics target {{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }})${inCluster(cfg)} is up but has exported no BGP session since some time in the last hour: its \`vtysh\` calls probably fail, and every BGP and BFD alert is blind for this node.`,
+    });
+  }
   return { name: 'metallb-bgp', alerts };
 }
 

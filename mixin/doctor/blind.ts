@@ -80,6 +80,7 @@ function jobsText(jobs: readonly string[]): string {
 class BlindChecker {
   private readonly selectorCache = new Map<string, Promise<SelectorVerdict>>();
   private readonly recordCache = new Map<string, Promise<SelectorVerdict>>();
+  private readonly recordsInProgress = new Set<string>();
   private readonly records = new Map<string, CheckedItem[]>();
 
   constructor(
@@ -165,10 +166,14 @@ class BlindChecker {
 
   /** A recorded series is as live as the rule that records it (the rules may not be loaded yet). */
   private record(name: string): Promise<SelectorVerdict> {
+    // A record that reads its own last value (to outlast its window) is as live as its other operands.
+    if (this.recordsInProgress.has(name)) return Promise.resolve({ state: 'const', findings: [] });
     let verdict = this.recordCache.get(name);
     if (!verdict) {
       verdict = (async () => {
+        this.recordsInProgress.add(name);
         const results = await Promise.all((this.records.get(name) ?? []).map((r) => this.item(r)));
+        this.recordsInProgress.delete(name);
         const state: Liveness = results.some((r) => r.state === 'live') ? 'live' : (results[0]?.state ?? 'const');
         if (state === 'live') return live;
         return { state, findings: results.flatMap((r) => r.findings.map((f) => ({ ...f, detail: `${f.detail}${viaRecord(name)}` }))) };

@@ -162,6 +162,19 @@ function(c, lib) {
             "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbbgpprefixespending",
           },
         },
+        {
+          "alert": "MetalLBFRRExporterSilent",
+          "expr": "cluster_namespace_pod_instance:metallb_bgp_session_up:vanished > 0",
+          "for": c.alerts.MetalLBFRRExporterSilent["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "An FRR metrics exporter stopped exporting BGP sessions.",
+            "description": (if !c.showMultiCluster then "FRR metrics target {{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }}) is up but has exported no BGP session since some time in the last hour: its `vtysh` calls probably fail, and every BGP and BFD alert is blind for this node." else "FRR metrics target {{ $labels.pod }} ({{ $labels.instance }}, job {{ $labels.job }}) in cluster {{ $labels." + c.clusterLabel + " }} is up but has exported no BGP session since some time in the last hour: its `vtysh` calls probably fail, and every BGP and BFD alert is blind for this node."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbfrrexportersilent",
+          },
+        },
       ],
     },
     {

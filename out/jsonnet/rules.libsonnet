@@ -189,6 +189,10 @@ function(c, lib) {
           "record": "cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m",
           "expr": "(\n  increase(metallb_bfd_session_down_events{" + c.frrMetricsSelector + "}[5m]) > 0\n  or\n  increase(frrk8s_bfd_session_down_events{" + c.frrK8sSelector + "}[5m]) > 0\n  or\n  increase(metallb_bfd_session_down_events{" + c.frrK8sSelector + "}[5m]) > 0\n)\nor\ncluster:metallb_bfd_session_up:count * 0",
         },
+        {
+          "record": "cluster_namespace_pod_instance:metallb_bgp_session_up:vanished",
+          "expr": "(\n  (\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (last_over_time(metallb_bgp_session_up{" + c.frrMetricsSelector + "}[1h]))\n  or\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (cluster_namespace_pod_instance:metallb_bgp_session_up:vanished > 0)\n)\nunless on (" + c.clusterLabel + ", namespace, pod, instance)\nmetallb_bgp_session_up{" + c.frrMetricsSelector + "}\nand on (" + c.clusterLabel + ", namespace, pod, instance)\nup{" + c.frrMetricsSelector + "} == 1\n  or\n  (\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (last_over_time(frrk8s_bgp_session_up{" + c.frrK8sSelector + "}[1h]))\n  or\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (cluster_namespace_pod_instance:metallb_bgp_session_up:vanished > 0)\n)\nunless on (" + c.clusterLabel + ", namespace, pod, instance)\nfrrk8s_bgp_session_up{" + c.frrK8sSelector + "}\nand on (" + c.clusterLabel + ", namespace, pod, instance)\nup{" + c.frrK8sSelector + "} == 1\n  or\n  (\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (last_over_time(metallb_bgp_session_up{" + c.frrK8sSelector + "}[1h]))\n  or\n  group by (" + c.clusterLabel + ", job, namespace, pod, instance) (cluster_namespace_pod_instance:metallb_bgp_session_up:vanished > 0)\n)\nunless on (" + c.clusterLabel + ", namespace, pod, instance)\nmetallb_bgp_session_up{" + c.frrK8sSelector + "}\nand on (" + c.clusterLabel + ", namespace, pod, instance)\nup{" + c.frrK8sSelector + "} == 1\n)\nor\ncluster:metallb_bgp_session_up:count * 0",
+        },
       ],
     },
     {

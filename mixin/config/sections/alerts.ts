@@ -76,6 +76,7 @@ export const alertsSection = Section(
     MetalLBBGPSessionFlapping: AlertSettings('5m'),
     MetalLBBGPNoPrefixesAnnounced: AlertSettings('10m'),
     MetalLBBGPPrefixesPending: AlertSettings('15m'),
+    MetalLBFRRExporterSilent: AlertSettings('10m'),
     MetalLBBFDSessionDown: AlertSettings('2m'),
     MetalLBBFDSessionFlapping: AlertSettings('5m'),
     MetalLBAddressesNotAnnounced: AlertSettings('10m'),
