@@ -15,7 +15,9 @@ function regexCandidates(pattern: string): string[] {
 function firstAccepted(label: string, matchers: readonly LabelMatcher[], candidates: readonly string[]): string {
   const value = candidates.find((c) => matchers.every((m) => matcherAccepts(m, c)));
   if (value === undefined) {
-    throw new Error(`cannot find a value of label ${label} that satisfies ${matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(',')}`);
+    throw new Error(
+      `cannot find a value of label ${label} that satisfies ${matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(',')}`,
+    );
   }
   return value;
 }

@@ -32,8 +32,18 @@ const podLabels = (component: 'controller' | 'speaker') =>
     : { namespace: 'metallb-system', pod: 'metallb-speaker-7xk2p', instance: '10.0.0.11:9120' };
 
 /** A series of `metric` that the configured selector of `component` selects. */
-function componentSeries(cfg: MixinConfig, component: 'controller' | 'speaker', metric: string, healthy: number, faulty: number): ScenarioSeries {
-  const prefer = { container: component, endpoint: 'metricshttps', job: component === 'controller' ? 'controller-monitor-service' : 'metallb' };
+function componentSeries(
+  cfg: MixinConfig,
+  component: 'controller' | 'speaker',
+  metric: string,
+  healthy: number,
+  faulty: number,
+): ScenarioSeries {
+  const prefer = {
+    container: component,
+    endpoint: 'metricshttps',
+    job: component === 'controller' ? 'controller-monitor-service' : 'metallb',
+  };
   const selected = labelsSatisfying(cfg.selectors[component], prefer);
   return { metric, labels: { ...podLabels(component), ...selected }, healthy, faulty };
 }
