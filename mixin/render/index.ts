@@ -2,6 +2,7 @@ import type { MixinConfig } from '../config/schema.js';
 import type { Mixin } from '../types.js';
 import { shippingFiles } from './shipping.js';
 import { jsonnetFiles } from './jsonnet.js';
+import { renderTests } from './tests.js';
 import { generatedHeader as header, toJson, toYaml } from './yaml.js';
 
 /**
@@ -15,6 +16,8 @@ export function renderOutputs(mixin: Mixin, cfg: MixinConfig): Map<string, strin
   if (formats.has('prometheus')) {
     files.set('prometheus_alerts.yaml', header + toYaml(mixin.prometheusAlerts));
     files.set('prometheus_rules.yaml', header + toYaml(mixin.prometheusRules));
+    // The tests read the rule files beside them, so they come only with those.
+    if (formats.has('tests')) for (const [path, content] of renderTests(mixin, cfg)) files.set(path, content);
   }
   if (formats.has('dashboards')) {
     for (const [file, json] of dashboardJson) files.set(`dashboards/${file}`, json);
