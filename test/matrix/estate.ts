@@ -6,6 +6,7 @@
  * and old frr-k8s, 0.15's stale native series, 0.13's missing per-family gauges, relabelling,
  * partial kube-state-metrics) is applied to its output here.
  */
+import type { Endpoint } from '../sim/install.js';
 import type { Cell, Fault, Layout } from '../../mixin/docs/support-matrix.js';
 import { usesFrrK8s } from '../../mixin/docs/support-matrix.js';
 import type { Cluster, Labels, Node, Pool, Service, Target } from '../sim/model.js';
@@ -21,7 +22,8 @@ export const faultyPeer = '172.18.10.250';
 export const faultyPool = 'tenant-a';
 export const unannouncedService = 'coredns-external';
 
-type Workload = 'controller' | 'speaker' | 'frrMetrics' | 'frrK8sController' | 'frrK8sMetrics' | 'kubeStateMetrics';
+// The scrape endpoints are the simulator's own: a cell names them as an install does.
+type Workload = Endpoint;
 
 interface LayoutNames {
   readonly namespace: string;
