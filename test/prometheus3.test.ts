@@ -6,16 +6,21 @@
  */
 import { execFile, type ExecFileException } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { committedOut, tempDir } from './helpers/cli.js';
 import { leftOpen } from './helpers/left-open.js';
 
 const promtoolDir = join(import.meta.dirname, 'promtool');
-const files = readdirSync(promtoolDir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
+const generatedDir = join(committedOut, 'tests');
+/** The hand-written promtool files, and the ones the build generates and ships in out/tests. */
+const files = [promtoolDir, generatedDir].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f)),
+);
 
 interface RuleFile {
   groups: { rules: { expr: string }[] }[];
@@ -50,10 +55,11 @@ describe("promtool tests under Prometheus 3's left-open ranges", () => {
     expect(leftOpen('up{job=~"[0-9]+m"} offset 5m')).toEqual({ expr: 'up{job=~"[0-9]+m"} offset 5m', ranges: 0 });
   });
 
-  it.each(files)('%s', async (file) => {
+  it.each(files.map((path) => [relative(join(import.meta.dirname, '..'), path), path]))('%s', async (_, path) => {
     const dir = tempDir('left-open');
     expect(leftOpenRules(dir)).toBeGreaterThan(0);
-    const test = parse(readFileSync(join(promtoolDir, file), 'utf8')) as TestFile;
+    const file = basename(path);
+    const test = parse(readFileSync(path, 'utf8')) as TestFile;
     test.rule_files = test.rule_files.map((p) => p.replace(/^.*\//, ''));
     for (const t of test.tests) for (const e of t.promql_expr_test ?? []) e.expr = leftOpen(e.expr).expr;
     writeFileSync(join(dir, file), stringify(test, { lineWidth: 0 }));
