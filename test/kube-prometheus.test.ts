@@ -75,7 +75,7 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
       ].join('\n'),
     );
     sameAsSnippet = join(dirname(out), 'same-as-snippet');
-    const build = runCli(['build', '--config', cfg, '--out', sameAsSnippet, '--format', 'prometheus', 'dashboards']);
+    const build = runCli(['build', '--config', cfg, '--out', sameAsSnippet, '--format', 'prometheus', 'dashboards', 'tests']);
     expect(build.status, build.stderr).toBe(0);
     const snippet = join(dirname(tree.vendor), 'example.jsonnet');
     writeFileSync(snippet, onlyBlock(readme, section, 'jsonnet'));
@@ -106,6 +106,24 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
     writeFileSync(file, stringifyYaml({ groups: evaluated['metallb-prometheus-rules'].spec.groups }));
     const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  it('the PrometheusRule it emits passes the promtool tests generated for the same settings', () => {
+    const dir = join(dirname(out), 'emitted-tested');
+    mkdirSync(join(dir, 'tests'), { recursive: true });
+    const groups = evaluated['metallb-prometheus-rules'].spec.groups as { rules: { alert?: string }[] }[];
+    const alerting = groups.filter((g) => g.rules.some((r) => r.alert !== undefined));
+    writeFileSync(join(dir, 'prometheus_alerts.yaml'), stringifyYaml({ groups: alerting }));
+    writeFileSync(join(dir, 'prometheus_rules.yaml'), stringifyYaml({ groups: groups.filter((g) => !alerting.includes(g)) }));
+    const tests = readdirSync(join(sameAsSnippet, 'tests'));
+    for (const f of tests) copyFileSync(join(sameAsSnippet, 'tests', f), join(dir, 'tests', f));
+    expect(tests.length).toBeGreaterThan(5);
+    const run = spawnSync('promtool', ['test', 'rules', ...tests.map((f) => join('tests', f))], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: dir },
+    });
+    expect(run.status, (run.stdout + run.stderr).slice(0, 4000)).toBe(0);
   });
 
   it("puts every dashboard in kube-prometheus's Grafana, one ConfigMap each, equal to the dashboards of build --config", () => {

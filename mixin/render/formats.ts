@@ -15,7 +15,11 @@ export const outputFormats = [
   },
   { name: 'monitors', files: 'kubernetes/monitors/*.yaml (ServiceMonitor examples for MetalLB >= 0.16, <= 0.15 and frr-k8s)' },
   { name: 'alertmanager', files: 'alertmanager/inhibit-rules.yaml, alertmanager/alertmanager-example.yaml' },
-  { name: 'tests', files: 'tests/*.yaml (promtool unit tests for this config: promtool test rules tests/*.yaml; needs prometheus)' },
+  {
+    name: 'tests',
+    files:
+      'tests/*.yaml (promtool unit tests for this config, reading ../prometheus_alerts.yaml and ../prometheus_rules.yaml: promtool test rules tests/*.yaml)',
+  },
   { name: 'grafana-operator', files: 'kubernetes/grafana-operator/*.yaml (GrafanaDashboard v1beta1)' },
 ] as const;
 

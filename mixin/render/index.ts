@@ -16,9 +16,9 @@ export function renderOutputs(mixin: Mixin, cfg: MixinConfig): Map<string, strin
   if (formats.has('prometheus')) {
     files.set('prometheus_alerts.yaml', header + toYaml(mixin.prometheusAlerts));
     files.set('prometheus_rules.yaml', header + toYaml(mixin.prometheusRules));
-    // The tests read the rule files beside them, so they come only with those.
-    if (formats.has('tests')) for (const [path, content] of renderTests(mixin, cfg)) files.set(path, content);
   }
+  // Without `prometheus` the tests read rule files the user puts beside them (rendered by jsonnet).
+  if (formats.has('tests')) for (const [path, content] of renderTests(mixin, cfg)) files.set(path, content);
   if (formats.has('dashboards')) {
     for (const [file, json] of dashboardJson) files.set(`dashboards/${file}`, json);
   }
