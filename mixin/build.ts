@@ -4,6 +4,7 @@ import { checkMixin } from './lint/check.js';
 import type { LintFinding } from './lint/findings.js';
 import { replaceOutDir } from './output/replace.js';
 import { renderOutputs } from './render/index.js';
+import { ScenarioError } from './scenarios/error.js';
 import type { Mixin } from './types.js';
 
 export interface Generated {
@@ -45,15 +46,25 @@ export function buildTo(cfg: MixinConfig, outDir: string, opts: { requirePromtoo
 
 /** `buildTo` for an already assembled mixin: the seam tests use to feed it broken input. */
 export function buildMixinTo(mixin: Mixin, cfg: MixinConfig, outDir: string, opts: { requirePromtool?: boolean } = {}): BuildReport {
-  const files = renderOutputs(mixin, cfg);
   const check = checkMixin(mixin, cfg, { promtoolAfterLintFindings: false });
   if (check.lint.length > 0) throw new BuildError(`${check.lint.length} lint finding(s); out/ left untouched`, check.lint);
   if (!check.promtoolChecked && opts.requirePromtool) throw new BuildError('promtool is required but not installed');
   const rejected = check.promtool;
   if (rejected.length > 0)
     throw new BuildError(`promtool check rules rejected ${rejected.length} expression(s); out/ left untouched`, rejected);
+  const files = renderOutputsOrRefuse(mixin, cfg);
   replaceOutDir(outDir, files);
   return { mixin, files, promtoolChecked: check.promtoolChecked };
+}
+
+/** The outputs, or a BuildError saying why the tests cannot be generated for this config (e.g. thresholds no sampling can reach). */
+function renderOutputsOrRefuse(mixin: Mixin, cfg: MixinConfig): Map<string, string> {
+  try {
+    return renderOutputs(mixin, cfg);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new BuildError(`${err.message}; out/ left untouched`);
+    throw err;
+  }
 }
 
 /** Counts for the one-line summary. */

@@ -43,7 +43,7 @@ const configs: Record<string, unknown> = {
       controller: 'job=~"lb-.+-ctl|other",namespace!="kube-system"',
       speaker: 'job="lb",container!~"frr.*|proxy"',
       frrMetrics: 'job="lb",container=~"frr.*"',
-      frrK8s: 'job=~".*frr-k8s.*",namespace!~"kube-.*"',
+      frrK8s: 'job=~"[a-z]+-frr-k8s[0-9]*",namespace!~"kube-.*"',
       kubeStateMetrics: 'job=~"ksm|kube-state-metrics",instance!=""',
     },
   },

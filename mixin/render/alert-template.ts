@@ -5,6 +5,8 @@
  * any other form is an error, so an annotation the tests cannot expand fails the build, not the test.
  */
 
+import { ScenarioError } from '../scenarios/error.js';
+
 /** Go's `%.Ng`: N significant digits, trailing zeros dropped, exponent form outside [1e-4, 10^N). */
 export function goG(x: number, precision: number): string {
   if (x === 0 || !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x === 0 ? '0' : x > 0 ? '+Inf' : '-Inf';
@@ -65,7 +67,7 @@ function parse(template: string): Node[] {
       if (/^(with|if) /.test(action)) {
         const then = seq();
         const otherwise = then.stop === 'else' ? seq() : { nodes: [], stop: then.stop };
-        if (otherwise.stop !== 'end') throw new Error(`annotation template: {{ ${action} }} has no {{ end }}`);
+        if (otherwise.stop !== 'end') throw new ScenarioError(`annotation template: {{ ${action} }} has no {{ end }}`);
         nodes.push({ kind: 'block', head: action, then: then.nodes, otherwise: otherwise.nodes });
         continue;
       }
@@ -74,7 +76,7 @@ function parse(template: string): Node[] {
     return { nodes, stop: undefined };
   };
   const { nodes, stop } = seq();
-  if (stop !== undefined) throw new Error(`annotation template: unexpected {{ ${stop} }}`);
+  if (stop !== undefined) throw new ScenarioError(`annotation template: unexpected {{ ${stop} }}`);
   return nodes;
 }
 
@@ -91,7 +93,7 @@ function operand(text: string, scope: Scope): string {
   if (text === '$value') return goFloat(scope.value);
   const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
   if (quoted) return JSON.parse(`"${quoted[1]!}"`) as string;
-  throw new Error(`annotation template: cannot expand ${JSON.stringify(text)}`);
+  throw new ScenarioError(`annotation template: cannot expand ${JSON.stringify(text)}`);
 }
 
 function evaluate(expr: string, scope: Scope): string {

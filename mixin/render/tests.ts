@@ -7,6 +7,7 @@ import { samples, valuesText, type Timeline } from '../scenarios/signal.js';
 import type { AlertRule, Mixin, RuleGroup } from '../types.js';
 import { expandAnnotation } from './alert-template.js';
 import { generatedHeader as header, toYaml } from './yaml.js';
+import { ScenarioError } from '../scenarios/error.js';
 
 const minute = 60_000;
 /** The faulty cluster and a second one that stays healthy: an alert must not mix them. */
@@ -77,7 +78,7 @@ function unambiguousTime(fault: AlertFault, earliest: number): number {
 
 function expectedAlert(e: ExpectedAlert, rules: readonly AlertRule[], cfg: MixinConfig, at: number) {
   const rule = e.severity === undefined ? rules[0] : rules.find((r) => r.labels['severity'] === e.severity);
-  if (!rule) throw new Error(`no ${e.severity ?? ''} rule for the expected alert`);
+  if (!rule) throw new ScenarioError(`no ${e.severity ?? ''} rule for the expected alert`);
   const exprLabels = { [cfg.clusterLabel]: clusters[0], ...e.labels };
   const annotations = Object.fromEntries(
     Object.entries(rule.annotations).map(([k, v]) => [k, expandAnnotation(v, exprLabels, valueAt(e, at, false))]),
@@ -130,7 +131,7 @@ function recordTest(
     input_series: inputSeries(input, input, cfg, minute, recordsAt),
     promql_expr_test: names.map((name) => {
       const series = expected.get(name);
-      if (!series) throw new Error(`record ${name} has no expected series in mixin/scenarios/records.ts`);
+      if (!series) throw new ScenarioError(`record ${name} has no expected series in mixin/scenarios/records.ts`);
       return {
         expr: name,
         eval_time: promDuration(recordsAt),
@@ -176,7 +177,8 @@ export function renderTests(mixin: Mixin, cfg: MixinConfig): Map<string, string>
     );
     for (const [alert, rules] of byAlert) {
       const own = faults.filter((f) => f.alert === alert);
-      if (!own.some((f) => f.expect.length > 0)) throw new Error(`alert ${alert} has no fault in mixin/scenarios/model.ts that fires it`);
+      if (!own.some((f) => f.expect.length > 0))
+        throw new ScenarioError(`alert ${alert} has no fault in mixin/scenarios/model.ts that fires it`);
       // Only the series the alert reads: the tests stay small enough to read.
       const read = metricsRead(
         rules.map((r) => r.expr),

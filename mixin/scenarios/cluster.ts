@@ -3,6 +3,7 @@ import type { MixinConfig } from '../config/schema.js';
 import { matcherAccepts } from '../promql/inspect.js';
 import { labelsSatisfying } from './labels.js';
 import { counter, gauge, steady, type Signal, type Timeline } from './signal.js';
+import { ScenarioError } from './error.js';
 
 /** A node of the scenario cluster, and the host address its host-network pods scrape on. */
 export interface Node {
@@ -72,7 +73,7 @@ export class ScenarioCluster {
   constructor(readonly cfg: MixinConfig) {
     const target = (component: Component, prefer: Record<string, string>, pod: Record<string, string>, node?: Node): Target => ({
       component,
-      labels: { ...pod, ...labelsSatisfying(cfg.selectors[component], prefer) },
+      labels: { ...pod, ...labelsSatisfying(cfg.selectors[component], prefer, `selectors.${component}`) },
       ...(node ? { node } : {}),
     });
     this.controller = target(
@@ -113,10 +114,13 @@ export class ScenarioCluster {
       );
     }
     this.bgpExporters = exporters;
-    this.ksm = { ...labelsSatisfying(cfg.selectors.kubeStateMetrics, { job: 'kube-state-metrics' }), instance: '10.244.1.5:8080' };
+    this.ksm = {
+      ...labelsSatisfying(cfg.selectors.kubeStateMetrics, { job: 'kube-state-metrics' }, 'selectors.kubeStateMetrics'),
+      instance: '10.244.1.5:8080',
+    };
     const excluded = (pool: string) => cfg.pools.exclude.some((re) => matcherAccepts({ label: 'pool', op: '=~', value: re }, pool));
     const pool = ['default', 'pool-a', 'pool-b', 'pool-c'].find((p) => !excluded(p));
-    if (pool === undefined) throw new Error('pools.exclude excludes every pool name the scenarios use');
+    if (pool === undefined) throw new ScenarioError('pools.exclude excludes every pool name the scenarios use');
     this.pool = pool;
   }
 
@@ -128,7 +132,11 @@ export class ScenarioCluster {
         namespace: metallbNamespace,
         pod: `${name}-${n.name}`,
         instance: `${n.host}:${port}`,
-        ...labelsSatisfying(this.cfg.selectors.frrK8s, { job: 'frr-k8s-monitor-service', container: 'frr-k8s', endpoint: 'monitoring' }),
+        ...labelsSatisfying(
+          this.cfg.selectors.frrK8s,
+          { job: 'frr-k8s-monitor-service', container: 'frr-k8s', endpoint: 'monitoring' },
+          'selectors.frrK8s',
+        ),
       },
       node: n,
     };
@@ -149,7 +157,9 @@ export class ScenarioCluster {
   /** The session series of a BGP/BFD family `suffix` that `exporter` exposes in `mode`, one per peer. */
   sessionLabels(mode: BgpMode, exporter: Target): Record<string, string> {
     const peer =
-      mode === 'native' ? (labelsSatisfying(this.cfg.bgp.nativePeerMatcher, { peer: `${router}:179` })['peer'] ?? router) : router;
+      mode === 'native'
+        ? (labelsSatisfying(this.cfg.bgp.nativePeerMatcher, { peer: `${router}:179` }, 'bgp.nativePeerMatcher')['peer'] ?? router)
+        : router;
     return { ...exporter.labels, peer, ...(mode === 'native' ? {} : { vrf: 'default' }) };
   }
 

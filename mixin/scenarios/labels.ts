@@ -1,4 +1,21 @@
+import randexp from 'randexp';
+import { ScenarioError } from './error.js';
 import { matcherAccepts, selectorsOf, type LabelMatcher } from '../promql/inspect.js';
+
+// randexp sets module.exports to the class, so Node's default import is the class itself, whereas
+// its typings declare an ES default export.
+const RandExp = randexp as unknown as typeof randexp.default;
+
+/** The shortest string the regex matches, taking the first choice everywhere (deterministic), if it can be generated. */
+function shortestMatch(pattern: string): string[] {
+  try {
+    const gen = new RandExp(pattern);
+    gen.randInt = (from: number) => from;
+    return [gen.gen()];
+  } catch {
+    return [];
+  }
+}
 
 /** Values a regex matcher most likely accepts: its top-level alternatives with optional groups and wildcards filled in. */
 function regexCandidates(pattern: string): string[] {
@@ -9,14 +26,14 @@ function regexCandidates(pattern: string): string[] {
       .replace(/\.\*/g, '')
       .replace(/\\(.)/g, '$1')
       .replace(/[()^$]/g, '');
-  return [...pattern.split('|').map(plain), 'x', 'metallb'];
+  return [...pattern.split('|').map(plain), ...shortestMatch(pattern), 'x', 'metallb'];
 }
 
-function firstAccepted(label: string, matchers: readonly LabelMatcher[], candidates: readonly string[]): string {
+function firstAccepted(label: string, matchers: readonly LabelMatcher[], candidates: readonly string[], field: string): string {
   const value = candidates.find((c) => matchers.every((m) => matcherAccepts(m, c)));
   if (value === undefined) {
-    throw new Error(
-      `cannot find a value of label ${label} that satisfies ${matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(',')}`,
+    throw new ScenarioError(
+      `${field}: no value of label ${label} that the scenarios try satisfies ${matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(',')}, so no test series can be written for it; give the regex a plain alternative (a|b), or build without \`tests\` (outputs.formats, --format)`,
     );
   }
   return value;
@@ -25,9 +42,14 @@ function firstAccepted(label: string, matchers: readonly LabelMatcher[], candida
 /**
  * Labels of a series that the selector text (`job=~"a|b",container!="c"`) selects: one value per
  * label it names, checked against every matcher on that label. `prefer` gives values to try first
- * (e.g. `speaker` for a `container` matcher), so scenarios read like real clusters.
+ * (e.g. `speaker` for a `container` matcher), so scenarios read like real clusters. `field` names
+ * the config field the selector comes from, for the error when no value fits.
  */
-export function labelsSatisfying(selectorText: string, prefer: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function labelsSatisfying(
+  selectorText: string,
+  prefer: Readonly<Record<string, string>> = {},
+  field = 'a selector',
+): Record<string, string> {
   const matchers = selectorsOf(`up{${selectorText}}`)[0]?.matchers ?? [];
   const byLabel = new Map<string, LabelMatcher[]>();
   for (const m of matchers) byLabel.set(m.label, [...(byLabel.get(m.label) ?? []), m]);
@@ -39,7 +61,7 @@ export function labelsSatisfying(selectorText: string, prefer: Readonly<Record<s
       ...positive.flatMap((m) => (m.op === '=' ? [m.value] : regexCandidates(m.value))),
       `${label}-a`,
     ];
-    const value = firstAccepted(label, ms, candidates);
+    const value = firstAccepted(label, ms, candidates, field);
     // An empty value is no label at all in Prometheus.
     if (value !== '') labels[label] = value;
   }

@@ -4,6 +4,7 @@ import { durationToMs } from '../promql/duration.js';
 import { addresses, nodes, ScenarioCluster, type Target } from './cluster.js';
 import { labelsSatisfying } from './labels.js';
 import { absent, counter, gauge, samples, type Signal, type Timeline } from './signal.js';
+import { ScenarioError } from './error.js';
 
 const minute = 60_000;
 
@@ -64,7 +65,7 @@ function change(healthy: readonly Timeline[], match: Match, after: Signal): Time
     hit = true;
     return { ...t, after };
   });
-  if (!hit) throw new Error('scenario fault matches no series of the scenario cluster');
+  if (!hit) throw new ScenarioError('scenario fault matches no series of the scenario cluster');
   return out;
 }
 
@@ -91,7 +92,7 @@ function flapSampling(windowMs: number, changes: number): { stepMs: number; ever
   for (const s of [60, 30, 20, 15, 12, 10, 6, 5, 4, 3, 2, 1].map((x) => x * 1000)) {
     if (windowMs % s === 0 && windowMs / s >= changes) return { stepMs: s, every: 1 };
   }
-  throw new Error(
+  throw new ScenarioError(
     `thresholds.bgpFlaps (${changes}) state changes do not fit in thresholds.bgpFlapWindow at one sample a second: no test can fire MetalLBBGPSessionFlapping (leave \`tests\` out of outputs.formats to build without tests)`,
   );
 }
@@ -187,7 +188,7 @@ function poolFaults(cfg: MixinConfig, c: ScenarioCluster, healthy: readonly Time
   }
   // An excluded pool that is full raises no pool alert.
   for (const pattern of cfg.pools.exclude) {
-    const name = labelsSatisfying(`pool=~${JSON.stringify(pattern)}`)['pool'] ?? '';
+    const name = labelsSatisfying(`pool=~${JSON.stringify(pattern)}`, {}, 'pools.exclude')['pool'] ?? '';
     const full = [
       ...healthy,
       appear('metallb_allocator_addresses_total', { ...pool, pool: name }, gauge(10)),
@@ -404,7 +405,9 @@ function componentFaults(cfg: MixinConfig, c: ScenarioCluster, healthy: readonly
   const base = { settleMs: 0, stepMs: minute };
   const [speaker] = c.speakers;
   const nodeMatchers = cfg.alerts.MetalLBSpeakersMissing.nodeMatchers;
-  const newNodeLabels = nodeMatchers ? labelsSatisfying(nodeMatchers, { node: 'node-c' }) : {};
+  const newNodeLabels = nodeMatchers
+    ? labelsSatisfying(nodeMatchers, { node: 'node-c' }, 'alerts.MetalLBSpeakersMissing.nodeMatchers')
+    : {};
   const newNode = { name: newNodeLabels['node'] ?? 'node-c', host: '10.0.0.13' };
   const faults: AlertFault[] = [
     {
