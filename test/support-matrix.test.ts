@@ -70,6 +70,8 @@ const scenarios: readonly (readonly Fault[])[] = [
   ['frrK8sDown'],
   ['notAnnounced'],
   ['speakerMissing'],
+  ['exporterSilent'],
+  ['bfdFlapping'],
 ];
 
 /** No warning or critical alert fires. */
@@ -93,10 +95,12 @@ function faultFires(cell: Cell, fault: Fault): ExprTest {
     // Without kube-state-metrics the alert counts unannounced addresses per cluster.
     notAnnounced: cell.kubeStateMetrics === 'absent' ? {} : { service: unannouncedService },
     speakerMissing: { node: faultyNode },
+    exporterSilent: { pod: faultyPod(cell, 'bgpSessionDown') },
+    bfdFlapping: { pod: faultyPod(cell, 'bgpSessionDown') },
   };
   const expected = { alertname: alert, ...cluster, ...identity[fault] };
   // The peer is spelled `IP`, `IP:179` or `IP:-1` depending on the back-end: one alert per session whatever the spelling.
-  const peer = fault === 'bgpSessionDown' ? `,peer=~"${faultyPeer.replace(/\./g, '\\\\.')}(:-?[0-9]+)?"` : '';
+  const peer = fault === 'bgpSessionDown' || fault === 'bfdFlapping' ? `,peer=~"${faultyPeer.replace(/\./g, '\\\\.')}(:-?[0-9]+)?"` : '';
   return {
     expr: `count by (${Object.keys(expected).join(', ')}) (ALERTS{alertstate="firing",alertname="${alert}"${peer}})`,
     eval_time: evalTime,

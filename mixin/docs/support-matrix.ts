@@ -35,7 +35,17 @@ export type Layout = 'helm' | 'helm-0.14.5' | 'helm-name-override' | 'helm-podmo
 export type KubeStateMetrics = 'complete' | 'partial' | 'absent';
 
 /** A fault the simulator can inject, and the alert it must raise. */
-export type Fault = 'speakerDown' | 'controllerDown' | 'bgpSessionDown' | 'poolExhausted' | 'configStale' | 'frrK8sDown' | 'notAnnounced' | 'speakerMissing';
+export type Fault =
+  | 'speakerDown'
+  | 'controllerDown'
+  | 'bgpSessionDown'
+  | 'poolExhausted'
+  | 'configStale'
+  | 'frrK8sDown'
+  | 'notAnnounced'
+  | 'speakerMissing'
+  | 'exporterSilent'
+  | 'bfdFlapping';
 
 /**
  * What a fault does in a cell. `fires`: its alert fires with its identifying labels, with the
@@ -117,6 +127,18 @@ export const faults: Readonly<Record<Fault, FaultSpec>> = {
     needs: 'kube-state-metrics node and pod series (`kube_node_*`, `kube_pod_info`) to know the nodes and where the speakers run',
     identifiedBy: ['node'],
   },
+  exporterSilent: {
+    alert: 'MetalLBFRRExporterSilent',
+    what: "one FRR exporter stays up and exports no BGP or BFD series (its `vtysh` calls fail)",
+    needs: '`up` and the session gauge of the FRR sidecar or frr-k8s, over the last hour',
+    identifiedBy: ['pod'],
+  },
+  bfdFlapping: {
+    alert: 'MetalLBBFDSessionFlapping',
+    what: 'one BFD session goes down and up between scrapes, again and again',
+    needs: 'the BFD down-event counter of the FRR back-end (`*_bfd_session_down_events`)',
+    identifiedBy: ['pod', 'peer'],
+  },
 };
 
 /** Selectors for the Helm PodMonitors, where controller and speaker share the job `metallb` (README, selectors.speaker). */
@@ -181,9 +203,13 @@ export const cells: readonly Cell[] = [
 
 export const usesFrrK8s = (bgp: BgpSource): boolean => bgp.startsWith('frr-k8s');
 
-/** The faults a cell can show: frr-k8s only where it runs. */
+/** The faults a cell can show: frr-k8s only where it runs, FRR exporters and BFD only where FRR runs. */
 export function faultsOf(cell: Cell): Fault[] {
-  return (Object.keys(faults) as Fault[]).filter((f) => f !== 'frrK8sDown' || usesFrrK8s(cell.bgp));
+  return (Object.keys(faults) as Fault[]).filter((f) => {
+    if (f === 'frrK8sDown') return usesFrrK8s(cell.bgp);
+    if (f === 'exporterSilent' || f === 'bfdFlapping') return cell.bgp !== 'native';
+    return true;
+  });
 }
 
 /** What each fault does in a cell: silent where its data is not exported, else it fires (after `doctor` where the cell needs config). */

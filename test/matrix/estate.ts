@@ -286,6 +286,30 @@ function frr8Split(series: StoredSeries[], prefix: string): StoredSeries[] {
   });
 }
 
+/**
+ * Faults that live in what an FRR exporter writes rather than in the cluster: its `vtysh` failing
+ * (the target stays up, its BGP and BFD series stop) and a BFD session flapping between scrapes
+ * (a down event every tick, the gauge never showing it).
+ */
+function frrExporterFaults(series: StoredSeries[], cell: Cell, active: readonly Fault[]): StoredSeries[] {
+  const pod = faultyPod(cell, 'bgpSessionDown');
+  const onFaultyExporter = (s: StoredSeries) => s.labels['pod'] === pod && s.labels['container'] === 'frr-metrics';
+  return series.map((s) => {
+    if (active.includes('exporterSilent') && onFaultyExporter(s) && /^(metallb|frrk8s)_(bgp|bfd)_/.test(s.name)) {
+      return { ...s, values: s.values.map((v, t) => (t >= faultTick ? NaN : v)) };
+    }
+    if (
+      active.includes('bfdFlapping') &&
+      onFaultyExporter(s) &&
+      s.name.endsWith('_bfd_session_down_events') &&
+      peerWithoutPort(s.labels['peer'] ?? '') === faultyPeer
+    ) {
+      return { ...s, values: s.values.map((v, t) => (t >= faultTick && !Number.isNaN(v) ? v + (t - faultTick + 1) : v)) };
+    }
+    return s;
+  });
+}
+
 /** Every series the cell's Prometheus stores, with `active` faults from `faultTick` on. */
 export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[] {
   const raw: SimSeries[] = [];
@@ -319,7 +343,7 @@ export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[]
       }));
     series = [...series, ...stale];
   }
-  return series;
+  return frrExporterFaults(series, cell, active);
 }
 
 /** The pod the fault hits, for its identifying labels. */
