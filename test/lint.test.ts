@@ -350,7 +350,7 @@ describe('promtool on dashboard queries', () => {
     );
     const mixin = mixinOf({ dashboards: { 'metallb-test.json': d } });
     expect(lintMixin(mixin, cfg)).toEqual([]);
-    const findings = promtoolFindings(mixin, 'promtool');
+    const findings = promtoolFindings(mixin, 'promtool') ?? [];
     expect(findings.map((f) => [f.file, f.where, f.rule])).toEqual([
       ['dashboards/metallb-test.json', 'MetalLB / Test / Usage', 'promtool'],
       ['dashboards/metallb-test.json', 'MetalLB / Test / variable $pool', 'promtool'],
@@ -367,7 +367,9 @@ describe('promtool on dashboard queries', () => {
     });
     expect(promtoolFindings(good, 'promtool')).toEqual([]);
     const bad = mixinOf({ alerts: [alert(`sum by (cluster) (${inUse}) offset 5m > 0`)] });
-    expect(promtoolFindings(bad, 'promtool').map((f) => [f.file, f.where])).toEqual([['prometheus_alerts.yaml', 'alert MetalLBTestAlert']]);
+    expect((promtoolFindings(bad, 'promtool') ?? []).map((f) => [f.file, f.where])).toEqual([
+      ['prometheus_alerts.yaml', 'alert MetalLBTestAlert'],
+    ]);
   });
 });
 

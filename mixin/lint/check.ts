@@ -1,5 +1,5 @@
 import type { MixinConfig } from '../config/schema.js';
-import { promtoolPath } from './promtool.js';
+import { promtoolCommand } from './promtool.js';
 import type { Mixin } from '../types.js';
 import type { LintFinding } from './findings.js';
 import { lintMixin } from './index.js';
@@ -30,10 +30,12 @@ export function checkMixin(mixin: Mixin, cfg: MixinConfig, opts: { promtoolAfter
   const targets = collectTargets(mixin);
   const lint = lintMixin(mixin, cfg, targets);
   const lintMs = Math.round(performance.now() - started);
-  const promtool = lint.length > 0 && opts.promtoolAfterLintFindings === false ? undefined : promtoolPath();
+  const skip = lint.length > 0 && opts.promtoolAfterLintFindings === false;
+  // undefined: promtool is not installed.
+  const promtool = skip ? undefined : promtoolFindings(mixin, promtoolCommand(), targets);
   return {
     lint,
-    promtool: promtool ? promtoolFindings(mixin, promtool, targets) : [],
+    promtool: promtool ?? [],
     promtoolChecked: promtool !== undefined,
     expressions: targets.length,
     lintMs,

@@ -93,9 +93,14 @@ function parsePromtoolOutput(output: string, mixin: Mixin, byRecord: ReadonlyMap
 /**
  * `promtool check rules` on both rule files and on the dashboard queries. The rule files are
  * rendered here rather than taken from out/, so they are checked whichever output formats the
- * config selects. Output promtool gives that we cannot place is reported as it is.
+ * config selects. Output promtool gives that we cannot place is reported as it is; undefined when
+ * promtool is not installed.
  */
-export function promtoolFindings(mixin: Mixin, promtool: string, targets: readonly LintTarget[] = collectTargets(mixin)): LintFinding[] {
+export function promtoolFindings(
+  mixin: Mixin,
+  promtool: string,
+  targets: readonly LintTarget[] = collectTargets(mixin),
+): LintFinding[] | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'metallb-mixin-promtool-'));
   try {
     const paths: string[] = [];
@@ -112,6 +117,7 @@ export function promtoolFindings(mixin: Mixin, promtool: string, targets: readon
       paths.push(join(dir, dashboardQueriesFile));
     }
     const run = checkRules(paths, promtool);
+    if (run.missing) return undefined;
     if (run.ok) return [];
     const findings = parsePromtoolOutput(run.output, mixin, byRecord);
     return findings.length > 0
