@@ -4,6 +4,7 @@ import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { PoolCapacity } from './pool-capacity.js';
 import { defineRecord, type RecordGroup } from './record.js';
+import { byHostLastDigit, byLastDigit } from './shards.js';
 import { inCluster } from '../alerts/templates.js';
 
 /** The node address of a hostNetwork target: its `instance` without the port (kept whole when it has none). */
@@ -13,12 +14,24 @@ export function withHost(expr: string): string {
 
 const announced = (q: Query, ...extra: string[]) => q.metric('metallb_speaker_announced', undefined, ...extra);
 
+/**
+ * The announcements read once, per announced IP and protocol: how many series announce it (one per
+ * speaker and Service). The raw family grows with nodes x services; this with services only. Split
+ * by the IP's last digit into rules that each read a share of the family.
+ */
+const announcedPerIp = defineRecord({
+  name: 'cluster_protocol_ip:metallb_speaker_announced:count',
+  kind: 'aggregate',
+  readBy: [],
+  expr: (q) => byLastDigit('ip').map((shard) => `count by (${q.by('protocol', 'ip')}) (${announced(q, shard)})`),
+});
+
 /** Distinct announced service IPs per cluster and protocol (a handful of series). */
 const announcedIps = defineRecord({
   name: 'cluster_protocol:metallb_speaker_announced_ips:count',
   kind: 'aggregate',
   readBy: ['metallb-layer2/Addresses announced', 'metallb-overview/Addresses announced'],
-  expr: (q) => `count by (${q.by('protocol')}) (group by (${q.by('protocol', 'ip')}) (${announced(q)}))`,
+  expr: (q) => `count by (${q.by('protocol')}) (${announcedPerIp.name})`,
 });
 
 /** Layer-2 IPs announced by more than one node, with the node count. */
@@ -45,8 +58,12 @@ const bgpServicesPerHost = defineRecord({
   name: 'cluster_host:metallb_speaker_announced_bgp:count',
   kind: 'aggregate',
   readBy: [],
+  // Split by node (the host's last digit), so that each rule reads a share of the BGP announcements.
   expr: (q) =>
-    `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"')})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker')}) * 0`)})`,
+    byHostLastDigit().map(
+      (shard) =>
+        `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"', shard)})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker', shard)}) * 0`)})`,
+    ),
 });
 
 /**
@@ -86,7 +103,7 @@ const notAnnounced = defineRecord({
     const cluster = q.by();
     const ingress = q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""');
     const inUse = q.perCluster(new PoolCapacity(q).pool('metallb_allocator_addresses_in_use_total'), 'sum');
-    // The first rule's output at the same timestamp (rules of a group run in order): reading the
+    // Earlier rules' output at the same timestamp (rules of a group run in order): reading the
     // announcements once more per rule costs about as much as the rule itself at 1,000 nodes.
     const announcedIPs = `sum by (${cluster}) (${announcedIps.name})`;
     // With no speaker announcing anything, count() is empty, so the count side falls back to 0 announced IPs.
@@ -94,7 +111,7 @@ const notAnnounced = defineRecord({
       `(`,
       `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
       `  unless on (${q.by('ip')})`,
-      `  group by (${q.by('ip')}) (${announced(q)})`,
+      `  group by (${q.by('ip')}) (${announcedPerIp.name})`,
       `  and on (${cluster})`,
       `  ${inUse} > 0`,
       `)`,
@@ -120,7 +137,7 @@ const notAnnounced = defineRecord({
  * join with kube-state-metrics runs here, once per evaluation, and records only the problems.
  * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
  */
-export const announcements = { announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
+export const announcements = { announcedPerIp, announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
 
 /** What MetalLBL2DuplicateAnnouncer reads: layer 2 announcements only, a small part of the family. */
 export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => [duplicateLayer2Announcers] };
@@ -133,7 +150,7 @@ export const announcementRecords: RecordGroup = { name: 'metallb-announcements-r
 export const announcementSlowRecords: RecordGroup = {
   name: 'metallb-announcements-slow-rules',
   slow: true,
-  records: () => [announcedIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
+  records: () => [announcedPerIp, announcedIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
 };
 
 /** Service addresses nobody announces, and layer-2 addresses announced twice. */

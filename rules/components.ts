@@ -4,6 +4,7 @@ import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { defineRecord, type RecordGroup, type RecordSpec } from './record.js';
+import { byValues } from './shards.js';
 import { inCluster, ofCluster } from '../alerts/templates.js';
 import { anyOf } from '../mixin/promql/union.js';
 
@@ -73,10 +74,16 @@ const speakersMissing = defineRecord({
 /**
  * controller-runtime's reconcile histogram has 41 buckets (5 ms to 60 s) per controller and pod,
  * one pod per node: the record keeps 14 of them, enough for a p99 to the nearest step of
- * 5 ms, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s, and reads a third of the series.
+ * 5 ms, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s, and reads a third of the series,
+ * in four rules of a few buckets each.
  * Prometheus 3 writes whole bucket bounds as `1.0`, Prometheus 2 as `1`.
  */
-const reconcileBuckets = 'le=~"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf"';
+const reconcileBuckets = [
+  'le=~"0\\\\.(005|01|025|05)"',
+  'le=~"0\\\\.(1|25|5)"',
+  'le=~"(1|2\\\\.5|5)(\\\\.0)?"',
+  'le=~"(10|30|60)(\\\\.0)?|\\\\+Inf"',
+];
 
 /** The components with a Kubernetes client (controller-runtime, client-go), and every scraped one. */
 const withClient = (q: Query) => componentsForModes(q.cfg.bgp.modes).filter((c) => k8sClients.some((k) => k.component === c));
@@ -91,7 +98,7 @@ const across = (q: Query, components: readonly Component[], name: string, fn: (s
 const rate5m = (s: string) => `rate(${s}[5m])`;
 
 /** A per-job aggregate of a controller-runtime, client-go or process metric, read by one panel. */
-const perJob = (name: string, panelTitle: string, expr: (q: Query) => string): RecordSpec =>
+const perJob = (name: string, panelTitle: string, expr: (q: Query) => string | readonly string[]): RecordSpec =>
   defineRecord({ name, kind: 'aggregate', readBy: [panel(panelTitle)], expr });
 
 /**
@@ -107,22 +114,27 @@ export const components = {
     'cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m',
     'Reconcile duration p99',
     (q) =>
-      `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, reconcileBuckets)}`,
+      // One rule per group of buckets: each reads a quarter of the series.
+      reconcileBuckets.map(
+        (buckets) =>
+          `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, buckets)}`,
+      ),
   ),
-  reconciles: perJob(
-    'cluster_job_controller_result:controller_runtime_reconcile:rate5m',
-    'Reconciles by controller and result',
-    (q) => `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m)}`,
+  reconciles: perJob('cluster_job_controller_result:controller_runtime_reconcile:rate5m', 'Reconciles by controller and result', (q) =>
+    byValues('result', ['success', 'error', 'requeue']).map(
+      (shard) =>
+        `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m, shard)}`,
+    ),
   ),
   reconcileErrors: perJob(
     'cluster_job_controller:controller_runtime_reconcile_errors:rate5m',
     'Reconcile errors by controller',
     (q) => `sum by (${q.by('job', 'controller')}) ${across(q, withClient(q), 'controller_runtime_reconcile_errors_total', rate5m)}`,
   ),
-  apiRequests: perJob(
-    'cluster_job_code:rest_client_requests:rate5m',
-    'API requests by status code',
-    (q) => `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m)}`,
+  apiRequests: perJob('cluster_job_code:rest_client_requests:rate5m', 'API requests by status code', (q) =>
+    byValues('code', ['200']).map(
+      (shard) => `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m, shard)}`,
+    ),
   ),
   queueDepth: perJob(
     'cluster_job_name:workqueue_depth:sum',

@@ -96,6 +96,10 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     ),
   );
 
+  r.set(
+    'cluster_protocol_ip:metallb_speaker_announced:count',
+    addresses.map((a) => ({ labels: { protocol: a.protocol, ip: a.ip }, value: a.announcers.length })),
+  );
   const byProtocol = sumBy(addresses.map((a) => ({ labels: { protocol: a.protocol }, value: 1 })));
   r.set('cluster_protocol:metallb_speaker_announced_ips:count', byProtocol);
   r.set('cluster_ip:metallb_speaker_layer2_announcers:count', heartbeat);

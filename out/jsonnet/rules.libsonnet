@@ -214,12 +214,56 @@ function(c, lib) {
       "interval": c.slowRulesInterval,
       "rules": [
         {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})",
+        },
+        {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})",
+        },
+        {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})",
+        },
+        {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})",
+        },
+        {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})",
+        },
+        {
+          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
+          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})",
+        },
+        {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + "}))",
+          "expr": "count by (" + c.clusterLabel + ", protocol) (cluster_protocol_ip:metallb_speaker_announced:count)",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + "}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[01](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[01](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[23](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[23](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[45](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[45](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[67](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[67](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[89](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[89](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance!~\"[^:]*[0-9](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance!~\"[^:]*[0-9](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:idle",
@@ -227,7 +271,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "(\n  max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n  unless on (" + c.clusterLabel + ", ip)\n  group by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + "})\n  and on (" + c.clusterLabel + ")\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0\n)\nor\n(\n  (\n    sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n    - on (" + c.clusterLabel + ")\n    (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n  ) > 0\n  unless on (" + c.clusterLabel + ")\n  group by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n)\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
+          "expr": "(\n  max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n  unless on (" + c.clusterLabel + ", ip)\n  group by (" + c.clusterLabel + ", ip) (cluster_protocol_ip:metallb_speaker_announced:count)\n  and on (" + c.clusterLabel + ")\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0\n)\nor\n(\n  (\n    sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n    - on (" + c.clusterLabel + ")\n    (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n  ) > 0\n  unless on (" + c.clusterLabel + ")\n  group by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n)\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
         },
       ],
     },
@@ -263,11 +307,35 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(005|01|025|05|1|25|5)|(1|2\\\\.5|5|10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + "}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + "}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + "}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + ", result=\"success\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + ", result=\"success\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + ", result=\"success\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + ", result=\"error\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + ", result=\"error\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + ", result=\"error\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + ", result=\"requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + ", result=\"requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + ", result=\"requeue\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + ", result!~\"success|error|requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + ", result!~\"success|error|requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + ", result!~\"success|error|requeue\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller:controller_runtime_reconcile_errors:rate5m",
@@ -275,7 +343,11 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_code:rest_client_requests:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, code) (\n  rate(rest_client_requests_total{" + c.controllerSelector + "}[5m])\n  or\n  rate(rest_client_requests_total{" + c.speakerSelector + "}[5m])\n  or\n  rate(rest_client_requests_total{" + c.frrK8sSelector + "}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, code) (\n  rate(rest_client_requests_total{" + c.controllerSelector + ", code=\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.speakerSelector + ", code=\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.frrK8sSelector + ", code=\"200\"}[5m])\n)",
+        },
+        {
+          "record": "cluster_job_code:rest_client_requests:rate5m",
+          "expr": "sum by (" + c.clusterLabel + ", job, code) (\n  rate(rest_client_requests_total{" + c.controllerSelector + ", code!~\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.speakerSelector + ", code!~\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.frrK8sSelector + ", code!~\"200\"}[5m])\n)",
         },
         {
           "record": "cluster_job_name:workqueue_depth:sum",

@@ -32,7 +32,8 @@ export function recordingStages(mixin: Mixin): RecordingRule[][] {
     const inputs = selectorsOf(rule.expr)
       .map((s) => s.metric)
       .filter((m): m is string => m !== undefined && recordedNames.has(m));
-    const deps = records.filter((r) => inputs.includes(r.record));
+    // A record that reads its own last value (to hold a state) does not wait for itself.
+    const deps = records.filter((r) => r.record !== rule.record && inputs.includes(r.record));
     const value = deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => stageOf(d, new Set([...seen, rule]))));
     stage.set(rule, value);
     return value;

@@ -1,4 +1,4 @@
-import type { BuildSpeed, Timed } from './buildspeed.js';
+import { buildTargets, type BuildSpeed, type Timed } from './buildspeed.js';
 import { faultSchedule, selectedCluster } from './clusters.js';
 import type { Source } from './queries.js';
 import type { SizeRun } from './run.js';
@@ -98,7 +98,10 @@ function buildSpeedSection(b: BuildSpeed): string {
     '',
     `Median of ${b.cli.runs.length} runs, each in a fresh process.`,
     '',
-    table(['what', 'command', 'median ms', '× node -e 0', '× SDK import'], [b.nodeFloor, b.sdkFloor, b.generate, b.cli].map(row)),
+    table(['what', 'command', 'median ms', '× node -e 0', '× SDK import'], [b.nodeFloor, b.sdkFloor, b.generate, b.cli, b.jsonnet].map(row)),
+    '',
+    `- CLI build median at most ${fmtInt(buildTargets.cliMs)} ms: ${b.cli.medianMs <= buildTargets.cliMs ? '**pass**' : '**FAIL**'} (${fmtMs(b.cli.medianMs)} ms).`,
+    `- jsonnet evaluation of the mixin under ${fmtInt(buildTargets.jsonnetMs)} ms: ${b.jsonnet.medianMs < buildTargets.jsonnetMs ? '**pass**' : '**FAIL**'} (${fmtMs(b.jsonnet.medianMs)} ms).`,
   ].join('\n');
 }
 
@@ -161,6 +164,12 @@ export function readmeSummary(report: BenchReport): string | undefined {
     lines.push(
       `${ruleCpuLine(report.targetSize, f)} (target: at most ${fmtInt(ruleTargets.msPerMinute)}, ${f.ours.totalMsPerMinute <= ruleTargets.msPerMinute ? 'met' : 'missed'}), every alert and recording rule counted at its group's interval;`,
       `our ${fmtInt(rules.queries)} recording rules take ${fmtMs(rules.execMs)} ms per evaluation in all${f.slowest ? `, the slowest rule ${fmtMs(f.slowest.execMs)} ms (${f.slowest.name}; target: at most ${ruleTargets.ruleMs}, ${f.slowest.execMs <= ruleTargets.ruleMs ? 'met' : 'missed'})` : ''}, and store ${fmtInt(f.recorded)} series (target: at most ${fmtInt(ruleTargets.recordedSeries)}, ${f.recorded <= ruleTargets.recordedSeries ? 'met' : 'missed'});`,
+    );
+  }
+  const b = report.buildSpeed;
+  if (b) {
+    lines.push(
+      `the CLI build takes ${fmtMs(b.cli.medianMs)} ms (median; target: at most ${fmtInt(buildTargets.cliMs)}, ${b.cli.medianMs <= buildTargets.cliMs ? 'met' : 'missed'}) and jsonnet evaluates the mixin in ${fmtMs(b.jsonnet.medianMs)} ms (target: under ${fmtInt(buildTargets.jsonnetMs)}, ${b.jsonnet.medianMs < buildTargets.jsonnetMs ? 'met' : 'missed'});`,
     );
   }
   const dashboards = v.dashboards.map((d) => `${d.file.replace(/^metallb-|\.json$/g, '')} ${fmtRatio(d.ratio)}×${d.pass ? '' : ' (missed)'}`);
