@@ -15,23 +15,19 @@ export function withHost(expr: string): string {
 const announced = (q: Query, ...extra: string[]) => q.metric('metallb_speaker_announced', undefined, ...extra);
 
 /**
- * The announcements read once, per announced IP and protocol: how many series announce it (one per
- * speaker and Service). The raw family grows with nodes x services; this with services only. Split
- * by the IP's last digit into rules that each read a share of the family.
+ * Distinct announced service IPs per cluster and protocol, in one series per part of the IPs
+ * (`shard`: their last digit, see rules/shards.ts), so that each of its rules reads a share of the
+ * announcements; readers sum the parts.
  */
-const announcedPerIp = defineRecord({
-  name: 'cluster_protocol_ip:metallb_speaker_announced:count',
-  kind: 'aggregate',
-  readBy: [],
-  expr: (q) => byLastDigit('ip').map((shard) => `count by (${q.by('protocol', 'ip')}) (${announced(q, shard)})`),
-});
-
-/** Distinct announced service IPs per cluster and protocol (a handful of series). */
 const announcedIps = defineRecord({
   name: 'cluster_protocol:metallb_speaker_announced_ips:count',
   kind: 'aggregate',
   readBy: ['metallb-layer2/Addresses announced', 'metallb-overview/Addresses announced'],
-  expr: (q) => `count by (${q.by('protocol')}) (${announcedPerIp.name})`,
+  expr: (q) =>
+    byLastDigit('ip').map(
+      ({ matcher, name }) =>
+        `label_replace(count by (${q.by('protocol')}) (group by (${q.by('protocol', 'ip')}) (${announced(q, matcher)})), "shard", "${name}", "", "")`,
+    ),
 });
 
 /** Layer-2 IPs announced by more than one node, with the node count. */
@@ -61,8 +57,8 @@ const bgpServicesPerHost = defineRecord({
   // Split by node (the host's last digit), so that each rule reads a share of the BGP announcements.
   expr: (q) =>
     byHostLastDigit().map(
-      (shard) =>
-        `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"', shard)})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker', shard)}) * 0`)})`,
+      ({ matcher }) =>
+        `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"', matcher)})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker', matcher)}) * 0`)})`,
     ),
 });
 
@@ -106,27 +102,29 @@ const notAnnounced = defineRecord({
     // Earlier rules' output at the same timestamp (rules of a group run in order): reading the
     // announcements once more per rule costs about as much as the rule itself at 1,000 nodes.
     const announcedIPs = `sum by (${cluster}) (${announcedIps.name})`;
-    // With no speaker announcing anything, count() is empty, so the count side falls back to 0 announced IPs.
-    const problems = [
+    // Per Service IP where kube-state-metrics reports them: one rule per part of the IPs, each
+    // reading a share of the Services and of the announcements.
+    const perService = byLastDigit('ip').map(({ matcher }) =>
+      [
+        `max by (${q.by('namespace', 'service', 'ip')}) (${q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""', matcher)})`,
+        `unless on (${q.by('ip')})`,
+        `group by (${q.by('ip')}) (${announced(q, matcher)})`,
+        `and on (${cluster})`,
+        `${inUse} > 0`,
+      ].join('\n'),
+    );
+    // Without kube-state-metrics, per cluster; with no speaker announcing anything, count() is
+    // empty, so the count side falls back to 0 announced IPs. The heartbeat comes with it.
+    const perCluster = [
       `(`,
-      `  max by (${q.by('namespace', 'service', 'ip')}) (${ingress})`,
-      `  unless on (${q.by('ip')})`,
-      `  group by (${q.by('ip')}) (${announcedPerIp.name})`,
-      `  and on (${cluster})`,
-      `  ${inUse} > 0`,
-      `)`,
-      `or`,
-      `(`,
-      `  (`,
-      `    ${inUse}`,
-      `    - on (${cluster})`,
-      `    (${announcedIPs} or on (${cluster}) ${inUse} * 0)`,
-      `  ) > 0`,
-      `  unless on (${cluster})`,
-      `  group by (${cluster}) (${ingress})`,
-      `)`,
+      `  ${inUse}`,
+      `  - on (${cluster})`,
+      `  (${announcedIPs} or on (${cluster}) ${inUse} * 0)`,
+      `) > 0`,
+      `unless on (${cluster})`,
+      `group by (${cluster}) (${ingress})`,
     ].join('\n');
-    return problemRecord(problems, inUse);
+    return [...perService, problemRecord(perCluster, inUse)];
   },
 });
 
@@ -137,7 +135,7 @@ const notAnnounced = defineRecord({
  * join with kube-state-metrics runs here, once per evaluation, and records only the problems.
  * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
  */
-export const announcements = { announcedPerIp, announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
+export const announcements = { announcedIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
 
 /** What MetalLBL2DuplicateAnnouncer reads: layer 2 announcements only, a small part of the family. */
 export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => [duplicateLayer2Announcers] };
@@ -150,7 +148,7 @@ export const announcementRecords: RecordGroup = { name: 'metallb-announcements-r
 export const announcementSlowRecords: RecordGroup = {
   name: 'metallb-announcements-slow-rules',
   slow: true,
-  records: () => [announcedPerIp, announcedIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
+  records: () => [announcedIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
 };
 
 /** Service addresses nobody announces, and layer-2 addresses announced twice. */

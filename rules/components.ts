@@ -122,8 +122,8 @@ export const components = {
   ),
   reconciles: perJob('cluster_job_controller_result:controller_runtime_reconcile:rate5m', 'Reconciles by controller and result', (q) =>
     byValues('result', ['success', 'error', 'requeue']).map(
-      (shard) =>
-        `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m, shard)}`,
+      ({ matcher }) =>
+        `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m, matcher)}`,
     ),
   ),
   reconcileErrors: perJob(
@@ -133,7 +133,7 @@ export const components = {
   ),
   apiRequests: perJob('cluster_job_code:rest_client_requests:rate5m', 'API requests by status code', (q) =>
     byValues('code', ['200']).map(
-      (shard) => `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m, shard)}`,
+      ({ matcher }) => `sum by (${q.by('job', 'code')}) ${across(q, withClient(q), 'rest_client_requests_total', rate5m, matcher)}`,
     ),
   ),
   queueDepth: perJob(

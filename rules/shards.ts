@@ -5,24 +5,36 @@
  * the rules write disjoint series.
  */
 
+/** One part: the matcher that selects it, and its name where a record must tell the parts apart. */
+export interface Shard {
+  readonly matcher: string;
+  readonly name: string;
+}
+
 /**
  * By the last digit of the label's value, in five pairs, and one part for every value that does
  * not end so (IPv6 addresses ending in a letter, a missing label).
  */
-export function byLastDigit(label: string): string[] {
-  return [...['01', '23', '45', '67', '89'].map((d) => `${label}=~".*[${d}]"`), `${label}!~".*[0-9]"`];
+export function byLastDigit(label: string): Shard[] {
+  return [
+    ...['01', '23', '45', '67', '89'].map((d) => ({ matcher: `${label}=~".*[${d}]"`, name: d })),
+    { matcher: `${label}!~".*[0-9]"`, name: 'other' },
+  ];
 }
 
 /**
  * By the last digit of an `instance`'s host, before its `:port`: every target of one node falls in
  * one part. A host with a colon (an IPv6 `[addr]:port`) goes to the last part.
  */
-export function byHostLastDigit(label = 'instance'): string[] {
+export function byHostLastDigit(label = 'instance'): Shard[] {
   const host = (digits: string) => `[^:]*[${digits}](:[0-9]+)?`;
-  return [...['01', '23', '45', '67', '89'].map((d) => `${label}=~"${host(d)}"`), `${label}!~"${host('0-9')}"`];
+  return [
+    ...['01', '23', '45', '67', '89'].map((d) => ({ matcher: `${label}=~"${host(d)}"`, name: d })),
+    { matcher: `${label}!~"${host('0-9')}"`, name: 'other' },
+  ];
 }
 
 /** By listed values, and one part for every other value. */
-export function byValues(label: string, values: readonly string[]): string[] {
-  return [...values.map((v) => `${label}="${v}"`), `${label}!~"${values.join('|')}"`];
+export function byValues(label: string, values: readonly string[]): Shard[] {
+  return [...values.map((v) => ({ matcher: `${label}="${v}"`, name: v })), { matcher: `${label}!~"${values.join('|')}"`, name: 'other' }];
 }

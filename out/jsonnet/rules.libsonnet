@@ -214,32 +214,28 @@ function(c, lib) {
       "interval": c.slowRulesInterval,
       "rules": [
         {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})",
-        },
-        {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})",
-        },
-        {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})",
-        },
-        {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})",
-        },
-        {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})",
-        },
-        {
-          "record": "cluster_protocol_ip:metallb_speaker_announced:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})",
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})), \"shard\", \"01\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "count by (" + c.clusterLabel + ", protocol) (cluster_protocol_ip:metallb_speaker_announced:count)",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})), \"shard\", \"23\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})), \"shard\", \"45\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})), \"shard\", \"67\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})), \"shard\", \"89\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})), \"shard\", \"other\", \"\", \"\")",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
@@ -271,7 +267,31 @@ function(c, lib) {
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "(\n  max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n  unless on (" + c.clusterLabel + ", ip)\n  group by (" + c.clusterLabel + ", ip) (cluster_protocol_ip:metallb_speaker_announced:count)\n  and on (" + c.clusterLabel + ")\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0\n)\nor\n(\n  (\n    sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n    - on (" + c.clusterLabel + ")\n    (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n  ) > 0\n  unless on (" + c.clusterLabel + ")\n  group by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\n)\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[01]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[23]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[45]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[67]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[89]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip!~\".*[0-9]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "(\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n  - on (" + c.clusterLabel + ")\n  (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n) > 0\nunless on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
         },
       ],
     },
