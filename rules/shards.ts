@@ -11,15 +11,14 @@ export interface Shard {
   readonly name: string;
 }
 
+const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
 /**
- * By the last digit of the label's value, in five pairs, and one part for every value that does
- * not end so (IPv6 addresses ending in a letter, a missing label).
+ * By the last digit of the label's value, and one part for every value that does not end so
+ * (IPv6 addresses ending in a letter, a missing label).
  */
 export function byLastDigit(label: string): Shard[] {
-  return [
-    ...['01', '23', '45', '67', '89'].map((d) => ({ matcher: `${label}=~".*[${d}]"`, name: d })),
-    { matcher: `${label}!~".*[0-9]"`, name: 'other' },
-  ];
+  return [...digits.map((d) => ({ matcher: `${label}=~".*${d}"`, name: d })), { matcher: `${label}!~".*[0-9]"`, name: 'other' }];
 }
 
 /**
@@ -27,10 +26,10 @@ export function byLastDigit(label: string): Shard[] {
  * one part. A host with a colon (an IPv6 `[addr]:port`) goes to the last part.
  */
 export function byHostLastDigit(label = 'instance'): Shard[] {
-  const host = (digits: string) => `[^:]*[${digits}](:[0-9]+)?`;
+  const host = (last: string) => `[^:]*${last}(:[0-9]+)?`;
   return [
-    ...['01', '23', '45', '67', '89'].map((d) => ({ matcher: `${label}=~"${host(d)}"`, name: d })),
-    { matcher: `${label}!~"${host('0-9')}"`, name: 'other' },
+    ...digits.map((d) => ({ matcher: `${label}=~"${host(d)}"`, name: d })),
+    { matcher: `${label}!~"${host('[0-9]')}"`, name: 'other' },
   ];
 }
 

@@ -96,10 +96,10 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     ),
   );
 
-  // Counted per part of the IPs, named after the pair of last digits the part holds.
+  // Counted per part of the IPs, named after the last digit the part holds.
   const part = (ip: string) => {
     const last = ip.at(-1) ?? '';
-    return /[0-9]/.test(last) ? ['01', '23', '45', '67', '89'].find((pair) => pair.includes(last))! : 'other';
+    return /[0-9]/.test(last) ? last : 'other';
   };
   const byProtocol = sumBy(addresses.map((a) => ({ labels: { protocol: a.protocol, shard: part(a.ip) }, value: 1 })));
   r.set('cluster_protocol:metallb_speaker_announced_ips:count', byProtocol);

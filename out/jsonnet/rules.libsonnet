@@ -215,23 +215,43 @@ function(c, lib) {
       "rules": [
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})), \"shard\", \"01\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*0\"})), \"shard\", \"0\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})), \"shard\", \"23\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*1\"})), \"shard\", \"1\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})), \"shard\", \"45\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*2\"})), \"shard\", \"2\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})), \"shard\", \"67\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*3\"})), \"shard\", \"3\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})), \"shard\", \"89\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*4\"})), \"shard\", \"4\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*5\"})), \"shard\", \"5\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*6\"})), \"shard\", \"6\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*7\"})), \"shard\", \"7\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*8\"})), \"shard\", \"8\", \"\", \"\")",
+        },
+        {
+          "record": "cluster_protocol:metallb_speaker_announced_ips:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*9\"})), \"shard\", \"9\", \"\", \"\")",
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
@@ -239,23 +259,43 @@ function(c, lib) {
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[01](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[01](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*0(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*0(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[23](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[23](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*1(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*1(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[45](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[45](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*2(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*2(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[67](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[67](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*3(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*3(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*[89](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*[89](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*4(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*4(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*5(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*5(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*6(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*6(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*7(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*7(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*8(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*8(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:count",
+          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*9(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*9(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
@@ -267,23 +307,43 @@ function(c, lib) {
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[01]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[01]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*0\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*0\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[23]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[23]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*1\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*1\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[45]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[45]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*2\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*2\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[67]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[67]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*3\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*3\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*[89]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[89]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*4\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*4\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*5\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*5\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*6\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*6\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*7\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*7\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*8\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*8\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+        },
+        {
+          "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*9\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*9\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
