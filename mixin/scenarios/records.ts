@@ -101,6 +101,10 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     const last = ip.at(-1) ?? '';
     return /[0-9]/.test(last) ? last : 'other';
   };
+  r.set(
+    'cluster:kube_service_status_load_balancer_ingress:count',
+    sumBy(addresses.map((a) => ({ labels: { shard: part(a.ip) }, value: 1 }))),
+  );
   const byProtocol = sumBy(addresses.map((a) => ({ labels: { protocol: a.protocol, shard: part(a.ip) }, value: 1 })));
   r.set('cluster_protocol:metallb_speaker_announced_ips:count', byProtocol);
   r.set('cluster_ip:metallb_speaker_layer2_announcers:count', heartbeat);

@@ -258,6 +258,50 @@ function(c, lib) {
           "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})), \"shard\", \"other\", \"\", \"\")",
         },
         {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*0\"}), \"shard\", \"0\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*1\"}), \"shard\", \"1\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*2\"}), \"shard\", \"2\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*3\"}), \"shard\", \"3\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*4\"}), \"shard\", \"4\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*5\"}), \"shard\", \"5\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*6\"}), \"shard\", \"6\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*7\"}), \"shard\", \"7\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*8\"}), \"shard\", \"8\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*9\"}), \"shard\", \"9\", \"\", \"\")",
+        },
+        {
+          "record": "cluster:kube_service_status_load_balancer_ingress:count",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip!~\".*[0-9]\"}), \"shard\", \"other\", \"\", \"\")",
+        },
+        {
           "record": "cluster_host:metallb_speaker_announced_bgp:count",
           "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*0(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*0(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
         },
@@ -351,7 +395,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "(\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n  - on (" + c.clusterLabel + ")\n  (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n) > 0\nunless on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\"})\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
+          "expr": "(\n  sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "}))\n  - on (" + c.clusterLabel + ")\n  (sum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count) or on (" + c.clusterLabel + ") sum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0)\n) > 0\nunless on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (cluster:kube_service_status_load_balancer_ingress:count)\nor\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) * 0",
         },
       ],
     },
@@ -387,7 +431,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(005|01|025|05)\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(01|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(01|05)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(01|05)\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
@@ -395,11 +439,11 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(1|2\\\\.5|5)(\\\\.0)?\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(1|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(1|5)(\\\\.0)?\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(1|5)(\\\\.0)?\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(10|30|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
