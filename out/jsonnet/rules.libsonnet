@@ -435,7 +435,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(1|25|5)\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"0\\\\.(1|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"0\\\\.(1|5)\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"0\\\\.(1|5)\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
@@ -443,7 +443,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"(10|60)(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
+          "expr": "sum by (" + c.clusterLabel + ", job, controller, le) (\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.controllerSelector + ", le=~\"60(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.speakerSelector + ", le=~\"60(\\\\.0)?|\\\\+Inf\"}[5m])\n  or\n  rate(controller_runtime_reconcile_time_seconds_bucket{" + c.frrK8sSelector + ", le=~\"60(\\\\.0)?|\\\\+Inf\"}[5m])\n)",
         },
         {
           "record": "cluster_job_controller_result:controller_runtime_reconcile:rate5m",
