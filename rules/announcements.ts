@@ -32,7 +32,7 @@ const announcedIps = defineRecord({
 
 /**
  * LoadBalancer ingress IPs kube-state-metrics reports per cluster, one series per part of the IPs
- * (`shard`, as above): where it reports none, MetalLBAddressesNotAnnounced counts instead of
+ * (`shard`, as above; an ingress with a hostname and no IP is in no part): where it reports none, MetalLBAddressesNotAnnounced counts instead of
  * naming Services. Recorded so that rule reads a few series, not every Service.
  */
 const ingressIps = defineRecord({
@@ -42,7 +42,7 @@ const ingressIps = defineRecord({
   expr: (q) =>
     byLastDigit('ip').map(
       ({ matcher, name }) =>
-        `label_replace(count by (${q.by()}) (${q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""', matcher)}), "shard", "${name}", "", "")`,
+        `label_replace(count by (${q.by()}) (${q.metric('kube_service_status_load_balancer_ingress', undefined, matcher)}), "shard", "${name}", "", "")`,
     ),
 });
 
@@ -59,40 +59,33 @@ const duplicateLayer2Announcers = defineRecord({
 });
 
 /**
- * Services each speaker announces over BGP (desired state), per node address (`host`: the
- * `instance` without its port, which the hostNetwork speaker, FRR sidecar and frr-k8s pods of a
- * node share), and 0 for a scraped speaker that announces none. With
- * `externalTrafficPolicy: Local` only nodes with local endpoints announce a Service, so the BGP
- * sessions of the other nodes rightly announce nothing: MetalLBBGPNoPrefixesAnnounced reads this
- * to tell them from a session that should carry prefixes.
- */
-const bgpServicesPerHost = defineRecord({
-  name: 'cluster_host:metallb_speaker_announced_bgp:count',
-  kind: 'aggregate',
-  readBy: [],
-  // Split by node (the host's last digit), so that each rule reads a share of the BGP announcements.
-  expr: (q) =>
-    byHostLastDigit().map(
-      ({ matcher }) =>
-        `max by (${q.by('host')}) (${withHost(`count by (${q.by('instance')}) (${announced(q, 'protocol="bgp"', matcher)})\nor\ngroup by (${q.by('instance')}) (${q.metric('up', 'speaker', matcher)}) * 0`)})`,
-    ),
-});
-
-/**
- * The node addresses of the record above with nothing to announce over BGP (1 each) in clusters
- * where some speaker does announce: what MetalLBBGPNoPrefixesAnnounced excuses. Where no speaker
- * reports a BGP announcement at all, no node is excused, since that is the fault the alert is
- * for. Recorded so the alert reads the few idle nodes, not every speaker twice.
+ * The node addresses (`host`: a speaker target's `instance` without its port, which the
+ * hostNetwork speaker, FRR sidecar and frr-k8s pods of a node share) whose scraped speaker
+ * announces no Service over BGP, 1 each, in clusters where some speaker does: what
+ * MetalLBBGPNoPrefixesAnnounced excuses. With `externalTrafficPolicy: Local` only nodes with local
+ * endpoints announce a Service, so the BGP sessions of the other nodes rightly announce nothing.
+ * Where no speaker reports a BGP announcement at all (the count of announced BGP addresses above
+ * is 0), no node is excused, since that is the fault the alert is for. One rule per part of the
+ * nodes (the host's last digit), each reading a share of the BGP announcements; the heartbeat
+ * comes with the last.
  */
 const idleBgpHosts = defineRecord({
   name: 'cluster_host:metallb_speaker_announced_bgp:idle',
   kind: 'problems',
   readBy: ['MetalLBBGPNoPrefixesAnnounced'],
-  expr: (q) =>
-    problemRecord(
-      `(${bgpServicesPerHost.name} == bool 0) > 0\nand on (${q.by()})\nsum by (${q.by()}) (${bgpServicesPerHost.name}) > 0`,
-      q.perCluster(bgpServicesPerHost.name),
-    ),
+  expr: (q) => {
+    const parts = byHostLastDigit().map(({ matcher }) =>
+      [
+        `group by (${q.by('host')}) (${withHost(q.metric('up', 'speaker', matcher))})`,
+        `unless on (${q.by('host')})`,
+        withHost(`group by (${q.by('instance')}) (${announced(q, 'protocol="bgp"', matcher)})`),
+        `and on (${q.by()})`,
+        `sum by (${q.by()}) (${announcedIps.name}{protocol="bgp"}) > 0`,
+      ].join('\n'),
+    );
+    const last = parts.pop() ?? '';
+    return [...parts, problemRecord(last, q.perCluster(q.metric('up', 'speaker')))];
+  },
 });
 
 /**
@@ -121,7 +114,7 @@ const notAnnounced = defineRecord({
     // reading a share of the Services and of the announcements.
     const perService = byLastDigit('ip').map(({ matcher }) =>
       [
-        `max by (${q.by('namespace', 'service', 'ip')}) (${q.metric('kube_service_status_load_balancer_ingress', undefined, 'ip!=""', matcher)})`,
+        `max by (${q.by('namespace', 'service', 'ip')}) (${q.metric('kube_service_status_load_balancer_ingress', undefined, matcher)})`,
         `unless on (${q.by('ip')})`,
         `group by (${q.by('ip')}) (${announced(q, matcher)})`,
         `and on (${cluster})`,
@@ -150,7 +143,7 @@ const notAnnounced = defineRecord({
  * join with kube-state-metrics runs here, once per evaluation, and records only the problems.
  * Nodes are counted once each: two Services sharing an IP on one node are one announcer.
  */
-export const announcements = { announcedIps, ingressIps, duplicateLayer2Announcers, bgpServicesPerHost, idleBgpHosts, notAnnounced };
+export const announcements = { announcedIps, ingressIps, duplicateLayer2Announcers, idleBgpHosts, notAnnounced };
 
 /** What MetalLBL2DuplicateAnnouncer reads: layer 2 announcements only, a small part of the family. */
 export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => [duplicateLayer2Announcers] };
@@ -163,7 +156,7 @@ export const announcementRecords: RecordGroup = { name: 'metallb-announcements-r
 export const announcementSlowRecords: RecordGroup = {
   name: 'metallb-announcements-slow-rules',
   slow: true,
-  records: () => [announcedIps, ingressIps, bgpServicesPerHost, idleBgpHosts, notAnnounced],
+  records: () => [announcedIps, ingressIps, idleBgpHosts, notAnnounced],
 };
 
 /** Service addresses nobody announces, and layer-2 addresses announced twice. */

@@ -35,6 +35,22 @@ const podsOnNotReadyNodes = defineRecord({
     ),
 });
 
+/** Speaker pods as kube-state-metrics places them on nodes, kept where Prometheus scrapes them. */
+const scrapedSpeakerPods = (q: Query) =>
+  `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
+
+/**
+ * The speaker pods of the next record, counted per cluster: where there are none it stays silent
+ * (see there). Recorded in a rule of its own so that neither rule reads every node and every
+ * DaemonSet pod twice at 1,000 nodes.
+ */
+const scrapedSpeakers = defineRecord({
+  name: 'cluster:kube_pod_info:metallb_speakers_scraped',
+  kind: 'aggregate',
+  readBy: [],
+  expr: (q) => `count by (${q.by()}) (${scrapedSpeakerPods(q)})`,
+});
+
 /**
  * Ready nodes that run no speaker Prometheus scrapes, 1 each (labels: cluster, node), in clusters
  * running MetalLB. The join reads every node, node condition, DaemonSet pod and speaker target: it
@@ -52,7 +68,6 @@ const speakersMissing = defineRecord({
   expr: (q) => {
     const { nodeMatchers } = q.cfg.alerts.MetalLBSpeakersMissing;
     const nodes = q.metric('kube_node_info', undefined, ...(nodeMatchers ? [nodeMatchers] : []));
-    const speakerPods = `${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('namespace', 'pod')}) ${q.metric('up', 'speaker')}`;
     const runsMetalLB = q.perCluster(`${q.metric('up', 'controller')} or ${q.metric('up', 'speaker')}`);
     // Only where kube-state-metrics places at least one scraped speaker on a node: without pod
     // series (an allowlist keeping node metrics only) or with a speaker selector that matches
@@ -63,9 +78,9 @@ const speakersMissing = defineRecord({
       `unless on (${q.by('node')})`,
       notReadyNodes(q),
       `unless on (${q.by('node')})`,
-      `(${speakerPods})`,
+      `(${scrapedSpeakerPods(q)})`,
       `and on (${q.by()})`,
-      `group by (${q.by()}) (${speakerPods})`,
+      `${scrapedSpeakers.name} > 0`,
     ].join('\n');
     return problemRecord(missing, runsMetalLB);
   },
@@ -91,9 +106,9 @@ const across = (q: Query, components: readonly Component[], name: string, fn: (s
   );
 const rate5m = (s: string) => `rate(${s}[5m])`;
 
-/** A per-job aggregate of a controller-runtime, client-go or process metric, read by one panel. */
-const perJob = (name: string, panelTitle: string, expr: (q: Query) => string | readonly string[]): RecordSpec =>
-  defineRecord({ name, kind: 'aggregate', readBy: [panel(panelTitle)], expr });
+/** A per-job aggregate of a controller-runtime, client-go or process metric, read by the panels titled. */
+const perJob = (name: string, panelTitles: string | readonly string[], expr: (q: Query) => string | readonly string[]): RecordSpec =>
+  defineRecord({ name, kind: 'aggregate', readBy: (typeof panelTitles === 'string' ? [panelTitles] : panelTitles).map(panel), expr });
 
 /**
  * Every speaker and frr-k8s pod (one per node) exposes controller-runtime's histograms, rates and
@@ -103,6 +118,7 @@ const perJob = (name: string, panelTitle: string, expr: (q: Query) => string | r
  */
 export const components = {
   podsOnNotReadyNodes,
+  scrapedSpeakers,
   speakersMissing,
   reconcileDuration: perJob(
     'cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m',
@@ -114,16 +130,20 @@ export const components = {
           `sum by (${q.by('job', 'controller', 'le')}) ${across(q, withClient(q), 'controller_runtime_reconcile_time_seconds_bucket', rate5m, buckets)}`,
       ),
   ),
-  reconciles: perJob('cluster_job_controller_result:controller_runtime_reconcile:rate5m', 'Reconciles by controller and result', (q) =>
-    byValues('result', ['success', 'error', 'requeue']).map(
-      ({ matcher }) =>
-        `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m, matcher)}`,
-    ),
-  ),
-  reconcileErrors: perJob(
-    'cluster_job_controller:controller_runtime_reconcile_errors:rate5m',
-    'Reconcile errors by controller',
-    (q) => `sum by (${q.by('job', 'controller')}) ${across(q, withClient(q), 'controller_runtime_reconcile_errors_total', rate5m)}`,
+  /**
+   * controller-runtime counts a reconcile that returns an error in both `reconcile_total{result="error"}`
+   * and `reconcile_errors_total`, and re-adds a request to its work queue with a retry exactly on
+   * the `error` and `requeue` results: so this one record also draws the errors panel and the
+   * work queues' retries, and neither counter is read again.
+   */
+  reconciles: perJob(
+    'cluster_job_controller_result:controller_runtime_reconcile:rate5m',
+    ['Reconciles by controller and result', 'Reconcile errors by controller', 'Work queue adds and retries'],
+    (q) =>
+      byValues('result', ['success', 'error', 'requeue']).map(
+        ({ matcher }) =>
+          `sum by (${q.by('job', 'controller', 'result')}) ${across(q, withClient(q), 'controller_runtime_reconcile_total', rate5m, matcher)}`,
+      ),
   ),
   apiRequests: perJob('cluster_job_code:rest_client_requests:rate5m', 'API requests by status code', (q) =>
     byValues('code', ['200']).map(
@@ -139,11 +159,6 @@ export const components = {
     'cluster_job_name:workqueue_adds:rate5m',
     'Work queue adds and retries',
     (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_adds_total', rate5m)}`,
-  ),
-  queueRetries: perJob(
-    'cluster_job_name:workqueue_retries:rate5m',
-    'Work queue adds and retries',
-    (q) => `sum by (${q.by('job', 'name')}) ${across(q, withClient(q), 'workqueue_retries_total', rate5m)}`,
   ),
   cpu: perJob(
     'cluster_job_container:process_cpu_seconds:max_rate5m',

@@ -18,8 +18,9 @@ const responses = defineRecord({
   kind: 'aggregate',
   readBy: [panel('Requests and responses by node'), panel('Unanswered requests by node')],
   // A speaker whose every reply failed has no responses series (a counter appears on its first
-  // increment): it records 0 there, so requests minus responses shows that speaker too.
-  expr: (q) => `${perSpeaker(q, 'metallb_layer2_responses_sent')}\nor\n${perSpeaker(q, 'metallb_layer2_requests_received')} * 0`,
+  // increment): it records 0 there, so requests minus responses shows that speaker too. The
+  // requests come from the record above (same group, same timestamp), not read again.
+  expr: (q) => `${perSpeaker(q, 'metallb_layer2_responses_sent')}\nor\n${requests.name} * 0`,
 });
 
 const gratuitous = defineRecord({

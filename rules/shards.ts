@@ -14,11 +14,13 @@ export interface Shard {
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /**
- * By the last digit of the label's value, and one part for every value that does not end so
- * (IPv6 addresses ending in a letter, a missing label).
+ * By the last digit of the label's value, and one part for every other last character (IPv6
+ * addresses ending in a letter). An empty or missing value falls in no part. Every matcher is
+ * positive: a negative one (`!~`, `!=""`) makes Prometheus merge the index entries of every value
+ * of the label, which for an `ip` label at 1,000 nodes costs more than reading the part itself.
  */
 export function byLastDigit(label: string): Shard[] {
-  return [...digits.map((d) => ({ matcher: `${label}=~".*${d}"`, name: d })), { matcher: `${label}!~".*[0-9]"`, name: 'other' }];
+  return [...digits.map((d) => ({ matcher: `${label}=~".*${d}"`, name: d })), { matcher: `${label}=~".*[^0-9]"`, name: 'other' }];
 }
 
 /**

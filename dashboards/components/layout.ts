@@ -195,12 +195,12 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           cell(8, 8, timeseries, {
             title: 'Work queue adds and retries',
             description:
-              'Items added to and retried by each work queue per second over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 10 busiest queues.',
+              'Items added to and retried by each work queue per second over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 10 busiest queues. A queue is named after its controller and retries the reconciles that returned an error or asked to be requeued.',
             unit: 'ops',
             min: 0,
             targets: [
               { expr: queries.queueAdds, legend: '{{name}} adds' },
-              { expr: queries.queueRetries, legend: '{{name}} retries' },
+              { expr: queries.queueRetries, legend: '{{controller}} retries' },
             ],
           }),
         ],

@@ -57,11 +57,12 @@ export function componentsQueries(cfg: MixinConfig) {
     /** The 20 pods with the largest share of failed updates (the alert's record keeps only pods with failures). */
     podsWhoseUpdatesFail: `topk(20, ${q.scoped(records.k8sClient.podUpdateErrorRatio)} > 0)`,
     reconciles: `topk(20, sum by (${q.by('controller', 'result')}) (${recorded(records.components.reconciles.name)}))`,
-    reconcileErrors: `topk(20, sum by (${q.by('controller')}) (${recorded(records.components.reconcileErrors.name)}))`,
+    reconcileErrors: `topk(20, sum by (${q.by('controller')}) (${q.scoped(records.components.reconciles.name, 'result="error"')}))`,
     reconcileDurationP99: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${recorded(records.components.reconcileDuration.name)}))`,
     queueDepth: `topk(20, sum by (${q.by('name')}) (${recorded(records.components.queueDepth.name)}))`,
     queueAdds: `topk(10, sum by (${q.by('name')}) (${recorded(records.components.queueAdds.name)}))`,
-    queueRetries: `topk(10, sum by (${q.by('name')}) (${recorded(records.components.queueRetries.name)}))`,
+    /** A controller's work queue is named after it, and retries exactly its `error` and `requeue` results. */
+    queueRetries: `topk(10, sum by (${q.by('controller')}) (${q.scoped(records.components.reconciles.name, 'result=~"error|requeue"')}))`,
     cpu: perPod(records.components.cpu.name, 'process_cpu_seconds_total', rate),
     memory: perPod(records.components.memory.name, 'process_resident_memory_bytes'),
     goroutines: perPod(records.components.goroutines.name, 'go_goroutines'),

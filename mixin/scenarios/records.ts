@@ -108,13 +108,6 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
   const byProtocol = sumBy(addresses.map((a) => ({ labels: { protocol: a.protocol, shard: part(a.ip) }, value: 1 })));
   r.set('cluster_protocol:metallb_speaker_announced_ips:count', byProtocol);
   r.set('cluster_ip:metallb_speaker_layer2_announcers:count', heartbeat);
-  r.set(
-    'cluster_host:metallb_speaker_announced_bgp:count',
-    nodes.map((n) => ({
-      labels: { host: n.host },
-      value: addresses.filter((a) => a.protocol === 'bgp' && a.announcers.includes(n)).length,
-    })),
-  );
   r.set('cluster_host:metallb_speaker_announced_bgp:idle', heartbeat);
   r.set('cluster_namespace_service_ip:metallb_addresses_not_announced:count', heartbeat);
 
@@ -127,6 +120,8 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     r.set(`cluster_instance:metallb_layer2_${m}:rate5m`, sumBy(l2Instances));
 
   r.set('cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node', heartbeat);
+  // One speaker per node, each with its kube_pod_info and scraped.
+  r.set('cluster:kube_pod_info:metallb_speakers_scraped', [{ labels: {}, value: nodes.length }]);
   r.set('cluster_node:kube_node_info:metallb_speaker_missing', heartbeat);
 
   // controller-runtime and process metrics: the controller, the speakers and any frr-k8s pods.
@@ -141,7 +136,6 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     'cluster_job_controller_result:controller_runtime_reconcile:rate5m',
     sumBy(runtime.map((t) => ({ labels: { ...ctl(t), result: 'success' }, value: perSecond(60) }))),
   );
-  r.set('cluster_job_controller:controller_runtime_reconcile_errors:rate5m', sumBy(runtime.map((t) => ({ labels: ctl(t), value: 0 }))));
   r.set(
     'cluster_job_code:rest_client_requests:rate5m',
     sumBy(runtime.map((t) => ({ labels: { ...job(t), code: '200' }, value: perSecond(60) }))),
@@ -149,7 +143,6 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
   const queue = (t: Target) => ({ ...job(t), name: ScenarioCluster.controllerName(t) });
   r.set('cluster_job_name:workqueue_depth:sum', sumBy(runtime.map((t) => ({ labels: queue(t), value: 0 }))));
   r.set('cluster_job_name:workqueue_adds:rate5m', sumBy(runtime.map((t) => ({ labels: queue(t), value: perSecond(60) }))));
-  r.set('cluster_job_name:workqueue_retries:rate5m', sumBy(runtime.map((t) => ({ labels: queue(t), value: 0 }))));
   const container = (t: Target) => present({ job: t.labels['job'], container: t.labels['container'] });
   r.set(
     'cluster_job_container:process_cpu_seconds:max_rate5m',

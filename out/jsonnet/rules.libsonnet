@@ -255,143 +255,139 @@ function(c, lib) {
         },
         {
           "record": "cluster_protocol:metallb_speaker_announced_ips:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})), \"shard\", \"other\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ", protocol) (group by (" + c.clusterLabel + ", protocol, ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[^0-9]\"})), \"shard\", \"other\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*0\"}), \"shard\", \"0\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*0\"}), \"shard\", \"0\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*1\"}), \"shard\", \"1\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*1\"}), \"shard\", \"1\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*2\"}), \"shard\", \"2\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*2\"}), \"shard\", \"2\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*3\"}), \"shard\", \"3\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*3\"}), \"shard\", \"3\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*4\"}), \"shard\", \"4\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*4\"}), \"shard\", \"4\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*5\"}), \"shard\", \"5\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*5\"}), \"shard\", \"5\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*6\"}), \"shard\", \"6\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*6\"}), \"shard\", \"6\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*7\"}), \"shard\", \"7\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*7\"}), \"shard\", \"7\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*8\"}), \"shard\", \"8\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*8\"}), \"shard\", \"8\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*9\"}), \"shard\", \"9\", \"\", \"\")",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*9\"}), \"shard\", \"9\", \"\", \"\")",
         },
         {
           "record": "cluster:kube_service_status_load_balancer_ingress:count",
-          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip!~\".*[0-9]\"}), \"shard\", \"other\", \"\", \"\")",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*0(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*0(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*1(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*1(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*2(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*2(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*3(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*3(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*4(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*4(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*5(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*5(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*6(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*6(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*7(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*7(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*8(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*8(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*9(:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance=~\"[^:]*9(:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
-        },
-        {
-          "record": "cluster_host:metallb_speaker_announced_bgp:count",
-          "expr": "max by (" + c.clusterLabel + ", host) (label_replace(count by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance!~\"[^:]*[0-9](:[0-9]+)?\"})\nor\ngroup by (" + c.clusterLabel + ", instance) (up{" + c.speakerSelector + ", instance!~\"[^:]*[0-9](:[0-9]+)?\"}) * 0, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))",
+          "expr": "label_replace(count by (" + c.clusterLabel + ") (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*[^0-9]\"}), \"shard\", \"other\", \"\", \"\")",
         },
         {
           "record": "cluster_host:metallb_speaker_announced_bgp:idle",
-          "expr": "(cluster_host:metallb_speaker_announced_bgp:count == bool 0) > 0\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_host:metallb_speaker_announced_bgp:count) > 0\nor\ngroup by (" + c.clusterLabel + ") (cluster_host:metallb_speaker_announced_bgp:count) * 0",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*0(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*0(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*1(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*1(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*2(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*2(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*3(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*3(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*4(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*4(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*5(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*5(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*6(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*6(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*7(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*7(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*8(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*8(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance=~\"[^:]*9(:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance=~\"[^:]*9(:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0",
+        },
+        {
+          "record": "cluster_host:metallb_speaker_announced_bgp:idle",
+          "expr": "group by (" + c.clusterLabel + ", host) (label_replace(up{" + c.speakerSelector + ", instance!~\"[^:]*[0-9](:[0-9]+)?\"}, \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\"))\nunless on (" + c.clusterLabel + ", host)\nlabel_replace(group by (" + c.clusterLabel + ", instance) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"bgp\", instance!~\"[^:]*[0-9](:[0-9]+)?\"}), \"host\", \"$1\", \"instance\", \"(.+?)(:[0-9]+)?\")\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (cluster_protocol:metallb_speaker_announced_ips:count{protocol=\"bgp\"}) > 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*0\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*0\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*0\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*0\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*1\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*1\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*1\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*1\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*2\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*2\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*2\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*2\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*3\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*3\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*3\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*3\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*4\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*4\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*4\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*4\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*5\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*5\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*5\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*5\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*6\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*6\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*6\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*6\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*7\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*7\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*7\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*7\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*8\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*8\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*8\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*8\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip=~\".*9\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*9\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*9\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*9\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
-          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip!=\"\", ip!~\".*[0-9]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip!~\".*[0-9]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
+          "expr": "max by (" + c.clusterLabel + ", namespace, service, ip) (kube_service_status_load_balancer_ingress{" + c.kubeStateMetricsSelector + ", ip=~\".*[^0-9]\"})\nunless on (" + c.clusterLabel + ", ip)\ngroup by (" + c.clusterLabel + ", ip) (metallb_speaker_announced{" + c.speakerSelector + ", ip=~\".*[^0-9]\"})\nand on (" + c.clusterLabel + ")\nsum by (" + c.clusterLabel + ") (max by (" + c.clusterLabel + ", pool) (metallb_allocator_addresses_in_use_total{" + c.controllerSelector + "})) > 0",
         },
         {
           "record": "cluster_namespace_service_ip:metallb_addresses_not_announced:count",
@@ -409,7 +405,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_instance:metallb_layer2_responses_sent:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_responses_sent{" + c.speakerSelector + "}[5m]))\nor\nsum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_requests_received{" + c.speakerSelector + "}[5m])) * 0",
+          "expr": "sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_responses_sent{" + c.speakerSelector + "}[5m]))\nor\ncluster_instance:metallb_layer2_requests_received:rate5m * 0",
         },
         {
           "record": "cluster_instance:metallb_layer2_gratuitous_sent:rate5m",
@@ -426,8 +422,12 @@ function(c, lib) {
           "expr": "group by (" + c.clusterLabel + ", namespace, pod) (kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", node) (kube_node_status_condition{" + c.kubeStateMetricsSelector + ", condition=\"Ready\", status=\"true\"} == 0 or kube_node_spec_taint{" + c.kubeStateMetricsSelector + ", key=~\"node.kubernetes.io/(unreachable|not-ready)\"}))\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
         },
         {
+          "record": "cluster:kube_pod_info:metallb_speakers_scraped",
+          "expr": "count by (" + c.clusterLabel + ") (kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})",
+        },
+        {
           "record": "cluster_node:kube_node_info:metallb_speaker_missing",
-          "expr": (if c.alerts.MetalLBSpeakersMissing.nodeMatchers != '' then "group by (" + c.clusterLabel + ", node) (kube_node_info{" + c.kubeStateMetricsSelector + ", " + c.alerts.MetalLBSpeakersMissing.nodeMatchers + "})\nunless on (" + c.clusterLabel + ", node)\n(kube_node_status_condition{" + c.kubeStateMetricsSelector + ", condition=\"Ready\", status=\"true\"} == 0 or kube_node_spec_taint{" + c.kubeStateMetricsSelector + ", key=~\"node.kubernetes.io/(unreachable|not-ready)\"})\nunless on (" + c.clusterLabel + ", node)\n(kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nand on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "} or up{" + c.speakerSelector + "}) * 0" else "group by (" + c.clusterLabel + ", node) (kube_node_info{" + c.kubeStateMetricsSelector + "})\nunless on (" + c.clusterLabel + ", node)\n(kube_node_status_condition{" + c.kubeStateMetricsSelector + ", condition=\"Ready\", status=\"true\"} == 0 or kube_node_spec_taint{" + c.kubeStateMetricsSelector + ", key=~\"node.kubernetes.io/(unreachable|not-ready)\"})\nunless on (" + c.clusterLabel + ", node)\n(kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nand on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "} or up{" + c.speakerSelector + "}) * 0"),
+          "expr": (if c.alerts.MetalLBSpeakersMissing.nodeMatchers != '' then "group by (" + c.clusterLabel + ", node) (kube_node_info{" + c.kubeStateMetricsSelector + ", " + c.alerts.MetalLBSpeakersMissing.nodeMatchers + "})\nunless on (" + c.clusterLabel + ", node)\n(kube_node_status_condition{" + c.kubeStateMetricsSelector + ", condition=\"Ready\", status=\"true\"} == 0 or kube_node_spec_taint{" + c.kubeStateMetricsSelector + ", key=~\"node.kubernetes.io/(unreachable|not-ready)\"})\nunless on (" + c.clusterLabel + ", node)\n(kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nand on (" + c.clusterLabel + ")\ncluster:kube_pod_info:metallb_speakers_scraped > 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "} or up{" + c.speakerSelector + "}) * 0" else "group by (" + c.clusterLabel + ", node) (kube_node_info{" + c.kubeStateMetricsSelector + "})\nunless on (" + c.clusterLabel + ", node)\n(kube_node_status_condition{" + c.kubeStateMetricsSelector + ", condition=\"Ready\", status=\"true\"} == 0 or kube_node_spec_taint{" + c.kubeStateMetricsSelector + ", key=~\"node.kubernetes.io/(unreachable|not-ready)\"})\nunless on (" + c.clusterLabel + ", node)\n(kube_pod_info{" + c.kubeStateMetricsSelector + ", created_by_kind=\"DaemonSet\"} and on (" + c.clusterLabel + ", namespace, pod) up{" + c.speakerSelector + "})\nand on (" + c.clusterLabel + ")\ncluster:kube_pod_info:metallb_speakers_scraped > 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "} or up{" + c.speakerSelector + "}) * 0"),
         },
         {
           "record": "cluster_job_controller_le:controller_runtime_reconcile_time_seconds_bucket:rate5m",
@@ -462,10 +462,6 @@ function(c, lib) {
           "expr": "sum by (" + c.clusterLabel + ", job, controller, result) (\n  rate(controller_runtime_reconcile_total{" + c.controllerSelector + ", result!~\"success|error|requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.speakerSelector + ", result!~\"success|error|requeue\"}[5m])\n  or\n  rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + ", result!~\"success|error|requeue\"}[5m])\n)",
         },
         {
-          "record": "cluster_job_controller:controller_runtime_reconcile_errors:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, controller) (\n  rate(controller_runtime_reconcile_errors_total{" + c.controllerSelector + "}[5m])\n  or\n  rate(controller_runtime_reconcile_errors_total{" + c.speakerSelector + "}[5m])\n  or\n  rate(controller_runtime_reconcile_errors_total{" + c.frrK8sSelector + "}[5m])\n)",
-        },
-        {
           "record": "cluster_job_code:rest_client_requests:rate5m",
           "expr": "sum by (" + c.clusterLabel + ", job, code) (\n  rate(rest_client_requests_total{" + c.controllerSelector + ", code=\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.speakerSelector + ", code=\"200\"}[5m])\n  or\n  rate(rest_client_requests_total{" + c.frrK8sSelector + ", code=\"200\"}[5m])\n)",
         },
@@ -480,10 +476,6 @@ function(c, lib) {
         {
           "record": "cluster_job_name:workqueue_adds:rate5m",
           "expr": "sum by (" + c.clusterLabel + ", job, name) (\n  rate(workqueue_adds_total{" + c.controllerSelector + "}[5m])\n  or\n  rate(workqueue_adds_total{" + c.speakerSelector + "}[5m])\n  or\n  rate(workqueue_adds_total{" + c.frrK8sSelector + "}[5m])\n)",
-        },
-        {
-          "record": "cluster_job_name:workqueue_retries:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", job, name) (\n  rate(workqueue_retries_total{" + c.controllerSelector + "}[5m])\n  or\n  rate(workqueue_retries_total{" + c.speakerSelector + "}[5m])\n  or\n  rate(workqueue_retries_total{" + c.frrK8sSelector + "}[5m])\n)",
         },
         {
           "record": "cluster_job_container:process_cpu_seconds:max_rate5m",

@@ -1319,7 +1319,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "topk(20, sum by (" + c.clusterLabel + ", controller) (cluster_job_controller:controller_runtime_reconcile_errors:rate5m{" + c.clusterLabel + "=\"$cluster\"}))",
+          "expr": "topk(20, sum by (" + c.clusterLabel + ", controller) (cluster_job_controller_result:controller_runtime_reconcile:rate5m{" + c.clusterLabel + "=\"$cluster\", result=\"error\"}))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1510,7 +1510,7 @@ function(c, lib) {
         "overrides": [],
       },
       "title": "Work queue adds and retries",
-      "description": "Items added to and retried by each work queue per second over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 10 busiest queues.",
+      "description": "Items added to and retried by each work queue per second over 5 minutes, all pods (a recording rule, so the node filter does not apply): the 10 busiest queues. A queue is named after its controller and retries the reconciles that returned an error or asked to be requeued.",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -1526,12 +1526,12 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "topk(10, sum by (" + c.clusterLabel + ", name) (cluster_job_name:workqueue_retries:rate5m{" + c.clusterLabel + "=\"$cluster\"}))",
+          "expr": "topk(10, sum by (" + c.clusterLabel + ", controller) (cluster_job_controller_result:controller_runtime_reconcile:rate5m{" + c.clusterLabel + "=\"$cluster\", result=~\"error|requeue\"}))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
           },
-          "legendFormat": "{{name}} retries",
+          "legendFormat": "{{controller}} retries",
           "refId": "B",
         },
       ],
