@@ -85,27 +85,30 @@ const layer2Announcers = defineRecord({
 });
 
 /**
- * 1 for each node that announces a layer-2 address it did not announce at the previous
- * evaluation of this group (`offset 1s` reads that one, whatever the interval): one series per
- * change of announcer. Only where the previous evaluation recorded announcements in the cluster,
- * so the first evaluation after the rules load (or after Prometheus was down past its 5m
- * lookback) counts no change.
+ * 1 for each node that announces a layer-2 address it did not announce at the previous evaluation
+ * of this group (`offset 1s` reads that one, whatever the interval), where another node announced
+ * it within the last 5 minutes and no longer does: one series per change of announcer. A speaker
+ * whose scrape fails once loses its announcements for an evaluation and gets them back on the same
+ * node, which is no change; nor is the first evaluation after the rules load.
  */
 const layer2AnnouncerChanges = defineRecord({
   name: 'cluster_service_ip_node:metallb_speaker_announced_layer2:new',
   kind: 'problems',
   readBy: [],
-  expr: (q) =>
-    problemRecord(
+  expr: (q) => {
+    const address = q.by('service', 'ip');
+    const announcer = q.by('service', 'ip', 'node');
+    return problemRecord(
       [
         layer2Announcers.name,
-        `unless on (${q.by('service', 'ip', 'node')})`,
+        `unless on (${announcer})`,
         `${layer2Announcers.name} offset 1s`,
-        `and on (${q.by()})`,
-        `group by (${q.by()}) (${layer2Announcers.name} offset 1s)`,
+        `and on (${address})`,
+        `(max_over_time(${layer2Announcers.name}[5m]) unless on (${announcer}) ${layer2Announcers.name})`,
       ].join('\n'),
       clustersWithSpeakers(q),
-    ),
+    );
+  },
 });
 
 /** Changes of announcing node per layer-2 address within `thresholds.l2AnnouncerChangeWindow`, where there were any. */

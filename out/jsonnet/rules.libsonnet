@@ -94,7 +94,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_service_ip_node:metallb_speaker_announced_layer2:new",
-          "expr": "cluster_service_ip_node:metallb_speaker_announced_layer2:group\nunless on (" + c.clusterLabel + ", service, ip, node)\ncluster_service_ip_node:metallb_speaker_announced_layer2:group offset 1s\nand on (" + c.clusterLabel + ")\ngroup by (" + c.clusterLabel + ") (cluster_service_ip_node:metallb_speaker_announced_layer2:group offset 1s)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
+          "expr": "cluster_service_ip_node:metallb_speaker_announced_layer2:group\nunless on (" + c.clusterLabel + ", service, ip, node)\ncluster_service_ip_node:metallb_speaker_announced_layer2:group offset 1s\nand on (" + c.clusterLabel + ", service, ip)\n(max_over_time(cluster_service_ip_node:metallb_speaker_announced_layer2:group[5m]) unless on (" + c.clusterLabel + ", service, ip, node) cluster_service_ip_node:metallb_speaker_announced_layer2:group)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
         },
         {
           "record": "cluster_service_ip:metallb_speaker_announced_layer2:changes",
