@@ -3,6 +3,7 @@ import type { AlertGroupDefinition } from '../mixin/types.js';
 import { announcementAlerts } from '../rules/announcements.js';
 import { bfdAlerts, bgpAlerts } from '../rules/bgp.js';
 import { componentAlerts } from '../rules/components.js';
+import { controllerHealthAlerts, layer2AnnouncerAlerts } from '../rules/controller-health.js';
 import { configAlerts, k8sClientAlerts } from '../rules/k8s-client.js';
 import { poolAlerts } from '../rules/pools.js';
 
@@ -20,5 +21,7 @@ export function alertGroups(cfg: MixinConfig): AlertGroupDefinition[] {
     bfdAlerts(cfg),
     announcementAlerts(cfg),
     componentAlerts(cfg),
+    controllerHealthAlerts(cfg),
+    layer2AnnouncerAlerts(cfg),
   ];
 }

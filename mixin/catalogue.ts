@@ -270,6 +270,27 @@ const plainMetrics: readonly MetricSpec[] = [
     components: [...both, 'frrK8s'],
     help: 'Workers in use per controller.',
   },
+  {
+    name: 'controller_runtime_reconcile_panics_total',
+    type: 'counter',
+    labels: ['controller'],
+    components: [...both, 'frrK8s'],
+    help: 'Reconcile panics per controller (controller-runtime >= 0.18).',
+  },
+  {
+    name: 'controller_runtime_webhook_requests_total',
+    type: 'counter',
+    labels: ['webhook', 'code'],
+    components: ['controller'],
+    help: 'Admission webhook requests per webhook path and HTTP status code.',
+  },
+  {
+    name: 'workqueue_longest_running_processor_seconds',
+    type: 'gauge',
+    labels: ['name'],
+    components: [...both, 'frrK8s'],
+    help: 'Seconds the longest-running reconcile of the work queue has been running.',
+  },
   { name: 'workqueue_depth', type: 'gauge', labels: ['name'], components: [...both, 'frrK8s'], help: 'Current depth of the work queue.' },
   {
     name: 'workqueue_adds_total',

@@ -16,7 +16,7 @@ local dashboards = {
 // What lib.problem checks _config against: its fields, the alerts (twoSeverities fire as a warning
 // and as critical, so one severity for both would merge them), the dashboards, and the labels the
 // rules use (a cluster label or alert label that collides with one changes what they mean).
-local known = {"fields":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","poolsExclude","poolUsageWarning","poolUsageCritical","poolFreeAddresses","k8sUpdateErrorRatio","slowRulesInterval","bgpFlaps","bgpFlapWindow","alerts","showMultiCluster","dashboardTitlePrefix","dashboardUIDPrefix","dashboardTags","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern","alertLabels","dashboardUIDs"],"strings":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","slowRulesInterval","bgpFlapWindow","dashboardTitlePrefix","dashboardUIDPrefix","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern"],"selectors":["controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector"],"alerts":["MetalLBAddressPoolExhausted","MetalLBAddressPoolUsageHigh","MetalLBAddressPoolHeadroomLow","MetalLBConfigStale","MetalLBConfigNotLoaded","MetalLBK8sClientErrorsHigh","MetalLBBGPSessionDown","MetalLBBGPSessionFlapping","MetalLBBGPNoPrefixesAnnounced","MetalLBBGPPrefixesPending","MetalLBFRRExporterSilent","MetalLBBFDSessionDown","MetalLBBFDSessionFlapping","MetalLBAddressesNotAnnounced","MetalLBL2DuplicateAnnouncer","MetalLBControllerDown","MetalLBSpeakerDown","MetalLBSpeakersMissing","MetalLBSpeakerTargetsMissing","MetalLBFRRK8sDown"],"alertSettings":{"MetalLBAddressPoolExhausted":{"for":"5m","enabled":true,"severity":null},"MetalLBAddressPoolUsageHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBAddressPoolHeadroomLow":{"for":"15m","enabled":true,"severity":null},"MetalLBConfigStale":{"for":"5m","enabled":true,"severity":null},"MetalLBConfigNotLoaded":{"for":"5m","enabled":true,"severity":null},"MetalLBK8sClientErrorsHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBBGPSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBBGPSessionFlapping":{"for":"5m","enabled":true,"severity":null},"MetalLBBGPNoPrefixesAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBBGPPrefixesPending":{"for":"15m","enabled":true,"severity":null},"MetalLBFRRExporterSilent":{"for":"10m","enabled":true,"severity":null},"MetalLBBFDSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBBFDSessionFlapping":{"for":"5m","enabled":true,"severity":null},"MetalLBAddressesNotAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBL2DuplicateAnnouncer":{"for":"5m","enabled":true,"severity":null},"MetalLBControllerDown":{"for":"5m","enabled":true,"severity":null},"MetalLBSpeakerDown":{"for":"10m","enabled":true,"severity":null},"MetalLBSpeakersMissing":{"for":"15m","nodeMatchers":"","enabled":true,"severity":null},"MetalLBSpeakerTargetsMissing":{"for":"15m","enabled":true,"severity":null},"MetalLBFRRK8sDown":{"for":"10m","enabled":true,"severity":null}},"twoSeverities":["MetalLBAddressPoolUsageHigh"],"dashboards":["metallb-overview.json","metallb-address-pools.json","metallb-bgp-bfd.json","metallb-layer2.json","metallb-components.json"],"usedLabels":["code","condition","container","controller","created_by_kind","family","host","instance","ip","job","key","le","name","namespace","node","peer","pod","pool","protocol","result","service","shard","status","vrf"]};
+local known = {"fields":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","poolsExclude","poolUsageWarning","poolUsageCritical","poolFreeAddresses","k8sUpdateErrorRatio","slowRulesInterval","bgpFlaps","bgpFlapWindow","webhookErrorRatio","reconcileErrorRatio","reconcileStuckSeconds","l2AnnouncerChanges","l2AnnouncerChangeWindow","alerts","showMultiCluster","dashboardTitlePrefix","dashboardUIDPrefix","dashboardTags","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern","alertLabels","dashboardUIDs"],"strings":["clusterLabel","controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector","nativePeerMatcher","slowRulesInterval","bgpFlapWindow","l2AnnouncerChangeWindow","dashboardTitlePrefix","dashboardUIDPrefix","dashboardRefresh","dashboardTimezone","dashboardFrom","datasourceName","datasourceRegex","runbookURLPattern"],"selectors":["controllerSelector","speakerSelector","frrMetricsSelector","frrK8sSelector","kubeStateMetricsSelector"],"alerts":["MetalLBAddressPoolExhausted","MetalLBAddressPoolUsageHigh","MetalLBAddressPoolHeadroomLow","MetalLBConfigStale","MetalLBConfigNotLoaded","MetalLBK8sClientErrorsHigh","MetalLBBGPSessionDown","MetalLBBGPSessionFlapping","MetalLBBGPNoPrefixesAnnounced","MetalLBBGPPrefixesPending","MetalLBFRRExporterSilent","MetalLBBFDSessionDown","MetalLBBFDSessionFlapping","MetalLBAddressesNotAnnounced","MetalLBL2DuplicateAnnouncer","MetalLBControllerDown","MetalLBSpeakerDown","MetalLBSpeakersMissing","MetalLBSpeakerTargetsMissing","MetalLBFRRK8sDown","MetalLBWebhookFailing","MetalLBReconcileErrorsHigh","MetalLBReconcilePanics","MetalLBReconcileStuck","MetalLBL2AnnouncerFlapping"],"alertSettings":{"MetalLBAddressPoolExhausted":{"for":"5m","enabled":true,"severity":null},"MetalLBAddressPoolUsageHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBAddressPoolHeadroomLow":{"for":"15m","enabled":true,"severity":null},"MetalLBConfigStale":{"for":"5m","enabled":true,"severity":null},"MetalLBConfigNotLoaded":{"for":"5m","enabled":true,"severity":null},"MetalLBK8sClientErrorsHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBBGPSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBBGPSessionFlapping":{"for":"5m","enabled":true,"severity":null},"MetalLBBGPNoPrefixesAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBBGPPrefixesPending":{"for":"15m","enabled":true,"severity":null},"MetalLBFRRExporterSilent":{"for":"10m","enabled":true,"severity":null},"MetalLBBFDSessionDown":{"for":"2m","enabled":true,"severity":null},"MetalLBBFDSessionFlapping":{"for":"5m","enabled":true,"severity":null},"MetalLBAddressesNotAnnounced":{"for":"10m","enabled":true,"severity":null},"MetalLBL2DuplicateAnnouncer":{"for":"5m","enabled":true,"severity":null},"MetalLBControllerDown":{"for":"5m","enabled":true,"severity":null},"MetalLBSpeakerDown":{"for":"10m","enabled":true,"severity":null},"MetalLBSpeakersMissing":{"for":"15m","nodeMatchers":"","enabled":true,"severity":null},"MetalLBSpeakerTargetsMissing":{"for":"15m","enabled":true,"severity":null},"MetalLBFRRK8sDown":{"for":"10m","enabled":true,"severity":null},"MetalLBWebhookFailing":{"for":"10m","enabled":true,"severity":null},"MetalLBReconcileErrorsHigh":{"for":"15m","enabled":true,"severity":null},"MetalLBReconcilePanics":{"for":"1m","enabled":true,"severity":null},"MetalLBReconcileStuck":{"for":"10m","enabled":true,"severity":null},"MetalLBL2AnnouncerFlapping":{"for":"5m","enabled":true,"severity":null}},"twoSeverities":["MetalLBAddressPoolUsageHigh"],"dashboards":["metallb-overview.json","metallb-address-pools.json","metallb-bgp-bfd.json","metallb-layer2.json","metallb-components.json"],"usedLabels":["code","condition","container","controller","created_by_kind","family","host","instance","ip","job","key","le","name","namespace","node","peer","pod","pool","protocol","result","service","shard","status","vrf","webhook"]};
 
 {
   _config+:: {
@@ -35,6 +35,11 @@ local known = {"fields":["clusterLabel","controllerSelector","speakerSelector","
     slowRulesInterval: "3m",
     bgpFlaps: 2,
     bgpFlapWindow: "15m",
+    webhookErrorRatio: 0.05,
+    reconcileErrorRatio: 0.1,
+    reconcileStuckSeconds: 60,
+    l2AnnouncerChanges: 4,
+    l2AnnouncerChangeWindow: "1h",
     alerts: {
       MetalLBAddressPoolExhausted: {
         "for": "5m",
@@ -134,6 +139,31 @@ local known = {"fields":["clusterLabel","controllerSelector","speakerSelector","
       },
       MetalLBFRRK8sDown: {
         "for": "10m",
+        enabled: true,
+        severity: null,
+      },
+      MetalLBWebhookFailing: {
+        "for": "10m",
+        enabled: true,
+        severity: null,
+      },
+      MetalLBReconcileErrorsHigh: {
+        "for": "15m",
+        enabled: true,
+        severity: null,
+      },
+      MetalLBReconcilePanics: {
+        "for": "1m",
+        enabled: true,
+        severity: null,
+      },
+      MetalLBReconcileStuck: {
+        "for": "10m",
+        enabled: true,
+        severity: null,
+      },
+      MetalLBL2AnnouncerFlapping: {
+        "for": "5m",
         enabled: true,
         severity: null,
       },

@@ -3,6 +3,7 @@ import type { RecordingRule, RuleGroup } from '../mixin/types.js';
 import { announcementRecords, announcementSlowRecords, announcements } from './announcements.js';
 import { bgp, bgpDashboardRecords, bgpRecords } from './bgp.js';
 import { componentRecords, components } from './components.js';
+import { controllerHealth, controllerHealthRecords, controllerHealthSlowRecords } from './controller-health.js';
 import { k8sClient, k8sClientDashboardRecords, k8sClientRecords } from './k8s-client.js';
 import { layer2, layer2Records } from './layer2.js';
 import { poolRecords, pools } from './pools.js';
@@ -12,7 +13,7 @@ import { ruleGroup, type RecordGroup } from './record.js';
  * Every recorded series, by area: `records.bgp.sessionsDown` is declared in rules/bgp.ts with its
  * expression and the alerts and panels that read it.
  */
-export const records = { pools, bgp, k8sClient, announcements, layer2, components };
+export const records = { pools, bgp, k8sClient, announcements, layer2, components, controllerHealth };
 
 /** The recording rule groups: at Prometheus's evaluation interval, then the slow ones (`slowRulesInterval`). */
 export const recordGroups: readonly RecordGroup[] = [
@@ -20,11 +21,13 @@ export const recordGroups: readonly RecordGroup[] = [
   bgpRecords,
   k8sClientRecords,
   announcementRecords,
+  controllerHealthRecords,
   bgpDashboardRecords,
   k8sClientDashboardRecords,
   announcementSlowRecords,
   layer2Records,
   componentRecords,
+  controllerHealthSlowRecords,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { componentTitles, k8sClientComponents, scrapedComponents } from '../comm
 import { targetsUpStat } from '../common/targets-up.js';
 import { hostVariable } from '../common/variables.js';
 import { componentsQueries } from './queries.js';
+import { panicWindow } from '../../rules/controller-health.js';
 
 /** One target per component, legend the component's name. */
 const perComponent = (components: readonly Component[], expr: (c: Component) => string): Target[] =>
@@ -202,6 +203,42 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
               { expr: queries.queueAdds, legend: '{{name}} adds' },
               { expr: queries.queueRetries, legend: '{{controller}} retries' },
             ],
+          }),
+        ],
+      },
+      {
+        title: 'Webhooks, panics and stuck reconciles',
+        cells: [
+          cell(8, 8, timeseries, {
+            title: 'Webhook requests by status code',
+            description: `Requests per second to the MetalLB controller's validating webhooks (one per resource kind), by HTTP status code over 5 minutes (MetalLB >= 0.16). A request the webhook denies is answered 200; any other code is the webhook failing, which MetalLBWebhookFailing watches (above ${percentText(cfg.thresholds.webhookErrorRatio)}).`,
+            unit: 'reqps',
+            min: 0,
+            targets: [{ expr: queries.webhookRequests, legend: '{{webhook}} {{code}}' }],
+          }),
+          cell(8, 8, timeseries, {
+            title: 'Reconcile panics',
+            description: `Pods of each job whose controller panicked in a reconcile within the last ${panicWindow} (controller-runtime recovers); empty when healthy. All pods (a recording rule, so the node filter does not apply).`,
+            unit: 'short',
+            min: 0,
+            steps: [
+              [null, 'green'],
+              [1, 'red'],
+            ],
+            noValue: 'None',
+            targets: [{ expr: queries.reconcilePanics, legend: '{{job}} {{controller}}' }],
+          }),
+          cell(8, 8, timeseries, {
+            title: 'Longest-running reconcile',
+            description: `How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (${cfg.thresholds.reconcileStuckSeconds}s). MetalLB reconciles take milliseconds, so most scrapes see none. A recording rule, so the node filter does not apply.`,
+            unit: 's',
+            min: 0,
+            steps: [
+              [null, 'green'],
+              [cfg.thresholds.reconcileStuckSeconds, 'red'],
+            ],
+            noValue: 'None running',
+            targets: [{ expr: queries.longestRunning, legend: '{{job}} {{name}}' }],
           }),
         ],
       },

@@ -59,6 +59,12 @@ export function componentsQueries(cfg: MixinConfig) {
     reconciles: `topk(20, sum by (${q.by('controller', 'result')}) (${recorded(records.components.reconciles.name)}))`,
     reconcileErrors: `topk(20, sum by (${q.by('controller')}) (${q.scoped(records.components.reconciles.name, 'result="error"')}))`,
     reconcileDurationP99: `histogram_quantile(0.99, sum by (${q.by('controller', 'le')}) (${recorded(records.components.reconcileDuration.name)}))`,
+    /** Requests to the controller's admission webhooks per second, by webhook and status code. */
+    webhookRequests: `sum by (${q.by('webhook', 'code')}) (${rate(q.metric('controller_runtime_webhook_requests_total', 'controller'))})`,
+    /** Pods per job and controller that panicked within the alert's window (its recording rule). */
+    reconcilePanics: `count by (${q.by('job', 'controller')}) (${q.scoped(records.controllerHealth.reconcilePanics)} > 0)`,
+    /** The longest-running reconcile of each work queue, over all pods of its job (the alert's recording rule). */
+    longestRunning: `topk(20, max by (${q.by('job', 'name')}) (${q.scoped(records.controllerHealth.longestRunning)} > 0))`,
     queueDepth: `topk(20, sum by (${q.by('name')}) (${recorded(records.components.queueDepth.name)}))`,
     queueAdds: `topk(10, sum by (${q.by('name')}) (${recorded(records.components.queueAdds.name)}))`,
     /** A controller's work queue is named after it, and retries exactly its `error` and `requeue` results. */

@@ -94,14 +94,26 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
       {
         title: 'Failovers',
         cells: [
-          cell(12, 8, timeseries, {
+          cell(8, 8, timeseries, {
             title: 'Gratuitous packets by node',
             description: `Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address. ${everyService}`,
             unit: 'pps',
             min: 0,
             targets: [{ expr: queries.busiest(20, 'gratuitous'), legend: '{{instance}}' }],
           }),
-          cell(12, 8, timeseries, {
+          cell(8, 8, timeseries, {
+            title: 'Announcer changes by address',
+            description: `How often the node announcing each layer 2 address changed within the last ${cfg.thresholds.l2AnnouncerChangeWindow}: red from MetalLBL2AnnouncerFlapping's threshold (${cfg.thresholds.l2AnnouncerChanges}). The 20 addresses with the most; empty while every address keeps its node. All nodes and services (a recording rule: the filters do not apply).`,
+            unit: 'short',
+            min: 0,
+            steps: [
+              [null, 'green'],
+              [cfg.thresholds.l2AnnouncerChanges, 'red'],
+            ],
+            noValue: 'None',
+            targets: [{ expr: queries.announcerChanges, legend: '{{service}} {{ip}}' }],
+          }),
+          cell(8, 8, timeseries, {
             title: 'Addresses with two announcers',
             description:
               'Layer 2 addresses announced by more than one node, with how many; empty when healthy. All nodes and services (a recording rule: the filters do not apply).',

@@ -49,6 +49,8 @@ export function layer2Queries(cfg: MixinConfig) {
         `or`,
         `topk(${defaultRows}, ${rows()} * on (${q.by('ip')}) group_left () ${announcers})`,
       ].join('\n'),
+    /** Layer 2 addresses whose announcing node changed within the alert's window, all of the cluster (a recording rule). */
+    announcerChanges: `topk(20, ${q.scoped(records.controllerHealth.layer2AnnouncerChangeCount)} > 0)`,
     /** All addresses of the cluster with more than one announcer (a recording rule). */
     duplicateAnnouncers: `${q.scoped(records.announcements.duplicateLayer2Announcers)} > 1`,
     /** The k speakers with the highest rate of a counter anywhere in the range. */

@@ -66,6 +66,21 @@ function countField(name: string, path: string[], sentinel: number): JsonnetFiel
 
 const errorRatio = 0.0421357;
 
+/** A share threshold, written as a number in expressions and as a percentage in descriptions. */
+function ratioField(name: string, path: string[], sentinel: number): JsonnetField {
+  const r = ref(name);
+  return {
+    name,
+    path,
+    sentinel,
+    texts: [
+      [String(sentinel), `lib.num(${r})`],
+      [percentText(sentinel), `lib.percent(${r})`],
+    ],
+    values: [[sentinel, r]],
+  };
+}
+
 export const substitutedFields: readonly JsonnetField[] = [
   stringField('clusterLabel', ['clusterLabel']),
   stringField('controllerSelector', ['selectors', 'controller']),
@@ -97,6 +112,11 @@ export const substitutedFields: readonly JsonnetField[] = [
   stringField('slowRulesInterval', ['slowRulesInterval']),
   countField('bgpFlaps', ['thresholds', 'bgpFlaps'], 6113),
   stringField('bgpFlapWindow', ['thresholds', 'bgpFlapWindow']),
+  ratioField('webhookErrorRatio', ['thresholds', 'webhookErrorRatio'], 0.0531246),
+  ratioField('reconcileErrorRatio', ['thresholds', 'reconcileErrorRatio'], 0.0642579),
+  countField('reconcileStuckSeconds', ['thresholds', 'reconcileStuckSeconds'], 8219),
+  countField('l2AnnouncerChanges', ['thresholds', 'l2AnnouncerChanges'], 9473),
+  stringField('l2AnnouncerChangeWindow', ['thresholds', 'l2AnnouncerChangeWindow']),
   ...alertNames.map((a) => stringField(`alerts.${a}.for`, ['alerts', a, 'for'])),
   stringField('alerts.MetalLBSpeakersMissing.nodeMatchers', ['alerts', 'MetalLBSpeakersMissing', 'nodeMatchers'], {
     value: '',
@@ -126,7 +146,18 @@ export const substitutedFields: readonly JsonnetField[] = [
 ];
 
 /** What the template must never contain once substituted: a sentinel in a form no field knows. */
-export const sentinelTraces: readonly string[] = ['JSONNETCFG', '97531', '86421', '7331', '6113', '421357'];
+export const sentinelTraces: readonly string[] = [
+  'JSONNETCFG',
+  '97531',
+  '86421',
+  '7331',
+  '6113',
+  '421357',
+  '531246',
+  '642579',
+  '8219',
+  '9473',
+];
 
 /**
  * Fields the wrapper applies: they decide which rules exist and what labels and links they carry,

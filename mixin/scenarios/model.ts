@@ -5,6 +5,7 @@ import { addresses, nodes, ScenarioCluster, type Target } from './cluster.js';
 import { labelsSatisfying } from './labels.js';
 import { absent, counter, gauge, samples, type Signal, type Timeline } from './signal.js';
 import { ScenarioError } from './error.js';
+import { controllerHealthFaults } from './faults-controller-health.js';
 
 const minute = 60_000;
 
@@ -469,6 +470,7 @@ export function scenarios(cfg: MixinConfig): { cluster: ScenarioCluster; healthy
       ...bfdFaults(cfg, cluster, healthy),
       ...announcementFaults(cluster, healthy),
       ...componentFaults(cfg, cluster, healthy),
+      ...controllerHealthFaults(cfg, cluster, healthy),
     ],
   };
 }

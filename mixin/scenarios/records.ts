@@ -124,6 +124,19 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
   r.set('cluster:kube_pod_info:metallb_speakers_scraped', [{ labels: {}, value: nodes.length }]);
   r.set('cluster_node:kube_node_info:metallb_speaker_missing', heartbeat);
 
+  // No reconcile fails, panics or runs at the moment of an evaluation; each layer-2 address keeps its announcer.
+  r.set('cluster_namespace_pod_controller:controller_runtime_reconcile_errors:ratio_rate5m', heartbeat);
+  r.set('cluster_namespace_pod_name:workqueue_longest_running_processor_seconds:running', heartbeat);
+  r.set('cluster_namespace_pod_controller:controller_runtime_reconcile_panics:increase15m', heartbeat);
+  r.set(
+    'cluster_service_ip_node:metallb_speaker_announced_layer2:group',
+    addresses
+      .filter((a) => a.protocol === 'layer2')
+      .flatMap((a) => a.announcers.map((n) => ({ labels: { service: `${a.namespace}/${a.service}`, ip: a.ip, node: n.name }, value: 1 }))),
+  );
+  r.set('cluster_service_ip_node:metallb_speaker_announced_layer2:new', heartbeat);
+  r.set('cluster_service_ip:metallb_speaker_announced_layer2:changes', heartbeat);
+
   // controller-runtime and process metrics: the controller, the speakers and any frr-k8s pods.
   const runtime = c.targets.filter((t) => t.component !== 'frrMetrics');
   const job = (t: Target) => present({ job: t.labels['job'] });

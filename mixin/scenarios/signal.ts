@@ -9,11 +9,14 @@ export type Signal =
   /** Alternates between `from` and `to` every `every` samples (1 if unset), forever. */
   | { readonly kind: 'toggle'; readonly from: number; readonly to: number; readonly every?: number }
   /** No sample: the series is gone (a stale marker ends it where it existed). */
-  | { readonly kind: 'absent' };
+  | { readonly kind: 'absent' }
+  /** `value` for `every` samples, then gone for `every` samples, forever; first present or first gone. */
+  | { readonly kind: 'blink'; readonly value: number; readonly every: number; readonly startPresent: boolean };
 
 export const gauge = (value: number): Signal => ({ kind: 'gauge', value });
 export const counter = (perMinute: number, jump = 0): Signal => ({ kind: 'counter', perMinute, jump });
 export const absent: Signal = { kind: 'absent' };
+export const blink = (value: number, every: number, startPresent: boolean): Signal => ({ kind: 'blink', value, every, startPresent });
 
 /** One input series: its metric, its labels (without the cluster label), and its signal before and after the fault. */
 export interface Timeline {
@@ -62,6 +65,16 @@ export function samples(t: Timeline, stepMs: number, startMs: number, endMs: num
       case 'toggle': {
         sinceStart = entering ? 0 : sinceStart + 1;
         out.push(Math.floor(sinceStart / (signal.every ?? 1)) % 2 === 0 ? signal.from : signal.to);
+        break;
+      }
+      case 'blink': {
+        sinceStart = entering ? 0 : sinceStart + 1;
+        if ((Math.floor(sinceStart / signal.every) % 2 === 0) !== signal.startPresent) {
+          out.push(present ? 'stale' : '_');
+          present = false;
+          continue;
+        }
+        out.push(signal.value);
         break;
       }
     }

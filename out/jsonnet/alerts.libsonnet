@@ -309,5 +309,80 @@ function(c, lib) {
         },
       ],
     },
+    {
+      "name": "metallb-controller-health",
+      "rules": [
+        {
+          "alert": "MetalLBWebhookFailing",
+          "expr": "sum by (" + c.clusterLabel + ", namespace, job, webhook) (rate(controller_runtime_webhook_requests_total{" + c.controllerSelector + ", code!~\"2..\"}[5m]))\n/\n(sum by (" + c.clusterLabel + ", namespace, job, webhook) (rate(controller_runtime_webhook_requests_total{" + c.controllerSelector + "}[5m])) > 0)\n> " + lib.num(c.webhookErrorRatio),
+          "for": c.alerts.MetalLBWebhookFailing["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "The MetalLB validating webhook fails.",
+            "description": (if !c.showMultiCluster then "{{ $value | humanizePercentage }} of the requests to webhook {{ $labels.webhook }} of the MetalLB controller (job {{ $labels.job }}) failed over the last 5 minutes (threshold " + lib.percent(c.webhookErrorRatio) + "): the API server refuses or lets through changes to IPAddressPools, BGPPeers and the other MetalLB resources, depending on the webhook's failurePolicy." else "{{ $value | humanizePercentage }} of the requests to webhook {{ $labels.webhook }} of the MetalLB controller (job {{ $labels.job }}) in cluster {{ $labels." + c.clusterLabel + " }} failed over the last 5 minutes (threshold " + lib.percent(c.webhookErrorRatio) + "): the API server refuses or lets through changes to IPAddressPools, BGPPeers and the other MetalLB resources, depending on the webhook's failurePolicy."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbwebhookfailing",
+          },
+        },
+        {
+          "alert": "MetalLBReconcileErrorsHigh",
+          "expr": "count by (" + c.clusterLabel + ", namespace, job, controller) (\n  cluster_namespace_pod_controller:controller_runtime_reconcile_errors:ratio_rate5m > " + lib.num(c.reconcileErrorRatio) + "\n)",
+          "for": c.alerts.MetalLBReconcileErrorsHigh["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "A MetalLB controller keeps failing its reconciles.",
+            "description": (if !c.showMultiCluster then "{{ $value }} pod(s) of job {{ $labels.job }} fail more than " + lib.percent(c.reconcileErrorRatio) + " of the reconciles of their {{ $labels.controller }} controller: the objects it handles (Services, pools, peers, status) are not brought up to date." else "{{ $value }} pod(s) of job {{ $labels.job }} in cluster {{ $labels." + c.clusterLabel + " }} fail more than " + lib.percent(c.reconcileErrorRatio) + " of the reconciles of their {{ $labels.controller }} controller: the objects it handles (Services, pools, peers, status) are not brought up to date."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbreconcileerrorshigh",
+          },
+        },
+        {
+          "alert": "MetalLBReconcilePanics",
+          "expr": "count by (" + c.clusterLabel + ", namespace, job, controller) (\n  cluster_namespace_pod_controller:controller_runtime_reconcile_panics:increase15m > 0\n)",
+          "for": c.alerts.MetalLBReconcilePanics["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "A MetalLB controller panicked.",
+            "description": (if !c.showMultiCluster then "The {{ $labels.controller }} controller of {{ $value }} pod(s) of job {{ $labels.job }} panicked in a reconcile within the last 15m: controller-runtime recovered, but the object it handled was not reconciled. A MetalLB bug: the pod's log holds the stack trace." else "The {{ $labels.controller }} controller of {{ $value }} pod(s) of job {{ $labels.job }} in cluster {{ $labels." + c.clusterLabel + " }} panicked in a reconcile within the last 15m: controller-runtime recovered, but the object it handled was not reconciled. A MetalLB bug: the pod's log holds the stack trace."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbreconcilepanics",
+          },
+        },
+        {
+          "alert": "MetalLBReconcileStuck",
+          "expr": "max by (" + c.clusterLabel + ", namespace, job, name) (\n  cluster_namespace_pod_name:workqueue_longest_running_processor_seconds:running > " + lib.num(c.reconcileStuckSeconds) + "\n)",
+          "for": c.alerts.MetalLBReconcileStuck["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "A MetalLB controller is stuck in a reconcile.",
+            "description": (if !c.showMultiCluster then "A worker of work queue {{ $labels.name }} in job {{ $labels.job }} has been on one reconcile for {{ $value }} seconds (threshold " + lib.num(c.reconcileStuckSeconds) + "s): the items behind it wait, and a controller with one worker handles nothing else." else "A worker of work queue {{ $labels.name }} in job {{ $labels.job }} in cluster {{ $labels." + c.clusterLabel + " }} has been on one reconcile for {{ $value }} seconds (threshold " + lib.num(c.reconcileStuckSeconds) + "s): the items behind it wait, and a controller with one worker handles nothing else."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbreconcilestuck",
+          },
+        },
+      ],
+    },
+    {
+      "name": "metallb-layer2-announcers",
+      "rules": [
+        {
+          "alert": "MetalLBL2AnnouncerFlapping",
+          "expr": "cluster_service_ip:metallb_speaker_announced_layer2:changes >= " + lib.num(c.l2AnnouncerChanges),
+          "for": c.alerts.MetalLBL2AnnouncerFlapping["for"],
+          "labels": {
+            "severity": "warning",
+          },
+          "annotations": {
+            "summary": "The node announcing a MetalLB layer-2 address keeps changing.",
+            "description": (if !c.showMultiCluster then "The node announcing layer-2 address {{ $labels.ip }} of Service {{ $labels.service }} changed {{ $value }} times within " + c.l2AnnouncerChangeWindow + " (threshold " + lib.num(c.l2AnnouncerChanges) + "): at each change clients must relearn the address's MAC and open connections break. Look for speakers or nodes that come and go (memberlist, NotReady, restarts)." else "The node announcing layer-2 address {{ $labels.ip }} of Service {{ $labels.service }} in cluster {{ $labels." + c.clusterLabel + " }} changed {{ $value }} times within " + c.l2AnnouncerChangeWindow + " (threshold " + lib.num(c.l2AnnouncerChanges) + "): at each change clients must relearn the address's MAC and open connections break. Look for speakers or nodes that come and go (memberlist, NotReady, restarts)."),
+            "runbook_url": "https://github.com/metallb-mixin/metallb-mixin/blob/main/docs/runbooks.md#metallbl2announcerflapping",
+          },
+        },
+      ],
+    },
   ],
 }

@@ -71,6 +71,10 @@
       [std.isNumber(c.poolFreeAddresses), 'poolFreeAddresses: must be a number'],
       [std.isNumber(c.k8sUpdateErrorRatio), 'k8sUpdateErrorRatio: must be a number'],
       [std.isNumber(c.bgpFlaps), 'bgpFlaps: must be a number'],
+      [std.isNumber(c.webhookErrorRatio), 'webhookErrorRatio: must be a number'],
+      [std.isNumber(c.reconcileErrorRatio), 'reconcileErrorRatio: must be a number'],
+      [std.isNumber(c.reconcileStuckSeconds), 'reconcileStuckSeconds: must be a number'],
+      [std.isNumber(c.l2AnnouncerChanges), 'l2AnnouncerChanges: must be a number'],
       [std.isArray(c.poolsExclude) && $.all([std.isString(p) && p != '' for p in c.poolsExclude]), 'poolsExclude: must be a list of regular expressions'],
       [std.isArray(c.dashboardTags) && $.all([std.isString(t) && t != '' for t in c.dashboardTags]), 'dashboardTags: must be a list of strings'],
       [std.isObject(c.alertLabels) && $.all([std.isString(c.alertLabels[l]) for l in std.objectFields(c.alertLabels)]), 'alertLabels: must map label names to strings'],
@@ -87,6 +91,7 @@
       [$.isLabelName(c.clusterLabel), 'clusterLabel: must be a label name'],
       [!std.member(known.usedLabels, c.clusterLabel), 'clusterLabel: the rules use ' + c.clusterLabel + ' for something else'],
       [$.isDuration(c.bgpFlapWindow), 'bgpFlapWindow: must be a duration such as 15m'],
+      [$.isDuration(c.l2AnnouncerChangeWindow), 'l2AnnouncerChangeWindow: must be a duration such as 1h'],
     ] + [
       [c[s] != '' && std.length(std.findSubstr('$', c[s])) == 0, s + ': must be a non-empty selector without $ (Grafana reads $ as a dashboard variable)'] for s in known.selectors
     ] + [
@@ -96,6 +101,10 @@
       [c.poolFreeAddresses >= 1 && c.poolFreeAddresses <= 1000000 && c.poolFreeAddresses == std.floor(c.poolFreeAddresses), 'poolFreeAddresses: must be a whole number from 1 to 1000000'],
       [c.k8sUpdateErrorRatio >= 0.0001 && c.k8sUpdateErrorRatio <= 1, 'k8sUpdateErrorRatio: must be from 0.0001 to 1'],
       [c.bgpFlaps >= 1 && c.bgpFlaps <= 1000 && c.bgpFlaps == std.floor(c.bgpFlaps), 'bgpFlaps: must be a whole number from 1 to 1000'],
+      [c.webhookErrorRatio >= 0.0001 && c.webhookErrorRatio <= 1, 'webhookErrorRatio: must be from 0.0001 to 1'],
+      [c.reconcileErrorRatio >= 0.0001 && c.reconcileErrorRatio <= 1, 'reconcileErrorRatio: must be from 0.0001 to 1'],
+      [c.reconcileStuckSeconds >= 1 && c.reconcileStuckSeconds <= 86400 && c.reconcileStuckSeconds == std.floor(c.reconcileStuckSeconds), 'reconcileStuckSeconds: must be a whole number from 1 to 86400'],
+      [c.l2AnnouncerChanges >= 2 && c.l2AnnouncerChanges <= 1000 && c.l2AnnouncerChanges == std.floor(c.l2AnnouncerChanges), 'l2AnnouncerChanges: must be a whole number from 2 to 1000'],
       [std.length(std.findSubstr('%s', c.runbookURLPattern)) == 1, 'runbookURLPattern: must contain %s exactly once'],
     ] + [
       [$.isLabelName(l) && !std.startsWith(l, '__') && !std.member(['severity', 'alertname', 'alertstate', c.clusterLabel] + known.usedLabels, l), 'alertLabels.' + l + ': not a label name the alerts leave free']

@@ -82,6 +82,27 @@ function(c, lib) {
       ],
     },
     {
+      "name": "metallb-controller-health-rules",
+      "rules": [
+        {
+          "record": "cluster_namespace_pod_controller:controller_runtime_reconcile_panics:increase15m",
+          "expr": "(\n  increase(controller_runtime_reconcile_panics_total{" + c.controllerSelector + "}[15m]) > 0\n  or\n  increase(controller_runtime_reconcile_panics_total{" + c.speakerSelector + "}[15m]) > 0\n  or\n  increase(controller_runtime_reconcile_panics_total{" + c.frrK8sSelector + "}[15m]) > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
+        },
+        {
+          "record": "cluster_service_ip_node:metallb_speaker_announced_layer2:group",
+          "expr": "group by (" + c.clusterLabel + ", service, ip, node) (metallb_speaker_announced{" + c.speakerSelector + ", protocol=\"layer2\"})",
+        },
+        {
+          "record": "cluster_service_ip_node:metallb_speaker_announced_layer2:new",
+          "expr": "cluster_service_ip_node:metallb_speaker_announced_layer2:group\nunless on (" + c.clusterLabel + ", service, ip, node)\ncluster_service_ip_node:metallb_speaker_announced_layer2:group offset 1s\nand on (" + c.clusterLabel + ", service, ip)\n(max_over_time(cluster_service_ip_node:metallb_speaker_announced_layer2:group[5m]) unless on (" + c.clusterLabel + ", service, ip, node) cluster_service_ip_node:metallb_speaker_announced_layer2:group)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
+        },
+        {
+          "record": "cluster_service_ip:metallb_speaker_announced_layer2:changes",
+          "expr": "sum by (" + c.clusterLabel + ", service, ip) (sum_over_time(cluster_service_ip_node:metallb_speaker_announced_layer2:new[" + c.l2AnnouncerChangeWindow + "])) > 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
+        },
+      ],
+    },
+    {
       "name": "metallb-bgp-slow-rules",
       "interval": c.slowRulesInterval,
       "rules": [
@@ -488,6 +509,20 @@ function(c, lib) {
         {
           "record": "cluster_job_container:go_goroutines:max",
           "expr": "max by (" + c.clusterLabel + ", job, container) (\n  go_goroutines{" + c.controllerSelector + "}\n  or\n  go_goroutines{" + c.speakerSelector + "}\n  or\n  go_goroutines{" + c.frrMetricsSelector + "}\n  or\n  go_goroutines{" + c.frrK8sSelector + "}\n)",
+        },
+      ],
+    },
+    {
+      "name": "metallb-controller-health-slow-rules",
+      "interval": c.slowRulesInterval,
+      "rules": [
+        {
+          "record": "cluster_namespace_pod_controller:controller_runtime_reconcile_errors:ratio_rate5m",
+          "expr": "(\n  rate(controller_runtime_reconcile_errors_total{" + c.controllerSelector + "}[5m])\n  / (sum without (result) (rate(controller_runtime_reconcile_total{" + c.controllerSelector + "}[5m])) > 0)\n  > 0\n  or\n  rate(controller_runtime_reconcile_errors_total{" + c.speakerSelector + "}[5m])\n  / (sum without (result) (rate(controller_runtime_reconcile_total{" + c.speakerSelector + "}[5m])) > 0)\n  > 0\n  or\n  rate(controller_runtime_reconcile_errors_total{" + c.frrK8sSelector + "}[5m])\n  / (sum without (result) (rate(controller_runtime_reconcile_total{" + c.frrK8sSelector + "}[5m])) > 0)\n  > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
+        },
+        {
+          "record": "cluster_namespace_pod_name:workqueue_longest_running_processor_seconds:running",
+          "expr": "(\n  workqueue_longest_running_processor_seconds{" + c.controllerSelector + "} > 0\n  or\n  workqueue_longest_running_processor_seconds{" + c.speakerSelector + "} > 0\n  or\n  workqueue_longest_running_processor_seconds{" + c.frrK8sSelector + "} > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
         },
       ],
     },

@@ -45,6 +45,35 @@ export const thresholdsSection = Section(
       description: 'State changes of one BGP session, or down events of one BFD session, within `bgpFlapWindow` that count as flapping.',
     }),
     bgpFlapWindow: Duration('15m', 'Window over which BGP session state changes and BFD down events are counted.'),
+    webhookErrorRatio: Type.Number({
+      minimum: 0.0001,
+      maximum: 1,
+      default: 0.05,
+      description:
+        'Share of the requests to a validating webhook of the MetalLB controller answered with a status other than 2xx (over 5 minutes) above which MetalLBWebhookFailing fires. A denied request is answered 200 and does not count.',
+    }),
+    reconcileErrorRatio: Type.Number({
+      minimum: 0.0001,
+      maximum: 1,
+      default: 0.1,
+      description:
+        "Share of a pod's reconciles of one controller that return an error (over 5 minutes) above which the pod counts for MetalLBReconcileErrorsHigh.",
+    }),
+    reconcileStuckSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 60,
+      description:
+        'Seconds a worker may spend on one reconcile (`workqueue_longest_running_processor_seconds`) before MetalLBReconcileStuck counts it as stuck. MetalLB reconciles take milliseconds.',
+    }),
+    l2AnnouncerChanges: Type.Integer({
+      minimum: 2,
+      maximum: 1000,
+      default: 4,
+      description:
+        'Changes of the node announcing one layer-2 address within `l2AnnouncerChangeWindow` at which MetalLBL2AnnouncerFlapping fires. A restarted or drained node moves its addresses away and back: two changes.',
+    }),
+    l2AnnouncerChangeWindow: Duration('1h', 'Window over which changes of the node announcing a layer-2 address are counted.'),
   },
   'Thresholds of the alerts.',
 );
@@ -96,6 +125,11 @@ export const alertsSection = Section(
     ),
     MetalLBSpeakerTargetsMissing: AlertSettings('15m'),
     MetalLBFRRK8sDown: AlertSettings('10m'),
+    MetalLBWebhookFailing: AlertSettings('10m'),
+    MetalLBReconcileErrorsHigh: AlertSettings('15m'),
+    MetalLBReconcilePanics: AlertSettings('1m'),
+    MetalLBReconcileStuck: AlertSettings('10m'),
+    MetalLBL2AnnouncerFlapping: AlertSettings('5m'),
   },
   'Per-alert settings: `enabled`, `for`, and an optional `severity` override.',
 );

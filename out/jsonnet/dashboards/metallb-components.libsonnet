@@ -1548,10 +1548,231 @@ function(c, lib) {
       "collapsed": false,
       "id": 23,
       "panels": [],
-      "title": "Processes",
+      "title": "Webhooks, panics and stuck reconciles",
       "gridPos": {
         "x": 0,
         "y": 60,
+        "w": 24,
+        "h": 1,
+      },
+    },
+    {
+      "type": "timeseries",
+      "transparent": false,
+      "repeatDirection": "h",
+      "options": {
+        "legend": {
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true,
+          "calcs": [
+            "lastNotNull",
+            "max",
+          ],
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc",
+        },
+      },
+      "fieldConfig": {
+        "defaults": {
+          "custom": {
+            "drawStyle": "line",
+            "fillOpacity": 10,
+            "lineWidth": 1,
+            "showPoints": "never",
+          },
+          "unit": "reqps",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "value": null,
+                "color": "green",
+              },
+            ],
+          },
+          "min": 0,
+        },
+        "overrides": [],
+      },
+      "title": "Webhook requests by status code",
+      "description": "Requests per second to the MetalLB controller's validating webhooks (one per resource kind), by HTTP status code over 5 minutes (MetalLB >= 0.16). A request the webhook denies is answered 200; any other code is the webhook failing, which MetalLBWebhookFailing watches (above " + lib.percent(c.webhookErrorRatio) + ").",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}",
+      },
+      "targets": [
+        {
+          "expr": "sum by (" + c.clusterLabel + ", webhook, code) (rate(controller_runtime_webhook_requests_total{" + c.controllerSelector + ", " + c.clusterLabel + "=\"$cluster\"}[$__rate_interval]))",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "legendFormat": "{{webhook}} {{code}}",
+          "refId": "A",
+        },
+      ],
+      "gridPos": {
+        "x": 0,
+        "y": 61,
+        "w": 8,
+        "h": 8,
+      },
+      "id": 24,
+    },
+    {
+      "type": "timeseries",
+      "transparent": false,
+      "repeatDirection": "h",
+      "options": {
+        "legend": {
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true,
+          "calcs": [
+            "lastNotNull",
+            "max",
+          ],
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc",
+        },
+      },
+      "fieldConfig": {
+        "defaults": {
+          "custom": {
+            "drawStyle": "line",
+            "fillOpacity": 10,
+            "lineWidth": 1,
+            "showPoints": "never",
+          },
+          "unit": "short",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "value": null,
+                "color": "green",
+              },
+              {
+                "value": 1,
+                "color": "red",
+              },
+            ],
+          },
+          "noValue": "None",
+          "min": 0,
+        },
+        "overrides": [],
+      },
+      "title": "Reconcile panics",
+      "description": "Pods of each job whose controller panicked in a reconcile within the last 15m (controller-runtime recovers); empty when healthy. All pods (a recording rule, so the node filter does not apply).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}",
+      },
+      "targets": [
+        {
+          "expr": "count by (" + c.clusterLabel + ", job, controller) (cluster_namespace_pod_controller:controller_runtime_reconcile_panics:increase15m{" + c.clusterLabel + "=\"$cluster\"} > 0)",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "legendFormat": "{{job}} {{controller}}",
+          "refId": "A",
+        },
+      ],
+      "gridPos": {
+        "x": 8,
+        "y": 61,
+        "w": 8,
+        "h": 8,
+      },
+      "id": 25,
+    },
+    {
+      "type": "timeseries",
+      "transparent": false,
+      "repeatDirection": "h",
+      "options": {
+        "legend": {
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true,
+          "calcs": [
+            "lastNotNull",
+            "max",
+          ],
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc",
+        },
+      },
+      "fieldConfig": {
+        "defaults": {
+          "custom": {
+            "drawStyle": "line",
+            "fillOpacity": 10,
+            "lineWidth": 1,
+            "showPoints": "never",
+          },
+          "unit": "s",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "value": null,
+                "color": "green",
+              },
+              {
+                "value": c.reconcileStuckSeconds,
+                "color": "red",
+              },
+            ],
+          },
+          "noValue": "None running",
+          "min": 0,
+        },
+        "overrides": [],
+      },
+      "title": "Longest-running reconcile",
+      "description": "How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (" + lib.num(c.reconcileStuckSeconds) + "s). MetalLB reconciles take milliseconds, so most scrapes see none. A recording rule, so the node filter does not apply.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}",
+      },
+      "targets": [
+        {
+          "expr": "topk(20, max by (" + c.clusterLabel + ", job, name) (cluster_namespace_pod_name:workqueue_longest_running_processor_seconds:running{" + c.clusterLabel + "=\"$cluster\"} > 0))",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "legendFormat": "{{job}} {{name}}",
+          "refId": "A",
+        },
+      ],
+      "gridPos": {
+        "x": 16,
+        "y": 61,
+        "w": 8,
+        "h": 8,
+      },
+      "id": 26,
+    },
+    {
+      "type": "row",
+      "collapsed": false,
+      "id": 27,
+      "panels": [],
+      "title": "Processes",
+      "gridPos": {
+        "x": 0,
+        "y": 69,
         "w": 24,
         "h": 1,
       },
@@ -1616,11 +1837,11 @@ function(c, lib) {
       ],
       "gridPos": {
         "x": 0,
-        "y": 61,
+        "y": 70,
         "w": 8,
         "h": 8,
       },
-      "id": 24,
+      "id": 28,
     },
     {
       "type": "timeseries",
@@ -1682,11 +1903,11 @@ function(c, lib) {
       ],
       "gridPos": {
         "x": 8,
-        "y": 61,
+        "y": 70,
         "w": 8,
         "h": 8,
       },
-      "id": 25,
+      "id": 29,
     },
     {
       "type": "timeseries",
@@ -1748,11 +1969,11 @@ function(c, lib) {
       ],
       "gridPos": {
         "x": 16,
-        "y": 61,
+        "y": 70,
         "w": 8,
         "h": 8,
       },
-      "id": 26,
+      "id": 30,
     },
   ],
   "id": null,

@@ -545,10 +545,81 @@ function(c, lib) {
       "gridPos": {
         "x": 0,
         "y": 16,
-        "w": 12,
+        "w": 8,
         "h": 8,
       },
       "id": 8,
+    },
+    {
+      "type": "timeseries",
+      "transparent": false,
+      "repeatDirection": "h",
+      "options": {
+        "legend": {
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true,
+          "calcs": [
+            "lastNotNull",
+            "max",
+          ],
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc",
+        },
+      },
+      "fieldConfig": {
+        "defaults": {
+          "custom": {
+            "drawStyle": "line",
+            "fillOpacity": 10,
+            "lineWidth": 1,
+            "showPoints": "never",
+          },
+          "unit": "short",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "value": null,
+                "color": "green",
+              },
+              {
+                "value": c.l2AnnouncerChanges,
+                "color": "red",
+              },
+            ],
+          },
+          "noValue": "None",
+          "min": 0,
+        },
+        "overrides": [],
+      },
+      "title": "Announcer changes by address",
+      "description": "How often the node announcing each layer 2 address changed within the last " + c.l2AnnouncerChangeWindow + ": red from MetalLBL2AnnouncerFlapping's threshold (" + lib.num(c.l2AnnouncerChanges) + "). The 20 addresses with the most; empty while every address keeps its node. All nodes and services (a recording rule: the filters do not apply).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}",
+      },
+      "targets": [
+        {
+          "expr": "topk(20, cluster_service_ip:metallb_speaker_announced_layer2:changes{" + c.clusterLabel + "=\"$cluster\"} > 0)",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "legendFormat": "{{service}} {{ip}}",
+          "refId": "A",
+        },
+      ],
+      "gridPos": {
+        "x": 8,
+        "y": 16,
+        "w": 8,
+        "h": 8,
+      },
+      "id": 9,
     },
     {
       "type": "timeseries",
@@ -614,17 +685,17 @@ function(c, lib) {
         },
       ],
       "gridPos": {
-        "x": 12,
+        "x": 16,
         "y": 16,
-        "w": 12,
+        "w": 8,
         "h": 8,
       },
-      "id": 9,
+      "id": 10,
     },
     {
       "type": "row",
       "collapsed": false,
-      "id": 10,
+      "id": 11,
       "panels": [],
       "title": "ARP and NDP",
       "gridPos": {
@@ -707,7 +778,7 @@ function(c, lib) {
         "w": 12,
         "h": 8,
       },
-      "id": 11,
+      "id": 12,
     },
     {
       "type": "timeseries",
@@ -772,7 +843,7 @@ function(c, lib) {
         "w": 12,
         "h": 8,
       },
-      "id": 12,
+      "id": 13,
     },
   ],
   "id": null,
