@@ -94,7 +94,7 @@ describe('the tests out/tests/*.yaml ships', () => {
       .join('\n');
     const alerts = readFileSync(join(dir, 'prometheus_alerts.yaml'), 'utf8');
     const names = [...new Set([...alerts.matchAll(/- alert: (\w+)/g)].map((m) => m[1]))];
-    expect(names).toHaveLength(19);
+    expect(names).toHaveLength(24);
     for (const name of names) expect(text).toContain(`${name} fires in cluster-a only`);
     expect(text).not.toContain('MetalLBConfigStale');
     expect(text).toContain('severity: critical');

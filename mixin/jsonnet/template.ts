@@ -79,6 +79,8 @@ function differences(a: Json, b: Json, path: Path = []): Path[] {
   return [path];
 }
 
+const isScalar = (x: Json) => x === null || typeof x !== 'object';
+const isFlat = (x: Json) => isScalar(x) || (Array.isArray(x) && x.every(isScalar));
 const isObject = (x: Json): x is { [k: string]: Json } => typeof x === 'object' && x !== null && !Array.isArray(x);
 const sameKeys = (a: object, b: object) => JSON.stringify(Object.keys(a)) === JSON.stringify(Object.keys(b));
 const isPrefix = (p: Path, q: Path) => p.length <= q.length && p.every((x, i) => x === q[i]);
@@ -88,14 +90,23 @@ const at = (x: Json, path: Path): Json => path.reduce<Json>((v, k) => (v as Reco
 class Emitter {
   private readonly texts: Map<string, string>;
   private readonly pattern: RegExp | undefined;
-  private readonly values: (readonly [string, string])[];
+  /** The pattern without `g`, so a test keeps no state between strings. */
+  private readonly test: RegExp | undefined;
+  private readonly values: Map<string, string>;
   private readonly branches: Map<string, Branch>;
 
   constructor(fields: readonly JsonnetField[], branches: readonly Branch[]) {
     this.texts = new Map(fields.flatMap((f) => f.texts));
     const alternatives = [...this.texts.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : undefined;
-    this.values = fields.flatMap((f) => (f.values ?? []).map(([v, j]) => [JSON.stringify(v), j] as const));
+    this.test = alternatives.length > 0 ? new RegExp(alternatives.join('|')) : undefined;
+    this.values = new Map();
+    for (const [v, j] of fields.flatMap((f) => f.values ?? [])) {
+      if (!isFlat(v as Json))
+        throw new Error(`jsonnet template: a field's value must be a scalar or a list of scalars (${JSON.stringify(v)})`);
+      const key = JSON.stringify(v);
+      if (!this.values.has(key)) this.values.set(key, j);
+    }
     this.branches = new Map(branches.map((b) => [JSON.stringify(b.path), b]));
   }
 
@@ -106,8 +117,9 @@ class Emitter {
   }
 
   private plain(node: Json, path: Path, indent: string): string {
-    const value = this.values.find(([v]) => v === JSON.stringify(node));
-    if (value) return value[1];
+    // Field values are scalars or flat lists: a larger subtree cannot be one, so it is not serialised to look.
+    const value = isFlat(node) ? this.values.get(JSON.stringify(node)) : undefined;
+    if (value !== undefined) return value;
     if (typeof node === 'string') return this.string(node);
     if (node === null || typeof node !== 'object') return JSON.stringify(node);
     const inner = `${indent}  `;
@@ -122,7 +134,7 @@ class Emitter {
   }
 
   private hasText(s: string): boolean {
-    return this.pattern !== undefined && new RegExp(this.pattern.source).test(s);
+    return this.test !== undefined && this.test.test(s);
   }
 
   /** `"literal" + c.field + "literal"` for a string that holds sentinel texts. */

@@ -19,6 +19,23 @@ export interface ParsedExpr {
  * marks them with error nodes (`⚠`), so we walk the tree and report each one with its offset.
  */
 export function parsePromQL(expr: string): ParsedExpr {
+  const known = parsed.get(expr);
+  if (known) return known;
+  const result = parseUncached(expr);
+  if (parsed.size >= parsedLimit) parsed.clear();
+  parsed.set(expr, result);
+  return result;
+}
+
+/**
+ * A build parses each expression several times (lint, label checks, the generated tests' inputs);
+ * a parse is immutable, so one per distinct expression is kept. Bounded so a long-lived process
+ * building many configs does not grow without end.
+ */
+const parsed = new Map<string, ParsedExpr>();
+const parsedLimit = 20_000;
+
+function parseUncached(expr: string): ParsedExpr {
   const tree = parser.parse(expr);
   const problems: SyntaxProblem[] = [];
   tree.iterate({

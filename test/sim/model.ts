@@ -90,7 +90,7 @@ export interface Cluster {
   readonly pools: readonly Pool[];
   readonly services: readonly Service[];
   /**
-   * Now and then a Kubernetes update fails, as in a real cluster (the bench). The live simulator
+   * Now and then a Kubernetes update or a reconcile fails, as in a real cluster (the bench). The live simulator
    * has none, so that a healthy cluster raises no alert however long a test runs.
    */
   readonly occasionalErrors?: boolean;

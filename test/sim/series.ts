@@ -157,7 +157,7 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
     };
     const reconciles = counterOf('reconciles', 3, 20000);
     const failures = rng('errors');
-    const errors = counter(s, () => (failures.chance(0.02 * k) ? 1 : 0), failures.int(0, 5));
+    const errors = counter(s, () => (ctx.cluster.occasionalErrors && failures.chance(0.02 * k) ? 1 : 0), failures.int(0, 5));
     const workers = rng('workers');
     const depth = rng('depth');
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'success' }, reconciles);
@@ -165,6 +165,12 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue' }, counterOf('requeue', 0.2, 200));
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue_after' }, counterOf('requeue_after', 0.1, 100));
     ctx.add('controller_runtime_reconcile_errors_total', target, { controller }, errors);
+    ctx.add(
+      'controller_runtime_reconcile_panics_total',
+      target,
+      { controller },
+      counter(s, () => 0),
+    );
     ctx.add(
       'controller_runtime_active_workers',
       target,
@@ -197,6 +203,14 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
     );
     ctx.add('workqueue_adds_total', target, { name: controller }, counterOf('adds', 3, 20000));
     ctx.add('workqueue_retries_total', target, { name: controller }, counterOf('retries', 0.1, 100));
+    // A reconcile takes milliseconds: a scrape now and then lands while one runs.
+    const busy = rng('longest-running');
+    ctx.add(
+      'workqueue_longest_running_processor_seconds',
+      target,
+      { name: controller },
+      gauge(s, () => (busy.chance(0.05) ? busy.int(1, 50) / 1000 : 0)),
+    );
   }
   const host = '10.96.0.1:443';
   for (const [code, method, perTick] of [
@@ -243,7 +257,19 @@ const modern = (cluster: Cluster) => cluster.install.version !== '0.15';
 
 function controllerSeries(ctx: ClusterContext, target: Target): void {
   processSeries(ctx, target, 0.6, 60e6);
-  if (modern(ctx.cluster)) frameworkSeries(ctx, target, ['service', 'PoolStatusController'], true);
+  if (modern(ctx.cluster)) {
+    frameworkSeries(ctx, target, ['service', 'PoolStatusController'], true);
+    // The validating webhooks, called on each change of a MetalLB resource: every call answered.
+    for (const webhook of ['/validate-metallb-io-v1beta1-ipaddresspool', '/validate-metallb-io-v1beta2-bgppeer']) {
+      const calls = ctx.rng(target, 'webhook', webhook);
+      ctx.add(
+        'controller_runtime_webhook_requests_total',
+        target,
+        { webhook, code: '200' },
+        counter(target.state, noisy(calls, 0.05 * ctx.scale), calls.int(10, 500)),
+      );
+    }
+  }
   k8sClientSeries(ctx, 'metallb', target);
   for (const pool of ctx.cluster.pools) {
     const labels = { pool: pool.name };
