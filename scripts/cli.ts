@@ -53,9 +53,9 @@ program
   .addOption(formatOption())
   .option('--require-promtool', 'fail when promtool is not installed instead of skipping its check')
   .addHelpText('after', formatsHelp)
-  .action((opts: { config?: string; out: string; format?: OutputFormat[]; requirePromtool?: boolean }) => {
+  .action(async (opts: { config?: string; out: string; format?: OutputFormat[]; requirePromtool?: boolean }) => {
     const started = performance.now();
-    const report = buildTo(config(opts.config, opts.format), opts.out, { requirePromtool: opts.requirePromtool ?? false });
+    const report = await buildTo(config(opts.config, opts.format), opts.out, { requirePromtool: opts.requirePromtool ?? false });
     const n = summarize(report.mixin);
     const ms = Math.round(performance.now() - started);
     console.log(
@@ -91,10 +91,10 @@ program
   .command('lint')
   .description('parse and lint every PromQL expression of alerts, rules and dashboards')
   .addOption(configOption())
-  .action((opts: { config?: string }) => {
+  .action(async (opts: { config?: string }) => {
     const cfg = config(opts.config);
     const { mixin } = generate(cfg);
-    const check = checkMixin(mixin, cfg);
+    const check = await checkMixin(mixin, cfg);
     const findings = [...check.lint, ...check.promtool];
     for (const f of findings) console.error(formatFinding(f));
     if (findings.length > 0) {

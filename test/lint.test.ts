@@ -1,6 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { assembleMixin } from '../mixin/assemble.js';
 import { BuildError, buildMixinTo } from '../mixin/build.js';
 import { formatFinding } from '../mixin/lint/findings.js';
@@ -325,14 +326,16 @@ describe('lint rules: each trips on a bad expression and passes a good one', () 
 describe('promtool on dashboard queries', () => {
   it('writes one recording rule per query, after expansion, one group per dashboard', () => {
     const d = dashboard([panel({ exprs: [`rate(metallb_layer2_requests_received{${dsel}}[$__rate_interval])`, `up{${dsel}}`] })]);
-    const { yaml, byRecord } = dashboardRuleFile(collectTargets(mixinOf({ dashboards: { 'metallb-test.json': d } })));
+    const { content, byRecord } = dashboardRuleFile(collectTargets(mixinOf({ dashboards: { 'metallb-test.json': d } })));
     expect(byRecord.size).toBe(3);
-    expect(yaml).toContain('name: dashboards/metallb-test.json');
-    expect(yaml).toContain('[4m]');
-    expect(yaml).not.toContain('$__rate_interval');
+    const file = parseYaml(content) as { groups: { name: string; rules: { record: string; expr: string }[] }[] };
+    expect(file.groups.map((g) => g.name)).toEqual(['dashboards/metallb-test.json']);
+    expect(file.groups[0]?.rules.map((r) => r.record)).toEqual([...byRecord.keys()]);
+    expect(content).toContain('[4m]');
+    expect(content).not.toContain('$__rate_interval');
   });
 
-  it('reports what the real Prometheus rejects, at the query it comes from', () => {
+  it('reports what the real Prometheus rejects, at the query it comes from', async () => {
     // Both parse with the web UI grammar; Prometheus 2.x rejects them.
     const d = dashboard(
       [
@@ -350,7 +353,7 @@ describe('promtool on dashboard queries', () => {
     );
     const mixin = mixinOf({ dashboards: { 'metallb-test.json': d } });
     expect(lintMixin(mixin, cfg)).toEqual([]);
-    const findings = promtoolFindings(mixin, 'promtool') ?? [];
+    const findings = (await promtoolFindings(mixin, 'promtool')) ?? [];
     expect(findings.map((f) => [f.file, f.where, f.rule])).toEqual([
       ['dashboards/metallb-test.json', 'MetalLB / Test / Usage', 'promtool'],
       ['dashboards/metallb-test.json', 'MetalLB / Test / variable $pool', 'promtool'],
@@ -360,14 +363,14 @@ describe('promtool on dashboard queries', () => {
     expect(findings[1]?.excerpt?.split('\n')[0]).toMatch(/^label_values\(/);
   });
 
-  it('checks the rule files too, and passes valid ones', () => {
+  it('checks the rule files too, and passes valid ones', async () => {
     const good = mixinOf({
       alerts: [alert(`${inUse} > 0`)],
       dashboards: { 'metallb-test.json': dashboard([panel({ exprs: [`up{${dsel}}`] })]) },
     });
-    expect(promtoolFindings(good, 'promtool')).toEqual([]);
+    expect(await promtoolFindings(good, 'promtool')).toEqual([]);
     const bad = mixinOf({ alerts: [alert(`sum by (cluster) (${inUse}) offset 5m > 0`)] });
-    expect((promtoolFindings(bad, 'promtool') ?? []).map((f) => [f.file, f.where])).toEqual([
+    expect(((await promtoolFindings(bad, 'promtool')) ?? []).map((f) => [f.file, f.where])).toEqual([
       ['prometheus_alerts.yaml', 'alert MetalLBTestAlert'],
     ]);
   });
@@ -375,7 +378,7 @@ describe('promtool on dashboard queries', () => {
 
 describe('the build refuses broken input and leaves out/ untouched', () => {
   /** The real mixin with one thing broken, built into a copy of out/. */
-  function buildBroken(breakIt: (m: Mixin) => void): { message: string; untouched: boolean } {
+  async function buildBroken(breakIt: (m: Mixin) => void): Promise<{ message: string; untouched: boolean }> {
     const mixin = assembleMixin(cfg);
     breakIt(mixin);
     const out = join(tempDir('lint-broken'), 'out');
@@ -383,7 +386,7 @@ describe('the build refuses broken input and leaves out/ untouched', () => {
     const before = snapshotTree(out);
     let message = '';
     try {
-      buildMixinTo(mixin, cfg, out);
+      await buildMixinTo(mixin, cfg, out);
     } catch (err) {
       if (!(err instanceof BuildError)) throw err;
       message = [...err.findings.map(formatFinding), err.message].join('\n');
@@ -424,8 +427,8 @@ describe('the build refuses broken input and leaves out/ untouched', () => {
       (m: Mixin) => addDashboard(m, `sum by (cluster) (${inUse})`),
       /dashboards\/metallb-broken\.json: MetalLB \/ Test \/ Broken panel: \[selector-cluster\]/,
     ],
-  ])('%s', (_name, breakIt, located) => {
-    const { message, untouched } = buildBroken(breakIt);
+  ])('%s', async (_name, breakIt, located) => {
+    const { message, untouched } = await buildBroken(breakIt);
     expect(message).toMatch(located);
     expect(message).toMatch(/\^/);
     expect(message).toContain('out/ left untouched');

@@ -22,17 +22,15 @@ export interface MixinCheck {
 
 /**
  * Lint every expression in-process, then have promtool check the rule files and dashboard
- * queries (when it is installed). `promtoolAfterLintFindings: false` skips promtool once the lint
- * has failed, for a caller that stops there anyway.
+ * queries (when it is installed).
  */
-export function checkMixin(mixin: Mixin, cfg: MixinConfig, opts: { promtoolAfterLintFindings?: boolean } = {}): MixinCheck {
+export async function checkMixin(mixin: Mixin, cfg: MixinConfig): Promise<MixinCheck> {
   const started = performance.now();
   const targets = collectTargets(mixin);
   const lint = lintMixin(mixin, cfg, targets);
   const lintMs = Math.round(performance.now() - started);
-  const skip = lint.length > 0 && opts.promtoolAfterLintFindings === false;
   // undefined: promtool is not installed.
-  const promtool = skip ? undefined : promtoolFindings(mixin, promtoolCommand(), targets);
+  const promtool = await promtoolFindings(mixin, promtoolCommand(), targets);
   return {
     lint,
     promtool: promtool ?? [],

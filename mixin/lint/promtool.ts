@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 
 /** The promtool binary: `$PROMTOOL`, else the one on PATH. */
 export function promtoolPath(): string | undefined {
@@ -21,8 +21,12 @@ export const promtoolCommand = (): string => process.env['PROMTOOL'] ?? 'promtoo
  * `promtool check rules` on the given files. Run without probing `--version` first: the build pays
  * for one promtool start, not two.
  */
-export function checkRules(files: readonly string[], promtool = promtoolCommand()): ToolRun {
-  const run = spawnSync(promtool, ['check', 'rules', ...files], { encoding: 'utf8' });
-  if (run.error) return { ok: false, missing: true, output: 'promtool not found (install Debian package "prometheus" or set PROMTOOL)' };
-  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+export function checkRules(files: readonly string[], promtool = promtoolCommand()): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile(promtool, ['check', 'rules', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code === 'string')
+        resolve({ ok: false, missing: true, output: 'promtool not found (install Debian package "prometheus" or set PROMTOOL)' });
+      else resolve({ ok: error === null, output: `${stdout}${stderr}` });
+    });
+  });
 }
