@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { defaultConfig, loadConfigFile, resolveConfig } from '../mixin/config/load.js';
+import { configSchema } from '../mixin/config/schema.js';
+import { compiledValidatorFile, newConfigAjv } from '../mixin/config/validator.js';
+import { repoRoot } from './helpers/cli.js';
 import { issuesOf } from './helpers/config.js';
 import { matches, selectorMatchers } from './helpers/selectors.js';
 import { tempDir } from './helpers/temp.js';
@@ -286,5 +291,29 @@ describe('config values that would silently change what the rules mean', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     if (existsSync('/dev/zero')) expect(() => loadConfigFile('/dev/zero')).toThrow(/larger than 1 MiB/);
+  });
+});
+
+describe('the config validator npm run compile writes', () => {
+  // The CLI loads dist/'s compiled validator; these tests and a source checkout compile the schema.
+  // Both must accept, fill in and refuse exactly the same.
+  const compiledFile = join(repoRoot, 'dist', 'mixin', 'config', compiledValidatorFile);
+  const compiled = createRequire(import.meta.url)(compiledFile) as ValidateFunction;
+  const atRunTime = newConfigAjv().compile(configSchema);
+  const inputs: Record<string, unknown> = {
+    'no settings': {},
+    'a few settings': { clusterLabel: 'k8s_cluster', thresholds: { bgpFlaps: 3 }, alerts: { MetalLBBGPSessionDown: { for: '2m' } } },
+    'an unknown key, a wrong type and a bad duration': {
+      bogus: 1,
+      thresholds: { bgpFlaps: 'many' },
+      alerts: { MetalLBBGPSessionDown: { for: '5x' } },
+    },
+    'a value out of range': { thresholds: { webhookErrorRatio: 2 } },
+  };
+  it.each(Object.entries(inputs))('%s', (_name, input) => {
+    const [a, b] = [structuredClone(input), structuredClone(input)];
+    expect(compiled(a)).toBe(atRunTime(b));
+    expect(a).toEqual(b);
+    expect(compiled.errors ?? null).toEqual(atRunTime.errors ?? null);
   });
 });

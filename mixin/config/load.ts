@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type MixinConfig } from './schema.js';
 import { checkConfigSemantics } from './semantics.js';
@@ -8,9 +8,7 @@ import { checkRenderedConfig } from './rendered.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { readBounded } from './read.js';
 import { durationPattern } from './sections/common.js';
-
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-const validateSchema = ajv.compile<MixinConfig>(configSchema);
+import { configValidator } from './validator.js';
 
 function dotted(instancePath: string): string {
   return instancePath
@@ -72,6 +70,7 @@ export function resolveConfig(overrides: unknown, source = 'config'): MixinConfi
     throw new ConfigError(source, [{ path: '', message: 'must be a mapping of settings' }]);
   }
   const candidate: unknown = structuredClone(overrides);
+  const validateSchema = configValidator();
   if (!validateSchema(candidate)) {
     const seen = new Set<string>();
     const issues = (validateSchema.errors ?? []).map(describe).filter((i) => {
