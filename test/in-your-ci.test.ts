@@ -3,7 +3,7 @@
  * standing for this checkout's CLI): a CLI user's build and a kube-prometheus user's jsonnet both
  * pass the generated tests for the same settings.
  */
-import { spawnSync } from 'node:child_process';
+import { run } from './helpers/run.js';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,27 +29,27 @@ alerts:
 
 function runBlock(code: string, dir: string) {
   const script = code.replaceAll('npx metallb-mixin', `node ${JSON.stringify(cli)}`);
-  return spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+  return run('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, TMPDIR: dir } });
 }
 
 describe('the README\'s "In your CI" commands', () => {
-  it('a CLI build with my-metallb.yaml passes its own tests', () => {
+  it('a CLI build with my-metallb.yaml passes its own tests', async () => {
     const dir = tempDir('in-your-ci');
     writeFileSync(join(dir, 'my-metallb.yaml'), myConfig);
-    const run = runBlock(onlyBlock(readme, 'In your CI', 'sh', '--out vendor/metallb-mixin'), dir);
+    const run = await runBlock(onlyBlock(readme, 'In your CI', 'sh', '--out vendor/metallb-mixin'), dir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/SUCCESS/);
     expect(run.stdout).not.toMatch(/FAILED/);
   });
 
-  it("the rules a kube-prometheus user's jsonnet renders with the same settings pass the same tests", () => {
+  it("the rules a kube-prometheus user's jsonnet renders with the same settings pass the same tests", async () => {
     const dir = tempDir('in-your-ci-jsonnet');
     writeFileSync(join(dir, 'my-metallb.yaml'), myConfig);
     // The vendored mixin, where `jb install` puts it.
     const vendored = join(dir, 'vendor', 'github.com', 'metallb-mixin', 'metallb-mixin');
     mkdirSync(vendored, { recursive: true });
     symlinkSync(committedOut, join(vendored, 'out'));
-    const run = runBlock(onlyBlock(readme, 'In your CI', 'sh', 'jsonnet -J vendor'), dir);
+    const run = await runBlock(onlyBlock(readme, 'In your CI', 'sh', 'jsonnet -J vendor'), dir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/SUCCESS/);
     expect(run.stdout).not.toMatch(/FAILED/);

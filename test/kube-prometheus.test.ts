@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRule, RecordingRule, RuleFile } from '../mixin/types.js';
 import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { onlyBlock } from './helpers/markdown.js';
+import { run as runAsync } from './helpers/run.js';
 
 const readme = join(repoRoot, 'README.md');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'kube-prometheus');
@@ -108,7 +109,7 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
-  it('the PrometheusRule it emits passes the promtool tests generated for the same settings', () => {
+  it('the PrometheusRule it emits passes the promtool tests generated for the same settings', async () => {
     const dir = join(dirname(out), 'emitted-tested');
     mkdirSync(join(dir, 'tests'), { recursive: true });
     const groups = evaluated['metallb-prometheus-rules'].spec.groups as { rules: { alert?: string }[] }[];
@@ -118,12 +119,11 @@ describe('the kube-prometheus snippet of the README, with Debian jsonnet', () =>
     const tests = readdirSync(join(sameAsSnippet, 'tests'));
     for (const f of tests) copyFileSync(join(sameAsSnippet, 'tests', f), join(dir, 'tests', f));
     expect(tests.length).toBeGreaterThan(5);
-    const run = spawnSync('promtool', ['test', 'rules', ...tests.map((f) => join('tests', f))], {
+    const promtool = await runAsync('promtool', ['test', 'rules', ...tests.map((f) => join('tests', f))], {
       cwd: dir,
-      encoding: 'utf8',
       env: { ...process.env, TMPDIR: dir },
     });
-    expect(run.status, (run.stdout + run.stderr).slice(0, 4000)).toBe(0);
+    expect(promtool.status, (promtool.stdout + promtool.stderr).slice(0, 4000)).toBe(0);
   });
 
   it("puts every dashboard in kube-prometheus's Grafana, one ConfigMap each, equal to the dashboards of build --config", () => {

@@ -16,9 +16,13 @@ import {
   clusterName,
   faultTick,
   faultyNode,
+  faultyController,
   faultyPeer,
   faultyPod,
   faultyPool,
+  faultyWebhook,
+  flappingService,
+  speakerJob,
   timeline,
   unannouncedService,
   type StoredSeries,
@@ -72,6 +76,7 @@ const scenarios: readonly (readonly Fault[])[] = [
   ['speakerMissing'],
   ['exporterSilent'],
   ['bfdFlapping'],
+  ['webhookFailing', 'reconcileErrors', 'reconcilePanics', 'reconcileStuck', 'l2AnnouncerFlapping'],
 ];
 
 /** No warning or critical alert fires. */
@@ -97,6 +102,12 @@ function faultFires(cell: Cell, fault: Fault): ExprTest {
     speakerMissing: { node: faultyNode },
     exporterSilent: { pod: faultyPod(cell, 'bgpSessionDown') },
     bfdFlapping: { pod: faultyPod(cell, 'bgpSessionDown') },
+    webhookFailing: { webhook: faultyWebhook },
+    reconcileErrors: { job: speakerJob(cell), controller: faultyController },
+    reconcilePanics: { job: speakerJob(cell), controller: faultyController },
+    reconcileStuck: { job: speakerJob(cell), name: faultyController },
+    // MetalLB's `service` label is `namespace/name`.
+    l2AnnouncerFlapping: { service: `${flappingService.namespace}/${flappingService.name}` },
   };
   const expected = { alertname: alert, ...cluster, ...identity[fault] };
   // The peer is spelled `IP`, `IP:179` or `IP:-1` depending on the back-end: one alert per session whatever the spelling.

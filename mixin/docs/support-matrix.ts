@@ -45,7 +45,12 @@ export type Fault =
   | 'notAnnounced'
   | 'speakerMissing'
   | 'exporterSilent'
-  | 'bfdFlapping';
+  | 'bfdFlapping'
+  | 'webhookFailing'
+  | 'reconcileErrors'
+  | 'reconcilePanics'
+  | 'reconcileStuck'
+  | 'l2AnnouncerFlapping';
 
 /**
  * What a fault does in a cell. `fires`: its alert fires with its identifying labels, with the
@@ -139,7 +144,40 @@ export const faults: Readonly<Record<Fault, FaultSpec>> = {
     needs: 'the BFD down-event counter of the FRR back-end (`*_bfd_session_down_events`)',
     identifiedBy: ['pod', 'peer'],
   },
+  webhookFailing: {
+    alert: 'MetalLBWebhookFailing',
+    what: "the controller's validating webhook answers 500 to every request",
+    needs: "controller-runtime's webhook counter of the controller (MetalLB >= 0.16)",
+    identifiedBy: ['webhook'],
+  },
+  reconcileErrors: {
+    alert: 'MetalLBReconcileErrorsHigh',
+    what: 'one speaker fails most reconciles of one controller',
+    needs: "controller-runtime's reconcile counters of the speaker (MetalLB >= 0.16)",
+    identifiedBy: ['job', 'controller'],
+  },
+  reconcilePanics: {
+    alert: 'MetalLBReconcilePanics',
+    what: 'one speaker panics in a reconcile',
+    needs: "controller-runtime's panic counter of the speaker (MetalLB >= 0.16)",
+    identifiedBy: ['job', 'controller'],
+  },
+  reconcileStuck: {
+    alert: 'MetalLBReconcileStuck',
+    what: "one speaker's reconcile never returns",
+    needs: 'the work queue gauge `workqueue_longest_running_processor_seconds` of the speaker (MetalLB >= 0.16)',
+    identifiedBy: ['job', 'name'],
+  },
+  l2AnnouncerFlapping: {
+    alert: 'MetalLBL2AnnouncerFlapping',
+    what: 'the node announcing one layer-2 address alternates between two nodes',
+    needs: '`metallb_speaker_announced` of the layer-2 addresses',
+    identifiedBy: ['service', 'ip'],
+  },
 };
+
+/** The faults only controller-runtime's metrics show: MetalLB >= 0.16 serves them from the controller and speakers. */
+export const controllerRuntimeFaults: readonly Fault[] = ['webhookFailing', 'reconcileErrors', 'reconcilePanics', 'reconcileStuck'];
 
 /** Selectors for the Helm PodMonitors, where controller and speaker share the job `metallb` (README, selectors.speaker). */
 const podMonitorSelectors = {
@@ -217,6 +255,7 @@ export function outcome(cell: Cell, fault: Fault): Outcome | undefined {
   if (!faultsOf(cell).includes(fault)) return undefined;
   // Without pod series nothing maps a speaker to its node: the alert stays silent (issue 12: checked per metric).
   if (fault === 'speakerMissing' && cell.kubeStateMetrics !== 'complete') return 'absent';
+  if (controllerRuntimeFaults.includes(fault) && cell.metallb !== '0.16') return 'absent';
   return cell.config ? 'config' : 'fires';
 }
 

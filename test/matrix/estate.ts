@@ -21,6 +21,11 @@ export const faultyNode = 'worker-1';
 export const faultyPeer = '172.18.10.250';
 export const faultyPool = 'tenant-a';
 export const unannouncedService = 'coredns-external';
+/** The layer-2 Service whose announcer alternates between the nodes (fault l2AnnouncerFlapping). */
+export const flappingService = { namespace: 'tenant-a', name: 'app-a' } as const;
+/** The speaker controller whose reconciles fail, panic or hang, and the webhook that fails. */
+export const faultyController = 'servicel2status';
+export const faultyWebhook = '/validate-metallb-io-v1beta1-ipaddresspool';
 
 // The scrape endpoints are the simulator's own: a cell names them as an install does.
 type Workload = Endpoint;
@@ -212,12 +217,12 @@ export function cellCluster(cell: Cell, active: readonly Fault[]): Cluster {
       l2Candidates: [w1, w2],
     },
     {
-      namespace: 'tenant-a',
-      name: 'app-a',
+      ...flappingService,
       pool: faultyPool,
       protocol: 'layer2',
       ips: ['192.168.10.32'],
-      announcers: () => [w1],
+      // Flapping: the address moves to the other node and back every minute.
+      announcers: (t) => (t >= from('l2AnnouncerFlapping') && Math.floor((t - faultTick) / 2) % 2 === 0 ? [w2] : [w1]),
       l2Candidates: [w1, w2],
     },
     {
@@ -310,6 +315,46 @@ function frrExporterFaults(series: StoredSeries[], cell: Cell, active: readonly 
   });
 }
 
+/** From `faultTick` on, `perTick` more at each tick (a counter) or the value given (a gauge). */
+const fromFault = (values: Float64Array, at: (ticksIn: number, v: number) => number): Float64Array =>
+  values.map((v, t) => (t >= faultTick && !Number.isNaN(v) ? at(t - faultTick + 1, v) : v));
+
+/**
+ * Faults controller-runtime's metrics show (MetalLB >= 0.16; older cells have none of these series
+ * to change): on the faulty speaker, one controller's reconciles fail, panic on every retry, and its
+ * work queue's reconcile hangs; on the controller, a validating webhook answers 500 to every call.
+ */
+function controllerRuntimeFaults(series: StoredSeries[], cell: Cell, active: readonly Fault[]): StoredSeries[] {
+  const speaker = faultyPod(cell, 'speakerDown');
+  const onFaultySpeaker = (s: StoredSeries) =>
+    s.labels['pod'] === speaker && s.labels['container'] === 'speaker' && (s.labels['controller'] ?? s.labels['name']) === faultyController;
+  const changed = series.map((s) => {
+    if (!onFaultySpeaker(s)) return s;
+    if (
+      active.includes('reconcileErrors') &&
+      (s.name === 'controller_runtime_reconcile_errors_total' ||
+        (s.name === 'controller_runtime_reconcile_total' && s.labels['result'] === 'error'))
+    )
+      return { ...s, values: fromFault(s.values, (n, v) => v + 10 * n) };
+    if (active.includes('reconcilePanics') && s.name === 'controller_runtime_reconcile_panics_total')
+      // The object that makes it panic is retried, and panics again each time.
+      return { ...s, values: fromFault(s.values, (n, v) => v + n) };
+    if (active.includes('reconcileStuck') && s.name === 'workqueue_longest_running_processor_seconds')
+      return { ...s, values: fromFault(s.values, (n) => 30 * n) };
+    return s;
+  });
+  if (!active.includes('webhookFailing')) return changed;
+  // A counter series appears at its first increment: the 500s of the webhook that fails.
+  const answered = changed.find((s) => s.name === 'controller_runtime_webhook_requests_total' && s.labels['webhook'] === faultyWebhook);
+  if (!answered) return changed;
+  const failed: StoredSeries = {
+    name: answered.name,
+    labels: { ...answered.labels, code: '500' },
+    values: answered.values.map((v, t) => (t >= faultTick && !Number.isNaN(v) ? 5 * (t - faultTick + 1) : NaN)),
+  };
+  return [...changed, failed];
+}
+
 /** Every series the cell's Prometheus stores, with `active` faults from `faultTick` on. */
 export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[] {
   const raw: SimSeries[] = [];
@@ -343,8 +388,11 @@ export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[]
       }));
     series = [...series, ...stale];
   }
-  return frrExporterFaults(series, cell, active);
+  return controllerRuntimeFaults(frrExporterFaults(series, cell, active), cell, active);
 }
+
+/** The speaker job of the cell's layout. */
+export const speakerJob = (cell: Cell): string => layouts[cell.layout].jobs.speaker;
 
 /** The pod the fault hits, for its identifying labels. */
 export function faultyPod(cell: Cell, fault: Fault): string {
