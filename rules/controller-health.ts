@@ -31,8 +31,9 @@ const clustersWithSpeakers = (q: Query) => q.perCluster(q.metric('up', 'speaker'
 
 /**
  * The share of each pod's reconciles that returned an error over 5 minutes, per controller, for
- * pods with errors. Every speaker runs three controllers: one series per pod read here, at the
- * slow interval, and only the pods with errors recorded.
+ * pods above `thresholds.reconcileErrorRatio`. Every speaker runs three controllers: every pod is
+ * read here, at the slow interval, and only the pods in trouble are recorded (a real cluster has a
+ * conflict now and then on most pods, which would be a series each).
  */
 const reconcileErrorRatio = defineRecord({
   name: 'cluster_namespace_pod_controller:controller_runtime_reconcile_errors:ratio_rate5m',
@@ -43,7 +44,7 @@ const reconcileErrorRatio = defineRecord({
       perComponent(
         q,
         (c) =>
-          `rate(${q.metric('controller_runtime_reconcile_errors_total', c)}[5m])\n  / (sum without (result) (rate(${q.metric('controller_runtime_reconcile_total', c)}[5m])) > 0)\n  > 0`,
+          `rate(${q.metric('controller_runtime_reconcile_errors_total', c)}[5m])\n  / (sum without (result) (rate(${q.metric('controller_runtime_reconcile_total', c)}[5m])) > 0)\n  > ${q.cfg.thresholds.reconcileErrorRatio}`,
       ),
       clustersWithController(q),
     ),
