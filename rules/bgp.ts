@@ -110,13 +110,19 @@ const bfdSessions = perCluster('cluster:metallb_bfd_session_up:count', 'bfd_sess
  * read these: at 1,000 nodes a range query over every session costs hundreds of milliseconds per
  * panel, while the sessions in trouble are a handful.
  */
-const sessionProblems = (name: string, suffix: string, clusters: RecordSpec, problem: (s: string) => string, readBy: readonly string[]) =>
+const sessionProblems = (
+  name: string,
+  suffix: string,
+  clusters: RecordSpec,
+  problem: ((s: string) => string) | { readonly across: (q: Query) => string | undefined },
+  readBy: readonly string[],
+) =>
   defineRecord({
     name,
     kind: 'problems',
     readBy,
     expr: (q) => {
-      const inTrouble = q.bgp(suffix, problem);
+      const inTrouble = typeof problem === 'function' ? q.bgp(suffix, problem) : problem.across(q);
       return inTrouble && problemRecord(inTrouble, clusterSeries(clusters.name));
     },
   });
@@ -139,14 +145,20 @@ const sessionsDown = sessionProblems(
 /**
  * BGP state changes per session over `thresholds.bgpFlapWindow` (named after it, e.g.
  * `changes15m`), where there were any: MetalLBBGPSessionFlapping keeps those at
- * `thresholds.bgpFlaps` or more, and the dashboard draws them all.
+ * `thresholds.bgpFlaps` or more, and the dashboard draws them all. Counted across the session's
+ * `peer` spellings, so that FRR 8.x's `IP:-1` and `IP:179` are one session (`Query.bgpChanges`).
  */
 const sessionChanges = (cfg: MixinConfig) =>
   sessionProblems(
     `cluster_pod_peer_vrf:metallb_bgp_session_up:changes${cfg.thresholds.bgpFlapWindow}`,
     'bgp_session_up',
     sessions,
-    (s) => `changes(${s}[${cfg.thresholds.bgpFlapWindow}]) > 0`,
+    {
+      across: (q) => {
+        const changes = q.bgpChanges('bgp_session_up', cfg.thresholds.bgpFlapWindow);
+        return changes && `${changes} > 0`;
+      },
+    },
     ['MetalLBBGPSessionFlapping', panel('Sessions that changed state'), panel('Session state changes')],
   );
 

@@ -3,7 +3,11 @@ import { Query } from '../../mixin/promql/query.js';
 import { hostMatcher, oneLine, records, required } from '../common/queries.js';
 import { chosen, keepRanked, overRange, speakerAddresses, stableTopk } from '../common/selection.js';
 
-const peerFilter = 'peer=~"$peer"';
+/**
+ * The peer variable lists peers by address where the rules rewrite FRR's `IP:port` to it
+ * (`Query.bgp`): the raw series still carry the port, so it may follow.
+ */
+const peerFilter = 'peer=~"(?:$peer)(?::-?[0-9]+)?"';
 const vrfFilter = 'vrf=~"$vrf"';
 
 export type SessionFamily = 'bgp_session_up' | 'bfd_session_up';

@@ -127,7 +127,9 @@ class BlindChecker {
       findings.push({ selector: item.expr, state: 'blind', cause: 'cluster-label', detail: mismatch });
       state = 'blind';
     }
-    const unique = new Map(findings.map((f) => [`${f.selector}\u0000${f.detail}`, f]));
+    // One finding per metric and reason: a query reads FRR's BGP series once per `peer` spelling (Query.bgp).
+    const metricOf = (selector: string) => selector.split('{')[0] ?? selector;
+    const unique = new Map(findings.map((f) => [`${metricOf(f.selector)}\u0000${f.cause ?? ''}\u0000${f.detail}`, f]));
     return { kind: item.kind, name: item.name, state, findings: [...unique.values()] };
   }
 

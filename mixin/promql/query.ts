@@ -1,7 +1,7 @@
 import { bgpFamilies, bgpSources, lookupMetric, type BgpMode, type Component } from '../catalogue.js';
 import type { MixinConfig } from '../config/schema.js';
 import { clusterSeries, type ClusterSeries } from './problems.js';
-import { anyOfPresent } from './union.js';
+import { anyOf, anyOfPresent } from './union.js';
 
 /**
  * Turns one source's selector of a BGP/BFD family into its expression. `family(suffix)` is the
@@ -9,6 +9,27 @@ import { anyOfPresent } from './union.js';
  * that pair families per source (speaker, FRR sidecar, frr-k8s) to keep each join small and exact.
  */
 export type BgpWrap = (selector: string, family: (suffix: string) => string) => string;
+
+/**
+ * A BGP session's identity is its peer's address (metric reference §7). FRR writes the `peer`
+ * label as `IP:portForeign`, and FRR 8.x writes a session that is down as `IP:-1` and the same
+ * session once up as `IP:179`: two series for one session. frr-k8s dropped the port in v0.0.16 (a
+ * bare IP, or an interface for unnumbered peers). So each FRR source's `peer` becomes the address:
+ * a `-1` port always goes, another port wherever the spelling cannot be an address on its own
+ * (always for the FRR sidecar; for frr-k8s only after an IPv4 address, as a bare IPv6 `fd00::1`
+ * reads like an address and a port). Native mode keeps `IP:port`: it never writes `-1`. BFD
+ * series name the peer by its address already.
+ */
+const peerAddress: Readonly<Partial<Record<BgpMode, string>>> = {
+  frr: '(.+):[0-9]+',
+  'frr-k8s': '([0-9.]+):[0-9]+',
+  'frr-k8s-relabelled': '([0-9.]+):[0-9]+',
+};
+/** The FRR 8.x spelling of a session without a socket (down, or never connected). */
+const downSpelling = { only: 'peer=~".+:-1"', except: 'peer!~".+:-1"', address: '(.+):-1' } as const;
+
+/** `peer` rewritten to the address where it matches `regex`, unchanged elsewhere. */
+const toAddress = (expr: string, regex: string) => `label_replace(${expr}, "peer", "$1", "peer", "${regex}")`;
 
 /**
  * Builds the selectors and metric references of every query, so that no alert, rule or panel
@@ -104,21 +125,61 @@ export class Query {
    * `or`. `wrap` turns each selector into the per-source expression (a range function must be
    * applied per source because `or` has no range form): `q.bgp('bgp_session_up', s => `changes(${s}[15m])`)`.
    * Returns `undefined` when no enabled mode has the family (e.g. pending prefixes without native).
+   * The BGP families of FRR sources come out with `peer` set to the address (see `peerAddress`):
+   * the two spellings are read apart and rewritten apart, so that no rewrite can yield one series
+   * twice, and where both are present at once (only after a Prometheus restart) the established
+   * spelling wins. `wrap` sees the raw series, so a range function over it sees each spelling
+   * alone: `bgpChanges` counts the changes of a session across both.
    */
   bgp(suffix: string, wrap: BgpWrap = (s) => s, ...extra: string[]): string | undefined {
+    return this.bgpIn(this.bgpModes(suffix), suffix, wrap, extra);
+  }
+
+  /**
+   * State changes of each session of a BGP/BFD family within `window`: `changes()` of each series,
+   * and for the BGP families of FRR sources `changes()` of the session's state across its
+   * spellings (a subquery at the rule evaluation interval), since on FRR 8.x every change of state
+   * is a change of series.
+   */
+  bgpChanges(suffix: string, window: string): string | undefined {
+    const modes = this.bgpModes(suffix);
+    const respelled = modes.filter((m) => suffix.startsWith('bgp_') && peerAddress[m] !== undefined);
+    const acrossSpellings = respelled.length > 0 ? this.bgpIn(respelled, suffix, (s) => s, []) : undefined;
+    const perSeries = modes.filter((m) => !respelled.includes(m));
+    return anyOfPresent(
+      [
+        perSeries.length > 0 ? this.bgpIn(perSeries, suffix, (s) => `changes(${s}[${window}])`, []) : undefined,
+        acrossSpellings && `changes(${acrossSpellings}[${window}:])`,
+      ],
+      'lines',
+    );
+  }
+
+  private bgpIn(modes: readonly BgpMode[], suffix: string, wrap: BgpWrap, extra: readonly string[]): string | undefined {
     const seen = new Set<string>();
     const parts: string[] = [];
-    for (const mode of this.bgpModes(suffix)) {
+    for (const mode of modes) {
       const source = bgpSources[mode];
       const modeExtra = mode === 'native' ? [this.cfg.bgp.nativePeerMatcher] : [];
-      const family = (other: string) => {
-        if (!this.bgpModes(other).includes(mode)) throw new Error(`BGP/BFD family ${other} does not exist in mode ${mode}`);
-        return `${source.prefix}_${other}${this.selector(source.component, ...modeExtra, ...extra)}`;
-      };
-      const sel = family(suffix);
+      const familyWith =
+        (...spelling: string[]) =>
+        (other: string) => {
+          if (!this.bgpModes(other).includes(mode)) throw new Error(`BGP/BFD family ${other} does not exist in mode ${mode}`);
+          return `${source.prefix}_${other}${this.selector(source.component, ...modeExtra, ...extra, ...spelling)}`;
+        };
+      const sel = familyWith()(suffix);
       if (seen.has(sel)) continue;
       seen.add(sel);
-      parts.push(wrap(sel, family));
+      const address = suffix.startsWith('bgp_') ? peerAddress[mode] : undefined;
+      if (address === undefined) {
+        parts.push(wrap(sel, familyWith()));
+        continue;
+      }
+      const spelled = (matcher: string, regex: string) => {
+        const family = familyWith(matcher);
+        return toAddress(wrap(family(suffix), family), regex);
+      };
+      parts.push(anyOf([spelled(downSpelling.except, address), spelled(downSpelling.only, downSpelling.address)], 'lines'));
     }
     if (parts.length === 0) return undefined;
     return anyOfPresent(parts, 'lines');

@@ -92,8 +92,8 @@ function(c, lib) {
           "type": "prometheus",
           "uid": "${datasource}",
         },
-        "query": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))" else "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))"),
-        "definition": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))" else "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))"),
+        "query": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))" else "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))"),
+        "definition": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))" else "query_result(count by (" + c.clusterLabel + ", peer) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))"),
         "refresh": 2,
         "sort": 1,
         "allValue": ".*",
@@ -120,8 +120,8 @@ function(c, lib) {
           "type": "prometheus",
           "uid": "${datasource}",
         },
-        "query": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))" else "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))"),
-        "definition": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))" else "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\"} or frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"} or metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\"})))"),
+        "query": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))" else "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))"),
+        "definition": (if c.nativePeerMatcher != '' then "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", " + c.nativePeerMatcher + "} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))" else "query_result(count by (" + c.clusterLabel + ", vrf) ((metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\"} or (label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")) or (label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\") or label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")))))"),
         "refresh": 2,
         "sort": 1,
         "allValue": ".*",
@@ -195,7 +195,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "sum(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"})",
+          "expr": "sum(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"})",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -206,7 +206,7 @@ function(c, lib) {
           "range": false,
         },
         {
-          "expr": "sum(cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"})",
+          "expr": "sum(cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"})",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -273,7 +273,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "count(cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0)",
+          "expr": "count(cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0)",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -340,7 +340,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "count(max_over_time(cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range]) > 0)",
+          "expr": "count(max_over_time(cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range]) > 0)",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -407,7 +407,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "count(cluster_pod_peer_vrf:metallb_bfd_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0)",
+          "expr": "count(cluster_pod_peer_vrf:metallb_bfd_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0)",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -495,7 +495,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"} == bool cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()) / max_over_time(cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} == bool cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()) / max_over_time(cluster_peer_vrf:metallb_bgp_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -582,7 +582,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": (if c.nativePeerMatcher != '' then "min by (" + c.clusterLabel + ", instance, pod, peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", " + c.nativePeerMatcher + "}\n  or\n  metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n))\nor\nmin by (" + c.clusterLabel + ", instance, pod, peer, vrf) (1 - (cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0))" else "min by (" + c.clusterLabel + ", instance, pod, peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n))\nor\nmin by (" + c.clusterLabel + ", instance, pod, peer, vrf) (1 - (cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0))"),
+          "expr": (if c.nativePeerMatcher != '' then "min by (" + c.clusterLabel + ", instance, pod, peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", " + c.nativePeerMatcher + "}\n  or\n  (\n  label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\")\n  or\n  label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n  or\n  (\n  label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\")\n  or\n  label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n  or\n  (\n  label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\")\n  or\n  label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n))\nor\nmin by (" + c.clusterLabel + ", instance, pod, peer, vrf) (1 - (cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0))" else "min by (" + c.clusterLabel + ", instance, pod, peer, vrf) ((\n  metallb_bgp_session_up{" + c.speakerSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\"}\n  or\n  (\n  label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):[0-9]+\")\n  or\n  label_replace(metallb_bgp_session_up{" + c.frrMetricsSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n  or\n  (\n  label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\")\n  or\n  label_replace(frrk8s_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n  or\n  (\n  label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer!~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"([0-9.]+):[0-9]+\")\n  or\n  label_replace(metallb_bgp_session_up{" + c.frrK8sSelector + ", " + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\", __host_chosen__!~\"${host}\", peer=~\".+:-1\"}, \"peer\", \"$1\", \"peer\", \"(.+):-1\")\n)\n))\nor\nmin by (" + c.clusterLabel + ", instance, pod, peer, vrf) (1 - (cluster_pod_peer_vrf:metallb_bgp_session_up:down{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0))"),
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -648,7 +648,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bgp_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -715,7 +715,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "sum by (" + c.clusterLabel + ", instance, pod, peer, vrf) (cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0)\nand on (" + c.clusterLabel + ", instance, pod, peer, vrf)\ntopk(20, max_over_time(cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "sum by (" + c.clusterLabel + ", instance, pod, peer, vrf) (cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0)\nand on (" + c.clusterLabel + ", instance, pod, peer, vrf)\ntopk(20, max_over_time(cluster_pod_peer_vrf:metallb_bgp_session_up:changes" + c.bgpFlapWindow + "{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -794,7 +794,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_announced_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_announced_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_announced_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_announced_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -860,7 +860,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_received_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -926,7 +926,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_pending_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_pending_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_pending_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(25, max_over_time(cluster_peer_vrf:metallb_bgp_pending_prefixes_total:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1005,7 +1005,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_updates:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_updates:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_updates:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_updates:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1014,7 +1014,7 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_updates_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_updates_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_updates_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_updates_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1080,7 +1080,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_opens_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_opens_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_opens_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_opens_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1089,7 +1089,7 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_opens_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_opens_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_opens_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_opens_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1098,7 +1098,7 @@ function(c, lib) {
           "refId": "B",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_notifications_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_notifications_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_notifications_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_notifications_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1164,7 +1164,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_keepalives_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_keepalives_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_keepalives_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_keepalives_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1173,7 +1173,7 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_keepalives_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_keepalives_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_keepalives_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(24, max_over_time(cluster_peer_vrf:metallb_bgp_keepalives_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1239,7 +1239,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_total_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_total_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_total_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_total_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1248,7 +1248,7 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_total_received:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1257,7 +1257,7 @@ function(c, lib) {
           "refId": "B",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bgp_route_refresh_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_route_refresh_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bgp_route_refresh_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(16, max_over_time(cluster_peer_vrf:metallb_bgp_route_refresh_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1356,7 +1356,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bfd_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"} == bool cluster_peer_vrf:metallb_bfd_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bfd_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()) / max_over_time(cluster_peer_vrf:metallb_bfd_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bfd_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} == bool cluster_peer_vrf:metallb_bfd_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\nbottomk(25, min_over_time(cluster_peer_vrf:metallb_bfd_session_up:sum{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()) / max_over_time(cluster_peer_vrf:metallb_bfd_session_up:count{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1423,7 +1423,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "sum by (" + c.clusterLabel + ", instance, pod, peer, vrf) (cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"} > 0)\nand on (" + c.clusterLabel + ", instance, pod, peer, vrf)\ntopk(20, max_over_time(cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "sum by (" + c.clusterLabel + ", instance, pod, peer, vrf) (cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"} > 0)\nand on (" + c.clusterLabel + ", instance, pod, peer, vrf)\ntopk(20, max_over_time(cluster_pod_peer_vrf:metallb_bfd_session_down_events:increase5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1489,7 +1489,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_peer_vrf:metallb_bfd_control_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_control_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bfd_control_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_control_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1498,7 +1498,7 @@ function(c, lib) {
           "refId": "A",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bfd_control_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_control_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bfd_control_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_control_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1507,7 +1507,7 @@ function(c, lib) {
           "refId": "B",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bfd_echo_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_echo_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bfd_echo_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_echo_packet_input:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -1516,7 +1516,7 @@ function(c, lib) {
           "refId": "C",
         },
         {
-          "expr": "cluster_peer_vrf:metallb_bfd_echo_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_echo_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"$peer\", vrf=~\"$vrf\"}[$__range] @ end()))",
+          "expr": "cluster_peer_vrf:metallb_bfd_echo_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}\nand on (" + c.clusterLabel + ", peer, vrf)\ntopk(12, max_over_time(cluster_peer_vrf:metallb_bfd_echo_packet_output:rate5m{" + c.clusterLabel + "=\"$cluster\", peer=~\"(?:$peer)(?::-?[0-9]+)?\", vrf=~\"$vrf\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
