@@ -28,6 +28,21 @@ const peerAddress: Readonly<Partial<Record<BgpMode, string>>> = {
 /** The FRR 8.x spelling of a session without a socket (down, or never connected). */
 const downSpelling = { only: 'peer=~".+:-1"', except: 'peer!~".+:-1"', address: '(.+):-1' } as const;
 
+/**
+ * MetalLB 0.15 in native mode leaves a stale `peer="IP"` series at 0 beside each real `IP:port`
+ * one (metallb#2806). `nativePeerMatcher` drops the IPv4 ones; an IPv6 peer is written without
+ * brackets, so its stale `fd00::1` looks like an address and a port, as its real `fd00::1:179`
+ * does. This drops every series whose `peer` is another series' `peer` less its port. The
+ * stripped form is grouped before it becomes `peer`, so that two series can never collide.
+ */
+/** The native families 0.15 initialised with the stale `peer="IP"` series (metric reference §7). */
+const staleTwinFamilies = ['bgp_session_up', 'bgp_announced_prefixes_total'];
+
+function withoutStaleTwins(expr: string, selector: string, on: string): string {
+  const stripped = `group by (${on.replace(/\bpeer\b/, 'stale_peer')}) (label_replace(${selector}, "stale_peer", "$1", "peer", "(.+):[0-9]+"))`;
+  return `(\n  ${expr}\n  unless on (${on})\n  label_replace(${stripped}, "peer", "$1", "stale_peer", "(.+)")\n)`;
+}
+
 /** `peer` rewritten to the address where it matches `regex`, unchanged elsewhere. */
 const toAddress = (expr: string, regex: string) => `label_replace(${expr}, "peer", "$1", "peer", "${regex}")`;
 
@@ -170,6 +185,10 @@ export class Query {
       const sel = familyWith()(suffix);
       if (seen.has(sel)) continue;
       seen.add(sel);
+      if (mode === 'native' && staleTwinFamilies.includes(suffix)) {
+        parts.push(withoutStaleTwins(wrap(sel, familyWith()), sel, this.by('instance', 'pod', 'peer')));
+        continue;
+      }
       const address = suffix.startsWith('bgp_') ? peerAddress[mode] : undefined;
       if (address === undefined) {
         parts.push(wrap(sel, familyWith()));

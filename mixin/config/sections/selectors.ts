@@ -46,7 +46,7 @@ export const bgpSection = Section(
     nativePeerMatcher: Type.String({
       default: 'peer=~".+:[0-9]+"',
       description:
-        'Extra matcher on native-mode series. MetalLB 0.15 left a stale `peer="IP"` series at 0 beside the real `IP:port` one (metallb#2806); this keeps only the real one. An IPv6 peer is written without brackets (`fd00::1:179`), so its stale `fd00::1` looks like an address with a port: on 0.15 with IPv6 peers, name the port (`peer=~".+:179"`). Set to `peer=~".+"` to disable.',
+        'Extra matcher on native-mode series. MetalLB 0.15 left a stale `peer="IP"` series at 0 beside the real `IP:port` one (metallb#2806); this keeps only the real one for IPv4. An IPv6 peer is written without brackets (`fd00::1:179`), so its stale `fd00::1` passes this matcher: the rules drop it because another series of the pod is `fd00::1` and a port. Set to `peer=~".+"` to disable.',
     }),
   },
   'Which BGP/BFD metric families exist in your clusters.',
