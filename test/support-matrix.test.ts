@@ -14,17 +14,11 @@ import { cells, faults, faultsOf, outcome, type Cell, type Fault } from '../mixi
 import {
   cellSeries,
   clusterName,
+  faultGroups,
+  faultIdentity,
   faultTick,
-  faultyNode,
-  faultyController,
   faultyPeer,
-  faultyPod,
-  faultyPool,
-  faultyWebhook,
-  flappingService,
-  speakerJob,
   timeline,
-  unannouncedService,
   type StoredSeries,
 } from './matrix/estate.js';
 import { tempDir } from './helpers/cli.js';
@@ -62,23 +56,6 @@ interface ExprTest {
   exp_samples: { labels: string; value: number }[];
 }
 
-/**
- * Faults simulated together: they hit different things (a pool, one speaker's configuration, one
- * BGP session), none hides another's data, and none can raise another's alert. Each other fault
- * runs alone, as it takes data away (a target, a pod) or raises alerts of its own kind.
- */
-const scenarios: readonly (readonly Fault[])[] = [
-  ['poolExhausted', 'configStale', 'bgpSessionDown'],
-  ['speakerDown'],
-  ['controllerDown'],
-  ['frrK8sDown'],
-  ['notAnnounced'],
-  ['speakerMissing'],
-  ['exporterSilent'],
-  ['bfdFlapping'],
-  ['webhookFailing', 'reconcileErrors', 'reconcilePanics', 'reconcileStuck', 'l2AnnouncerFlapping'],
-];
-
 /** No warning or critical alert fires. */
 const nothingFires = (): ExprTest => ({
   expr: 'count by (alertname) (ALERTS{alertstate="firing",severity=~"warning|critical"})',
@@ -90,26 +67,7 @@ const nothingFires = (): ExprTest => ({
 function faultFires(cell: Cell, fault: Fault): ExprTest {
   const alert = faults[fault].alert;
   const cluster: Record<string, string> = cell.clusterLabel ? { cluster: clusterName } : {};
-  const identity: Record<Fault, Record<string, string>> = {
-    speakerDown: { pod: faultyPod(cell, fault) },
-    controllerDown: {},
-    bgpSessionDown: { pod: faultyPod(cell, fault) },
-    poolExhausted: { pool: faultyPool },
-    configStale: { pod: faultyPod(cell, fault) },
-    frrK8sDown: { pod: faultyPod(cell, fault) },
-    // Without kube-state-metrics the alert counts unannounced addresses per cluster.
-    notAnnounced: cell.kubeStateMetrics === 'absent' ? {} : { service: unannouncedService },
-    speakerMissing: { node: faultyNode },
-    exporterSilent: { pod: faultyPod(cell, 'bgpSessionDown') },
-    bfdFlapping: { pod: faultyPod(cell, 'bgpSessionDown') },
-    webhookFailing: { webhook: faultyWebhook },
-    reconcileErrors: { job: speakerJob(cell), controller: faultyController },
-    reconcilePanics: { job: speakerJob(cell), controller: faultyController },
-    reconcileStuck: { job: speakerJob(cell), name: faultyController },
-    // MetalLB's `service` label is `namespace/name`.
-    l2AnnouncerFlapping: { service: `${flappingService.namespace}/${flappingService.name}` },
-  };
-  const expected = { alertname: alert, ...cluster, ...identity[fault] };
+  const expected = { alertname: alert, ...cluster, ...faultIdentity(cell, fault) };
   // The peer is spelled `IP`, `IP:179` or `IP:-1` depending on the back-end: one alert per session whatever the spelling.
   const peer = fault === 'bgpSessionDown' || fault === 'bfdFlapping' ? `,peer=~"${faultyPeer.replace(/\./g, '\\\\.')}(:-?[0-9]+)?"` : '';
   return {
@@ -160,7 +118,7 @@ describe('support matrix on promtool: healthy raises nothing, each fault its ale
     expect(values('kubeStateMetrics')).toEqual(new Set(['complete', 'partial', 'absent']));
     expect(values('clusterLabel')).toEqual(new Set([true, false]));
     // Every fault of the matrix is simulated, each once.
-    expect(scenarios.flat().sort()).toEqual(Object.keys(faults).sort());
+    expect(faultGroups.flat().sort()).toEqual(Object.keys(faults).sort());
   });
 
   it.concurrent.each(cells.map((c) => [c.id, c] as const))('%s', async (_id, cell) => {
@@ -174,7 +132,7 @@ describe('support matrix on promtool: healthy raises nothing, each fault its ale
       promql_expr_test: expr,
     });
     const healthy = cellSeries(cell, []);
-    const faulty = scenarios
+    const faulty = faultGroups
       .map((group) => group.filter((f) => faultsOf(cell).includes(f)))
       .filter((group) => group.length > 0)
       .map((group) => [group, cellSeries(cell, group)] as const);

@@ -152,25 +152,34 @@ export class Query {
 
   /**
    * State changes of each session of a BGP/BFD family within `window`: `changes()` of each series,
-   * and for the BGP families of FRR sources `changes()` of the session's state across its
-   * spellings (a subquery at the rule evaluation interval), since on FRR 8.x every change of state
-   * is a change of series.
+   * at the scrape's resolution. For the BGP families of FRR sources, add the session's changes of
+   * spelling, since FRR 8.x makes every change of state one (`IP:179` is always 1, `IP:-1` always
+   * 0): `changes()` of which spelling is present, in a subquery at the rule evaluation interval.
    */
   bgpChanges(suffix: string, window: string): string | undefined {
     const modes = this.bgpModes(suffix);
     const respelled = modes.filter((m) => suffix.startsWith('bgp_') && peerAddress[m] !== undefined);
-    const acrossSpellings = respelled.length > 0 ? this.bgpIn(respelled, suffix, (s) => s, []) : undefined;
-    const perSeries = modes.filter((m) => !respelled.includes(m));
-    return anyOfPresent(
-      [
-        perSeries.length > 0 ? this.bgpIn(perSeries, suffix, (s) => `changes(${s}[${window}])`, []) : undefined,
-        acrossSpellings && `changes(${acrossSpellings}[${window}:])`,
-      ],
-      'lines',
+    const others = modes.filter((m) => !respelled.includes(m));
+    const changes = (of: readonly BgpMode[]) => (of.length > 0 ? this.bgpIn(of, suffix, (s) => `changes(${s}[${window}])`, []) : undefined);
+    // 1 while the session is spelled `IP:-1`, 0 while it carries its port; both sides carry the same labels.
+    const spelling = this.bgpIn(
+      respelled,
+      suffix,
+      (s) => `${s} * 0`,
+      [],
+      (s) => `${s} * 0 + 1`,
     );
+    const respelledChanges = changes(respelled);
+    return anyOfPresent([changes(others), respelledChanges && `${respelledChanges}\n+\nchanges(${spelling ?? ''}[${window}:])`], 'lines');
   }
 
-  private bgpIn(modes: readonly BgpMode[], suffix: string, wrap: BgpWrap, extra: readonly string[]): string | undefined {
+  private bgpIn(
+    modes: readonly BgpMode[],
+    suffix: string,
+    wrap: BgpWrap,
+    extra: readonly string[],
+    wrapDown: BgpWrap = wrap,
+  ): string | undefined {
     const seen = new Set<string>();
     const parts: string[] = [];
     for (const mode of modes) {
@@ -194,11 +203,11 @@ export class Query {
         parts.push(wrap(sel, familyWith()));
         continue;
       }
-      const spelled = (matcher: string, regex: string) => {
+      const spelled = (matcher: string, regex: string, as: BgpWrap) => {
         const family = familyWith(matcher);
-        return toAddress(wrap(family(suffix), family), regex);
+        return toAddress(as(family(suffix), family), regex);
       };
-      parts.push(anyOf([spelled(downSpelling.except, address), spelled(downSpelling.only, downSpelling.address)], 'lines'));
+      parts.push(anyOf([spelled(downSpelling.except, address, wrap), spelled(downSpelling.only, downSpelling.address, wrapDown)], 'lines'));
     }
     if (parts.length === 0) return undefined;
     return anyOfPresent(parts, 'lines');

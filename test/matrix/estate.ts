@@ -391,6 +391,56 @@ export function cellSeries(cell: Cell, active: readonly Fault[]): StoredSeries[]
   return controllerRuntimeFaults(frrExporterFaults(series, cell, active), cell, active);
 }
 
+/**
+ * Faults simulated together: they hit different things (a pool, one speaker's configuration, one
+ * BGP session), none hides another's data, and none can raise another's alert. Each other fault
+ * runs alone, as it takes data away (a target, a pod) or raises alerts of its own kind.
+ */
+export const faultGroups: readonly (readonly Fault[])[] = [
+  ['poolExhausted', 'configStale', 'bgpSessionDown'],
+  ['speakerDown'],
+  ['controllerDown'],
+  ['frrK8sDown'],
+  ['notAnnounced'],
+  ['speakerMissing'],
+  ['exporterSilent'],
+  ['bfdFlapping'],
+  ['webhookFailing', 'reconcileErrors', 'reconcilePanics', 'reconcileStuck', 'l2AnnouncerFlapping'],
+];
+
+/** The labels that name what a fault hit, on the alert it raises (the cluster aside). */
+export function faultIdentity(cell: Cell, fault: Fault): Record<string, string> {
+  switch (fault) {
+    case 'speakerDown':
+    case 'bgpSessionDown':
+    case 'configStale':
+    case 'frrK8sDown':
+      return { pod: faultyPod(cell, fault) };
+    case 'controllerDown':
+      return {};
+    case 'poolExhausted':
+      return { pool: faultyPool };
+    // Without kube-state-metrics the alert counts unannounced addresses per cluster.
+    case 'notAnnounced':
+      return cell.kubeStateMetrics === 'absent' ? {} : { service: unannouncedService };
+    case 'speakerMissing':
+      return { node: faultyNode };
+    case 'exporterSilent':
+    case 'bfdFlapping':
+      return { pod: faultyPod(cell, 'bgpSessionDown') };
+    case 'webhookFailing':
+      return { webhook: faultyWebhook };
+    case 'reconcileErrors':
+    case 'reconcilePanics':
+      return { job: speakerJob(cell), controller: faultyController };
+    case 'reconcileStuck':
+      return { job: speakerJob(cell), name: faultyController };
+    // MetalLB's `service` label is `namespace/name`.
+    case 'l2AnnouncerFlapping':
+      return { service: `${flappingService.namespace}/${flappingService.name}` };
+  }
+}
+
 /** The speaker job of the cell's layout. */
 export const speakerJob = (cell: Cell): string => layouts[cell.layout].jobs.speaker;
 

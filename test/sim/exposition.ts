@@ -35,7 +35,7 @@ interface Family {
  * target's), families with no sample left out as client libraries do for vectors, and `up`,
  * which Prometheus records itself, never served.
  */
-export function renderExposition(series: readonly SimSeries[], tick: number): string {
+export function renderExposition(series: readonly Pick<SimSeries, 'name' | 'labels' | 'values'>[], tick: number): string {
   const families = new Map<string, Family>();
   for (const s of series) {
     if (s.name === 'up') continue;
