@@ -17,7 +17,7 @@ import { generate } from '../mixin/build.js';
 import { defaultConfig, resolveConfig } from '../mixin/config/load.js';
 import { cells, faults, outcome, type Cell, type Fault } from '../mixin/docs/support-matrix.js';
 import { durationToMs } from '../mixin/promql/duration.js';
-import { startPrometheus, type PrometheusServer } from './harness/prometheus.js';
+import { startPrometheus, waitFor, type PrometheusServer } from './harness/prometheus.js';
 import { ReplayServer, type ReplaySeries } from './harness/replay.js';
 import { tempDir } from './helpers/temp.js';
 import { cellSeries, faultGroups, faultIdentity, timeline } from './matrix/estate.js';
@@ -84,6 +84,15 @@ describe('support matrix on the real Prometheus: healthy raises nothing, each fa
     for (const [i, [, group]] of configs.entries()) {
       const dir = tempDir('e2e-matrix');
       servers.push(await startPrometheus({ scrapeConfigs: replay.scrapeConfigs(`g${i}`), ruleFiles: rulesFor(group[0]!, dir) }));
+    }
+    // Tick 0 is served until every target has been scraped twice: Prometheus discovers and first
+    // scrapes its targets over several seconds, and a fault from tick 4 must find data to change.
+    for (const [i, [, group]] of configs.entries()) {
+      const targets = replay.scrapeConfigs(`g${i}`).length;
+      await waitFor(async () => Number((await servers[i]!.queryVector('count(count_over_time(up[1m]) >= 2)'))[0]?.value[1]) === targets, {
+        timeoutMs: 60_000,
+        what: `two scrapes of the ${targets} targets of ${group.map((c) => c.id).join(', ')}`,
+      });
     }
     replay.restart();
     const started = Date.now();
