@@ -9,7 +9,7 @@ import { componentTitles, k8sClientComponents, scrapedComponents } from '../comm
 import { targetsUpStat } from '../common/targets-up.js';
 import { hostVariable } from '../common/variables.js';
 import { componentsQueries } from './queries.js';
-import { panicWindow } from '../../rules/controller-health.js';
+import { panicWindow, slowReconcileSeconds } from '../../rules/controller-health.js';
 
 /** One target per component, legend the component's name. */
 const perComponent = (components: readonly Component[], expr: (c: Component) => string): Target[] =>
@@ -230,7 +230,7 @@ export function componentsDashboard(cfg: MixinConfig): dashboard.Dashboard {
           }),
           cell(8, 8, timeseries, {
             title: 'Longest-running reconcile',
-            description: `How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (${cfg.thresholds.reconcileStuckSeconds}s). MetalLB reconciles take milliseconds, so most scrapes see none. A recording rule, so the node filter does not apply.`,
+            description: `How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (${cfg.thresholds.reconcileStuckSeconds}s). Only reconciles running for over ${slowReconcileSeconds}s are shown: MetalLB's take milliseconds, so the panel is empty while none hangs. A recording rule, so the node filter does not apply.`,
             unit: 's',
             min: 0,
             steps: [

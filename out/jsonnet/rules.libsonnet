@@ -522,7 +522,7 @@ function(c, lib) {
         },
         {
           "record": "cluster_namespace_pod_name:workqueue_longest_running_processor_seconds:running",
-          "expr": "(\n  workqueue_longest_running_processor_seconds{" + c.controllerSelector + "} > 0\n  or\n  workqueue_longest_running_processor_seconds{" + c.speakerSelector + "} > 0\n  or\n  workqueue_longest_running_processor_seconds{" + c.frrK8sSelector + "} > 0\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
+          "expr": "(\n  workqueue_longest_running_processor_seconds{" + c.controllerSelector + "} > 1\n  or\n  workqueue_longest_running_processor_seconds{" + c.speakerSelector + "} > 1\n  or\n  workqueue_longest_running_processor_seconds{" + c.frrK8sSelector + "} > 1\n)\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.controllerSelector + "}) * 0",
         },
       ],
     },

@@ -1740,7 +1740,7 @@ function(c, lib) {
         "overrides": [],
       },
       "title": "Longest-running reconcile",
-      "description": "How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (" + lib.num(c.reconcileStuckSeconds) + "s). MetalLB reconciles take milliseconds, so most scrapes see none. A recording rule, so the node filter does not apply.",
+      "description": "How long the longest reconcile in progress of each work queue has been running, over all pods of a job: red from MetalLBReconcileStuck's threshold (" + lib.num(c.reconcileStuckSeconds) + "s). Only reconciles running for over 1s are shown: MetalLB's take milliseconds, so the panel is empty while none hangs. A recording rule, so the node filter does not apply.",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
