@@ -152,34 +152,43 @@ export class Query {
 
   /**
    * State changes of each session of a BGP/BFD family within `window`: `changes()` of each series,
-   * at the scrape's resolution. For the BGP families of FRR sources, add the session's changes of
-   * spelling, since FRR 8.x makes every change of state one (`IP:179` is always 1, `IP:-1` always
-   * 0): `changes()` of which spelling is present, in a subquery at the rule evaluation interval.
+   * at the scrape's resolution. FRR 8.x makes every change of state a change of series (`IP:179`
+   * is always 1, `IP:-1` always 0), so for the BGP families of FRR sources the `IP:-1` spellings'
+   * own comings and goings are added: `changes()` over a subquery (one step a minute) of 1 while
+   * the spelling is present and 0 while it was seen within the window, and 1 more where it first
+   * appeared within the window. Only `IP:-1` series are read for that: a cluster with none (FRR
+   * 9/10, frr-k8s v0.0.16+) pays nearly nothing. Two outages within twice the window may count one
+   * change too many.
    */
   bgpChanges(suffix: string, window: string): string | undefined {
-    const modes = this.bgpModes(suffix);
-    const respelled = modes.filter((m) => suffix.startsWith('bgp_') && peerAddress[m] !== undefined);
-    const others = modes.filter((m) => !respelled.includes(m));
-    const changes = (of: readonly BgpMode[]) => (of.length > 0 ? this.bgpIn(of, suffix, (s) => `changes(${s}[${window}])`, []) : undefined);
-    // 1 while the session is spelled `IP:-1`, 0 while it carries its port; both sides carry the same labels.
-    const spelling = this.bgpIn(
+    const changes = this.bgp(suffix, (s) => `changes(${s}[${window}])`);
+    const respelled = this.bgpModes(suffix).filter((m) => suffix.startsWith('bgp_') && peerAddress[m] !== undefined);
+    if (!changes || respelled.length === 0) return changes;
+    const present = this.bgpDownSpelling(respelled, suffix, (s) => `${s} * 0 + 1 or last_over_time(${s}[${window}]) * 0`);
+    const firstSeen = this.bgpDownSpelling(
       respelled,
       suffix,
-      (s) => `${s} * 0`,
-      [],
-      (s) => `${s} * 0 + 1`,
+      (s) => `last_over_time(${s}[${window}]) * 0 + 1 unless ${s} offset ${window}`,
     );
-    const respelledChanges = changes(respelled);
-    return anyOfPresent([changes(others), respelledChanges && `${respelledChanges}\n+\nchanges(${spelling ?? ''}[${window}:])`], 'lines');
+    const part = (expr: string, name: string) => `label_replace(${expr}, "part", "${name}", "", "")`;
+    // Distinct `part` labels keep all three through `or`; the sum adds them up per session.
+    return `sum without (part) (\n${anyOf(
+      [part(changes, 'series'), part(`changes(${present}[${window}:1m])`, 'spelling'), part(firstSeen, 'first')],
+      'lines',
+    )}\n)`;
   }
 
-  private bgpIn(
-    modes: readonly BgpMode[],
-    suffix: string,
-    wrap: BgpWrap,
-    extra: readonly string[],
-    wrapDown: BgpWrap = wrap,
-  ): string | undefined {
+  /** The `IP:-1` spelling of a BGP family's FRR sources, through `wrap`, with `peer` set to the address. */
+  private bgpDownSpelling(modes: readonly BgpMode[], suffix: string, wrap: (selector: string) => string): string {
+    const parts = modes.map((mode) => {
+      const source = bgpSources[mode];
+      const selector = `${source.prefix}_${suffix}${this.selector(source.component, downSpelling.only)}`;
+      return toAddress(wrap(selector), downSpelling.address);
+    });
+    return anyOf([...new Set(parts)], 'lines');
+  }
+
+  private bgpIn(modes: readonly BgpMode[], suffix: string, wrap: BgpWrap, extra: readonly string[]): string | undefined {
     const seen = new Set<string>();
     const parts: string[] = [];
     for (const mode of modes) {
@@ -203,11 +212,11 @@ export class Query {
         parts.push(wrap(sel, familyWith()));
         continue;
       }
-      const spelled = (matcher: string, regex: string, as: BgpWrap) => {
+      const spelled = (matcher: string, regex: string) => {
         const family = familyWith(matcher);
-        return toAddress(as(family(suffix), family), regex);
+        return toAddress(wrap(family(suffix), family), regex);
       };
-      parts.push(anyOf([spelled(downSpelling.except, address, wrap), spelled(downSpelling.only, downSpelling.address, wrapDown)], 'lines'));
+      parts.push(anyOf([spelled(downSpelling.except, address), spelled(downSpelling.only, downSpelling.address)], 'lines'));
     }
     if (parts.length === 0) return undefined;
     return anyOfPresent(parts, 'lines');
