@@ -145,8 +145,12 @@ const notAnnounced = defineRecord({
  */
 export const announcements = { announcedIps, ingressIps, duplicateLayer2Announcers, idleBgpHosts, notAnnounced };
 
-/** What MetalLBL2DuplicateAnnouncer reads: layer 2 announcements only, a small part of the family. */
-export const announcementRecords: RecordGroup = { name: 'metallb-announcements-rules', records: () => [duplicateLayer2Announcers] };
+/** What MetalLBL2DuplicateAnnouncer (`for: 5m`) reads: layer 2 announcements only, a small part of the family. */
+export const announcementRecords: RecordGroup = {
+  name: 'metallb-announcements-rules',
+  pace: 'medium',
+  records: () => [duplicateLayer2Announcers],
+};
 
 /**
  * The reads of every announcement (nodes x services in BGP mode), at the slow interval: the
@@ -155,7 +159,7 @@ export const announcementRecords: RecordGroup = { name: 'metallb-announcements-r
  */
 export const announcementSlowRecords: RecordGroup = {
   name: 'metallb-announcements-slow-rules',
-  slow: true,
+  pace: 'slow',
   records: () => [announcedIps, ingressIps, idleBgpHosts, notAnnounced],
 };
 

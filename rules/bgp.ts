@@ -253,14 +253,24 @@ export const bgp = {
 /** What the dashboards draw: per peer, per cluster, and the BFD down events. */
 export const bgpDashboardRecords: RecordGroup = {
   name: 'metallb-bgp-slow-rules',
-  slow: true,
+  pace: 'slow',
   records: () => [...peerSpecs.values(), sessionsUp, sessions, bfdSessionsUp, bfdSessions, bfdDownEvents, silentExporters],
 };
 
-/** What the alerts read: the sessions down and flapping. */
+/** What the session-down alerts (`for: 2m`) read. */
 export const bgpRecords: RecordGroup = {
   name: 'metallb-bgp-rules',
-  records: (cfg) => [sessionsDown, sessionChanges(cfg), bfdSessionsDown, ...(bfdFlaps(cfg) === bfdDownEvents ? [] : [bfdFlaps(cfg)])],
+  records: () => [sessionsDown, bfdSessionsDown],
+};
+
+/**
+ * What the flapping alerts (`for: 5m`) read: changes over the flap window, which `changes()` and
+ * `increase()` count however often the rule runs.
+ */
+export const bgpFlapRecords: RecordGroup = {
+  name: 'metallb-bgp-flap-rules',
+  pace: 'medium',
+  records: (cfg) => [sessionChanges(cfg), ...(bfdFlaps(cfg) === bfdDownEvents ? [] : [bfdFlaps(cfg)])],
 };
 
 /** BGP sessions, in every enabled mode (native, FRR, FRR-K8s, relabelled FRR-K8s). */

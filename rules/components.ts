@@ -183,7 +183,7 @@ export const components = {
  */
 export const componentRecords: RecordGroup = {
   name: 'metallb-components-slow-rules',
-  slow: true,
+  pace: 'slow',
   records: () => Object.values(components),
 };
 
@@ -207,7 +207,8 @@ export function componentAlerts(cfg: MixinConfig): AlertGroupDefinition {
         severity: 'critical',
         // Anchored on the speakers and frr-k8s, which every MetalLB cluster has: a bare absent()
         // would lose the cluster label and stay silent while any other cluster has a controller.
-        expr: `group by (${q.by()}) (${up('speaker')} or ${up('frrK8s')})\nunless on (${q.by()})\n${up('controller')} == 1`,
+        // Each grouped on its own: `or` then joins a series per cluster, not one per target.
+        expr: `(group by (${q.by()}) (${up('speaker')}) or group by (${q.by()}) (${up('frrK8s')}))\nunless on (${q.by()})\n${up('controller')} == 1`,
         summary: 'The MetalLB controller is down.',
         description: `No MetalLB controller target is up${ofCluster(cfg)} while its speakers are scraped: new LoadBalancer Services get no address and pool changes are not applied.`,
       },

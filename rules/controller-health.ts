@@ -34,23 +34,25 @@ const clustersWithSpeakers = (q: Query) => q.perCluster(q.metric('up', 'speaker'
 
 /**
  * The share of each pod's reconciles that returned an error over 5 minutes, per controller, for
- * pods above `thresholds.reconcileErrorRatio`. Every speaker runs three controllers: every pod is
- * read here, at the slow interval, and only the pods in trouble are recorded (a real cluster has a
- * conflict now and then on most pods, which would be a series each).
+ * pods above `thresholds.reconcileErrorRatio`. controller-runtime times every reconcile, whatever
+ * its result, so the latency histogram's `_count` is the total: one series per controller, where
+ * `reconcile_total` has one per result, four times as many to read on every node. Only pods with
+ * errors are divided, and only the pods in trouble are recorded (a real cluster has a conflict now
+ * and then on most pods, which would be a series each). One rule per component, each reading its
+ * own pods.
  */
 const reconcileErrorRatio = defineRecord({
   name: 'cluster_namespace_pod_controller:controller_runtime_reconcile_errors:ratio_rate5m',
   kind: 'problems',
   readBy: ['MetalLBReconcileErrorsHigh'],
-  expr: (q) =>
-    problemRecord(
-      perComponent(
-        q,
-        (c) =>
-          `rate(${q.metric('controller_runtime_reconcile_errors_total', c)}[5m])\n  / (sum without (result) (rate(${q.metric('controller_runtime_reconcile_total', c)}[5m])) > 0)\n  > ${q.cfg.thresholds.reconcileErrorRatio}`,
-      ),
-      clustersWithController(q),
-    ),
+  expr: (q) => {
+    const parts = runtimeComponents(q).map(
+      (c) =>
+        `(rate(${q.metric('controller_runtime_reconcile_errors_total', c)}[5m]) > 0)\n/ rate(${q.metric('controller_runtime_reconcile_time_seconds_count', c)}[5m])\n> ${q.cfg.thresholds.reconcileErrorRatio}`,
+    );
+    const last = parts.pop();
+    return last === undefined ? undefined : [...parts, problemRecord(last, clustersWithController(q))];
+  },
 });
 
 /**
@@ -142,18 +144,20 @@ export const controllerHealth = {
 };
 
 /**
- * Panics (`for` of minutes) and the layer-2 announcers, which must be read at every evaluation to
- * see each change; layer-2 announcements are a small part of the announcements.
+ * Panics (`for` of minutes) and the layer-2 announcers, read at every evaluation of the group to
+ * see each change of announcer that lasts a minute; layer-2 announcements are a small part of the
+ * announcements.
  */
 export const controllerHealthRecords: RecordGroup = {
   name: 'metallb-controller-health-rules',
+  pace: 'medium',
   records: () => [reconcilePanics, layer2Announcers, layer2AnnouncerChanges, layer2AnnouncerChangeCount],
 };
 
 /** Every speaker's reconcile counters and work queues, for alerts with a `for` of 10 minutes or more. */
 export const controllerHealthSlowRecords: RecordGroup = {
   name: 'metallb-controller-health-slow-rules',
-  slow: true,
+  pace: 'slow',
   records: () => [reconcileErrorRatio, longestRunning],
 };
 

@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
 import type { RecordingRule, RuleGroup } from '../mixin/types.js';
 import { announcementRecords, announcementSlowRecords, announcements } from './announcements.js';
-import { bgp, bgpDashboardRecords, bgpRecords } from './bgp.js';
+import { bgp, bgpDashboardRecords, bgpFlapRecords, bgpRecords } from './bgp.js';
 import { componentRecords, components } from './components.js';
 import { controllerHealth, controllerHealthRecords, controllerHealthSlowRecords } from './controller-health.js';
 import { k8sClient, k8sClientDashboardRecords, k8sClientRecords } from './k8s-client.js';
@@ -15,10 +15,14 @@ import { ruleGroup, type RecordGroup } from './record.js';
  */
 export const records = { pools, bgp, k8sClient, announcements, layer2, components, controllerHealth };
 
-/** The recording rule groups: at Prometheus's evaluation interval, then the slow ones (`slowRulesInterval`). */
+/**
+ * The recording rule groups: at Prometheus's evaluation interval, then every `mediumRulesInterval`,
+ * then the slow ones (`slowRulesInterval`).
+ */
 export const recordGroups: readonly RecordGroup[] = [
   poolRecords,
   bgpRecords,
+  bgpFlapRecords,
   k8sClientRecords,
   announcementRecords,
   controllerHealthRecords,

@@ -94,12 +94,16 @@ const jobUpdateErrorRatio = defineRecord({
 export const k8sClient = { configStale, configNotLoaded, podUpdateErrorRatio, jobUpdateErrorRatio };
 
 /** What the configuration alerts (`for: 5m`) read. */
-export const k8sClientRecords: RecordGroup = { name: 'metallb-k8s-client-rules', records: () => [configStale, configNotLoaded] };
+export const k8sClientRecords: RecordGroup = {
+  name: 'metallb-k8s-client-rules',
+  pace: 'medium',
+  records: () => [configStale, configNotLoaded],
+};
 
 /** The error ratios: per pod for MetalLBK8sClientErrorsHigh (`for: 15m`), per job for the dashboard. */
 export const k8sClientDashboardRecords: RecordGroup = {
   name: 'metallb-k8s-client-slow-rules',
-  slow: true,
+  pace: 'slow',
   records: () => [podUpdateErrorRatio, jobUpdateErrorRatio],
 };
 

@@ -30,10 +30,12 @@ export interface RecordSpec {
 export interface RecordGroup {
   readonly name: string;
   /**
-   * Runs every `slowRulesInterval` instead of at Prometheus's `evaluation_interval`: records only
-   * dashboards read, and those that read the largest families for alerts with a `for` of 10m.
+   * How often it runs, where not at Prometheus's `evaluation_interval`:
+   * - `medium`, every `mediumRulesInterval`: records of alerts that wait a minute or more;
+   * - `slow`, every `slowRulesInterval`: records only dashboards read, and those that read the
+   *   largest families for alerts with a `for` of 10m.
    */
-  readonly slow?: boolean;
+  readonly pace?: 'medium' | 'slow';
   readonly records: (cfg: MixinConfig) => readonly RecordSpec[];
 }
 
@@ -45,7 +47,8 @@ export function ruleGroup(group: RecordGroup, cfg: MixinConfig): RuleGroup<Recor
     const expr = spec.expr(q);
     for (const part of typeof expr === 'string' ? [expr] : (expr ?? [])) rules.push({ record: spec.name, expr: part });
   }
-  return { name: group.name, ...(group.slow ? { interval: cfg.slowRulesInterval } : {}), rules };
+  const interval = { medium: cfg.mediumRulesInterval, slow: cfg.slowRulesInterval, evaluation: undefined }[group.pace ?? 'evaluation'];
+  return { name: group.name, ...(interval ? { interval } : {}), rules };
 }
 
 /** Declares a record (typed on its own, so a group's records may name each other). */

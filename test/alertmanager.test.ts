@@ -135,6 +135,7 @@ describe('a real Prometheus sending to a real Alertmanager', () => {
   // Every alert fires as soon as its condition holds, so the scenario takes seconds.
   const cfg = resolveConfig({
     slowRulesInterval: '1s',
+    mediumRulesInterval: '1s',
     alerts: Object.fromEntries(Object.keys(alertsSection.properties).map((a) => [a, { for: '0s' }])),
   });
   let sim: MetalLBSimulator;

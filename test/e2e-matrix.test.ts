@@ -52,6 +52,7 @@ function rulesFor(cell: Cell, dir: string): string[] {
   );
   const cfg = resolveConfig({
     slowRulesInterval: `${tickMs / 1000}s`,
+    mediumRulesInterval: `${tickMs / 1000}s`,
     alerts,
     ...(cell.config ? { selectors: cell.config.selectors } : {}),
   });

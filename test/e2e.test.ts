@@ -57,7 +57,7 @@ const emptyWhenHealthy: Readonly<Record<string, string>> = {
 function e2eConfig(overrides: Record<string, unknown> = {}): MixinConfig {
   const alerts = Object.fromEntries(Object.keys(defaultConfig().alerts).map((name) => [name, { for: shortFor }]));
   // The slow groups run as often as the others here: the scenario takes seconds, not minutes.
-  return resolveConfig({ slowRulesInterval: '1s', ...overrides, alerts });
+  return resolveConfig({ slowRulesInterval: '1s', mediumRulesInterval: '1s', ...overrides, alerts });
 }
 
 function ruleFilesOf(generated: Generated): Map<string, string> {

@@ -96,9 +96,10 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
         cells: [
           cell(8, 8, timeseries, {
             title: 'Gratuitous packets by node',
-            description: `Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address. ${everyService}`,
+            description: `Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address; empty while no node takes an address over. ${everyService}`,
             unit: 'pps',
             min: 0,
+            noValue: 'None',
             targets: [{ expr: queries.busiest(20, 'gratuitous'), legend: '{{instance}}' }],
           }),
           cell(8, 8, timeseries, {
@@ -132,21 +133,20 @@ export function layer2Dashboard(cfg: MixinConfig): dashboard.Dashboard {
         title: 'ARP and NDP',
         cells: [
           cell(12, 8, timeseries, {
-            title: 'Requests and responses by node',
-            description: `ARP/NDP requests received and responses sent by the speakers of the selected nodes, by the speaker's node address, over 5 minutes: the 25 with the most requests in the time range. ${everyService}`,
+            title: 'Requests by node',
+            description: `ARP/NDP requests for owned addresses received by the speakers of the selected nodes, by the speaker's node address, over 5 minutes: the 25 with the most in the time range. ${everyService}`,
             unit: 'pps',
             min: 0,
-            targets: [
-              { expr: queries.busiest(25, 'requests'), legend: '{{instance}} requests' },
-              { expr: queries.responsesOfBusiest(25), legend: '{{instance}} responses' },
-            ],
+            targets: [{ expr: queries.busiest(25, 'requests'), legend: '{{instance}}' }],
           }),
           cell(12, 8, timeseries, {
             title: 'Unanswered requests by node',
-            description: `Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; zero when healthy. ${everyService}`,
+            description: `Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; empty when healthy. ${everyService}`,
             unit: 'pps',
+            min: 0,
             steps: [[null, 'green']],
-            targets: [{ expr: queries.unanswered(20), legend: '{{instance}}' }],
+            noValue: 'None',
+            targets: [{ expr: queries.busiest(20, 'unanswered'), legend: '{{instance}}' }],
           }),
         ],
       },

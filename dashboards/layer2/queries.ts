@@ -1,7 +1,7 @@
 import type { MixinConfig } from '../../mixin/config/schema.js';
 import { Query } from '../../mixin/promql/query.js';
 import { hostMatcher, oneLine, records } from '../common/queries.js';
-import { chosen, keepRanked, overRange, stableTopk } from '../common/selection.js';
+import { chosen, stableTopk } from '../common/selection.js';
 
 const serviceFilter = 'service=~"$service"';
 const layer2 = 'protocol="layer2"';
@@ -25,7 +25,6 @@ export function layer2Queries(cfg: MixinConfig) {
   const rows = (...extra: string[]) => `count by (${q.by('service', 'ip', 'protocol', 'node')}) (${announced(...extra)})`;
   /** Nodes announcing each selected address: above 1 is a conflict. */
   const announcers = `count by (${q.by('ip')}) (group by (${q.by('ip', 'node')}) (${announced()}))`;
-  const [requests, responses] = [recorded('requests'), recorded('responses')];
 
   return {
     variables: {
@@ -55,13 +54,5 @@ export function layer2Queries(cfg: MixinConfig) {
     duplicateAnnouncers: `${q.scoped(records.announcements.duplicateLayer2Announcers)} > 1`,
     /** The k speakers with the highest rate of a counter anywhere in the range. */
     busiest: (k: number, counter: Layer2Counter): string => stableTopk(k, recorded(counter), bySpeaker),
-    /** Responses of the k speakers with the most requests in the range (the speakers `busiest` requests show). */
-    responsesOfBusiest: (k: number): string => keepRanked(responses, bySpeaker, `topk(${k}, max_over_time(${overRange(requests)}))`),
-    /**
-     * Requests minus responses of the k speakers with the most unanswered in the range: narrowed to
-     * them before subtracting, so the subtraction runs on k series per step rather than on every speaker.
-     */
-    unanswered: (k: number): string =>
-      `(\n${keepRanked(requests, bySpeaker, `topk(${k}, sum_over_time(${overRange(requests)}) - sum_over_time(${overRange(responses)}))`)}\n)\n- ${responses}`,
   };
 }

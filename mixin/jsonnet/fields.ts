@@ -109,6 +109,7 @@ export const substitutedFields: readonly JsonnetField[] = [
     ],
     values: [[errorRatio, ref('k8sUpdateErrorRatio')]],
   },
+  stringField('mediumRulesInterval', ['mediumRulesInterval']),
   stringField('slowRulesInterval', ['slowRulesInterval']),
   countField('bgpFlaps', ['thresholds', 'bgpFlaps'], 6113),
   stringField('bgpFlapWindow', ['thresholds', 'bgpFlapWindow']),

@@ -37,7 +37,13 @@ const downSpelling = { only: 'peer=~".+:-1"', except: 'peer!~".+:-1"', address: 
  */
 /** The native families 0.15 initialised with the stale `peer="IP"` series (metric reference §7). */
 const staleTwinFamilies = ['bgp_session_up', 'bgp_announced_prefixes_total'];
+/**
+ * Peers with two colons or more: IPv6. Only their real series can have a stale twin that the
+ * peer matcher lets through, so only they are read a second time.
+ */
+const ipv6Peer = 'peer=~".*:.*:.*"';
 
+/** `expr` without the series whose `peer` is that of a series of `selector` less its port. */
 function withoutStaleTwins(expr: string, selector: string, on: string): string {
   const stripped = `group by (${on.replace(/\bpeer\b/, 'stale_peer')}) (label_replace(${selector}, "stale_peer", "$1", "peer", "(.+):[0-9]+"))`;
   return `(\n  ${expr}\n  unless on (${on})\n  label_replace(${stripped}, "peer", "$1", "stale_peer", "(.+)")\n)`;
@@ -171,9 +177,11 @@ export class Query {
       (s) => `last_over_time(${s}[${window}]) * 0 + 1 unless ${s} offset ${window}`,
     );
     const part = (expr: string, name: string) => `label_replace(${expr}, "part", "${name}", "", "")`;
-    // Distinct `part` labels keep all three through `or`; the sum adds them up per session.
+    // Distinct `part` labels keep all three through `or`; the sum adds them up per session. Every
+    // part is 0 or more, so the sessions whose series did not change are dropped first: the joins
+    // and the sum then handle a few series instead of one per session.
     return `sum without (part) (\n${anyOf(
-      [part(changes, 'series'), part(`changes(${present}[${window}:1m])`, 'spelling'), part(firstSeen, 'first')],
+      [part(`${changes} > 0`, 'series'), part(`changes(${present}[${window}:1m])`, 'spelling'), part(firstSeen, 'first')],
       'lines',
     )}\n)`;
   }
@@ -204,7 +212,7 @@ export class Query {
       if (seen.has(sel)) continue;
       seen.add(sel);
       if (mode === 'native' && staleTwinFamilies.includes(suffix)) {
-        parts.push(withoutStaleTwins(wrap(sel, familyWith()), sel, this.by('instance', 'pod', 'peer')));
+        parts.push(withoutStaleTwins(wrap(sel, familyWith()), familyWith(ipv6Peer)(suffix), this.by('instance', 'pod', 'peer')));
         continue;
       }
       const address = suffix.startsWith('bgp_') ? peerAddress[mode] : undefined;

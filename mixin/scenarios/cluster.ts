@@ -234,6 +234,8 @@ export class ScenarioCluster {
       const controller = ScenarioCluster.controllerName(t);
       out.push(steady('controller_runtime_reconcile_total', { ...t.labels, controller, result: 'success' }, counter(60)));
       out.push(steady('controller_runtime_reconcile_errors_total', { ...t.labels, controller }, counter(0)));
+      // Every reconcile is timed, whatever its result: the histogram's count is the total.
+      out.push(steady('controller_runtime_reconcile_time_seconds_count', { ...t.labels, controller }, counter(60)));
       for (const [le, perMinute] of reconcileBuckets) {
         out.push(steady('controller_runtime_reconcile_time_seconds_bucket', { ...t.labels, controller, le }, counter(perMinute)));
       }

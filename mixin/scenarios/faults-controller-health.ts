@@ -68,10 +68,15 @@ function reconcileFaults(cfg: MixinConfig, c: ScenarioCluster, healthy: readonly
   const ratio = cfg.thresholds.reconcileErrorRatio;
   const failing = (errors: number) => [
     ...change(
-      change(healthy, 'controller_runtime_reconcile_total', { ...own, result: 'success' }, counter(reconciles - errors)),
-      'controller_runtime_reconcile_errors_total',
+      change(
+        change(healthy, 'controller_runtime_reconcile_total', { ...own, result: 'success' }, counter(reconciles - errors)),
+        'controller_runtime_reconcile_errors_total',
+        own,
+        counter(errors),
+      ),
+      'controller_runtime_reconcile_time_seconds_count',
       own,
-      counter(errors),
+      counter(reconciles),
     ),
     series('controller_runtime_reconcile_total', { ...own, result: 'error' }, absent, counter(errors)),
   ];

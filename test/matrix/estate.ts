@@ -333,6 +333,7 @@ function controllerRuntimeFaults(series: StoredSeries[], cell: Cell, active: rea
     if (
       active.includes('reconcileErrors') &&
       (s.name === 'controller_runtime_reconcile_errors_total' ||
+        s.name === 'controller_runtime_reconcile_time_seconds_count' ||
         (s.name === 'controller_runtime_reconcile_total' && s.labels['result'] === 'error'))
     )
       return { ...s, values: fromFault(s.values, (n, v) => v + 10 * n) };

@@ -160,10 +160,12 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
     const errors = counter(s, () => (ctx.cluster.occasionalErrors && failures.chance(0.02 * k) ? 1 : 0), failures.int(0, 5));
     const workers = rng('workers');
     const depth = rng('depth');
+    const requeues = counterOf('requeue', 0.2, 200);
+    const requeuesAfter = counterOf('requeue_after', 0.1, 100);
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'success' }, reconciles);
     ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'error' }, errors);
-    ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue' }, counterOf('requeue', 0.2, 200));
-    ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue_after' }, counterOf('requeue_after', 0.1, 100));
+    ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue' }, requeues);
+    ctx.add('controller_runtime_reconcile_total', target, { controller, result: 'requeue_after' }, requeuesAfter);
     ctx.add('controller_runtime_reconcile_errors_total', target, { controller }, errors);
     ctx.add(
       'controller_runtime_reconcile_panics_total',
@@ -194,7 +196,13 @@ function frameworkSeries(ctx: ClusterContext, target: Target, controllers: reado
       { controller },
       reconciles.map((v) => Math.round(v * 0.045 * 1000) / 1000),
     );
-    ctx.add('controller_runtime_reconcile_time_seconds_count', target, { controller }, reconciles);
+    // Every reconcile is timed, whatever its result.
+    ctx.add(
+      'controller_runtime_reconcile_time_seconds_count',
+      target,
+      { controller },
+      reconciles.map((v, t) => v + (errors[t] ?? 0) + (requeues[t] ?? 0) + (requeuesAfter[t] ?? 0)),
+    );
     ctx.add(
       'workqueue_depth',
       target,

@@ -24,8 +24,12 @@ export const generalProperties = {
     description:
       'Labels added to every alert, e.g. `{team: network}` for routing. Labels the alerts already carry or use (the cluster label, `pool`, `peer`, `instance`, `severity`, `alertname`, …) are refused, and so are values that change at every evaluation (`{{ $value }}`, `humanize`), which would keep `for` from ever completing.',
   }),
+  mediumRulesInterval: Duration(
+    '1m',
+    "Evaluation interval (`interval:` of their groups) of the recording rules behind alerts that wait a minute or more and count over a window: BGP and BFD flaps, configuration state, layer-2 duplicates and announcer changes, reconcile panics. Those alerts fire at most this much later. Sessions down and pools run at Prometheus's own `evaluation_interval`.",
+  ),
   slowRulesInterval: Duration(
-    '3m',
-    "Evaluation interval (`interval:` of their groups) of the recording rules that read the largest families or serve only dashboards: announcements, per-peer BGP and BFD series, Kubernetes client error ratios, ARP/NDP rates, nodes and pods, controller-runtime and process metrics. The alerts that read them have a default `for` of 10m or more, so they fire at most this much later. Keep it below Prometheus's 5m lookback, or panels show gaps; the other rules run at Prometheus's own `evaluation_interval`.",
+    '4m',
+    "Evaluation interval (`interval:` of their groups) of the recording rules that read the largest families or serve only dashboards: announcements, per-peer BGP and BFD series, Kubernetes client error ratios, ARP/NDP rates, nodes and pods, controller-runtime and process metrics. The alerts that read them have a default `for` of 10m or more, so they fire at most this much later. Keep it below Prometheus's 5m lookback, or panels show gaps.",
   ),
 };

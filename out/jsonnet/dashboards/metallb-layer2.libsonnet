@@ -521,12 +521,13 @@ function(c, lib) {
               },
             ],
           },
+          "noValue": "None",
           "min": 0,
         },
         "overrides": [],
       },
       "title": "Gratuitous packets by node",
-      "description": "Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address. The service filter does not apply (the rates are per speaker, all addresses together).",
+      "description": "Gratuitous ARP/NDP packets the speakers of the selected nodes sent, which they do when they take addresses over (failover), over 5 minutes. The 20 with the most in the time range; a node is its speaker's address; empty while no node takes an address over. The service filter does not apply (the rates are per speaker, all addresses together).",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -746,8 +747,8 @@ function(c, lib) {
         },
         "overrides": [],
       },
-      "title": "Requests and responses by node",
-      "description": "ARP/NDP requests received and responses sent by the speakers of the selected nodes, by the speaker's node address, over 5 minutes: the 25 with the most requests in the time range. The service filter does not apply (the rates are per speaker, all addresses together).",
+      "title": "Requests by node",
+      "description": "ARP/NDP requests for owned addresses received by the speakers of the selected nodes, by the speaker's node address, over 5 minutes: the 25 with the most in the time range. The service filter does not apply (the rates are per speaker, all addresses together).",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -759,17 +760,8 @@ function(c, lib) {
             "type": "prometheus",
             "uid": "${datasource}",
           },
-          "legendFormat": "{{instance}} requests",
+          "legendFormat": "{{instance}}",
           "refId": "A",
-        },
-        {
-          "expr": "cluster_instance:metallb_layer2_responses_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}\nand on (" + c.clusterLabel + ", instance)\ntopk(25, max_over_time(cluster_instance:metallb_layer2_requests_received:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}",
-          },
-          "legendFormat": "{{instance}} responses",
-          "refId": "B",
         },
       ],
       "gridPos": {
@@ -817,18 +809,20 @@ function(c, lib) {
               },
             ],
           },
+          "noValue": "None",
+          "min": 0,
         },
         "overrides": [],
       },
       "title": "Unanswered requests by node",
-      "description": "Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; zero when healthy. The service filter does not apply (the rates are per speaker, all addresses together).",
+      "description": "Requests minus responses for owned addresses, by the speakers of the selected nodes over 5 minutes: replies that failed to send. The 20 with the most in the time range; empty when healthy. The service filter does not apply (the rates are per speaker, all addresses together).",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
       },
       "targets": [
         {
-          "expr": "(\ncluster_instance:metallb_layer2_requests_received:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}\nand on (" + c.clusterLabel + ", instance)\ntopk(20, sum_over_time(cluster_instance:metallb_layer2_requests_received:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()) - sum_over_time(cluster_instance:metallb_layer2_responses_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))\n)\n- cluster_instance:metallb_layer2_responses_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}",
+          "expr": "cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}\nand on (" + c.clusterLabel + ", instance)\ntopk(20, max_over_time(cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
