@@ -1,7 +1,11 @@
+import { problemRecord } from '../mixin/promql/problems.js';
 import type { Query } from '../mixin/promql/query.js';
 import { defineRecord, type RecordGroup } from './record.js';
 
 const panel = (title: string) => `metallb-layer2/${title}`;
+
+/** Problem records cover the clusters with a speaker target. */
+const clustersWithSpeakers = (q: Query) => q.perCluster(q.metric('up', 'speaker'));
 
 /** The 5-minute rate of a speakers' ARP/NDP counter per speaker (`instance`, the node's address). */
 const perSpeaker = (q: Query, counter: string) => `sum by (${q.by('instance')}) (rate(${q.metric(counter)}[5m]))`;
@@ -22,17 +26,21 @@ const requests = defineRecord({
  */
 const unanswered = defineRecord({
   name: 'cluster_instance:metallb_layer2_requests_unanswered:rate5m',
-  kind: 'aggregate',
+  kind: 'problems',
   readBy: [panel('Unanswered requests by node')],
-  expr: (q) => `${requests.name}\n- (${perSpeaker(q, 'metallb_layer2_responses_sent')} or ${requests.name} * 0)\n> 0`,
+  expr: (q) =>
+    problemRecord(
+      `${requests.name}\n- (${perSpeaker(q, 'metallb_layer2_responses_sent')} or ${requests.name} * 0)\n> 0`,
+      clustersWithSpeakers(q),
+    ),
 });
 
 /** Gratuitous packets, where a speaker sent any: it does when it takes addresses over. */
 const gratuitous = defineRecord({
   name: 'cluster_instance:metallb_layer2_gratuitous_sent:rate5m',
-  kind: 'aggregate',
+  kind: 'problems',
   readBy: [panel('Gratuitous packets by node')],
-  expr: (q) => `${perSpeaker(q, 'metallb_layer2_gratuitous_sent')} > 0`,
+  expr: (q) => problemRecord(`${perSpeaker(q, 'metallb_layer2_gratuitous_sent')} > 0`, clustersWithSpeakers(q)),
 });
 
 /**

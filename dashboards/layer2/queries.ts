@@ -1,4 +1,5 @@
 import type { MixinConfig } from '../../mixin/config/schema.js';
+import { problemsAbove } from '../../mixin/promql/problems.js';
 import { Query } from '../../mixin/promql/query.js';
 import { hostMatcher, oneLine, records } from '../common/queries.js';
 import { chosen, stableTopk } from '../common/selection.js';
@@ -52,7 +53,12 @@ export function layer2Queries(cfg: MixinConfig) {
     announcerChanges: `topk(20, ${q.scoped(records.controllerHealth.layer2AnnouncerChangeCount)} > 0)`,
     /** All addresses of the cluster with more than one announcer (a recording rule). */
     duplicateAnnouncers: `${q.scoped(records.announcements.duplicateLayer2Announcers)} > 1`,
-    /** The k speakers with the highest rate of a counter anywhere in the range. */
-    busiest: (k: number, counter: Layer2Counter): string => stableTopk(k, recorded(counter), bySpeaker),
+    /** The k speakers with the highest rate of a counter anywhere in the range (of a problem record, above its 0 per cluster). */
+    busiest: (k: number, counter: Layer2Counter): string => {
+      const selector = recorded(counter);
+      return records.layer2[counter].kind === 'problems'
+        ? stableTopk(k, selector, bySpeaker, 'topk', problemsAbove(selector))
+        : stableTopk(k, selector, bySpeaker);
+    },
   };
 }

@@ -116,9 +116,10 @@ export function recordedOnHealthy(c: ScenarioCluster): Map<string, readonly Reco
     .flatMap((a) =>
       a.announcers.map((n) => ({ labels: { instance: c.speakers[nodes.indexOf(n)]!.labels['instance'] ?? '' }, value: perSecond(60) })),
     );
-  for (const m of ['requests_received', 'gratuitous_sent']) r.set(`cluster_instance:metallb_layer2_${m}:rate5m`, sumBy(l2Instances));
+  r.set('cluster_instance:metallb_layer2_requests_received:rate5m', sumBy(l2Instances));
+  r.set('cluster_instance:metallb_layer2_gratuitous_sent:rate5m', [...sumBy(l2Instances), ...heartbeat]);
   // Every request is answered.
-  r.set('cluster_instance:metallb_layer2_requests_unanswered:rate5m', []);
+  r.set('cluster_instance:metallb_layer2_requests_unanswered:rate5m', heartbeat);
 
   r.set('cluster_namespace_pod:kube_pod_info:daemonset_on_not_ready_node', heartbeat);
   // One speaker per node, each with its kube_pod_info and scraped.

@@ -435,11 +435,11 @@ function(c, lib) {
         },
         {
           "record": "cluster_instance:metallb_layer2_requests_unanswered:rate5m",
-          "expr": "cluster_instance:metallb_layer2_requests_received:rate5m\n- (sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_responses_sent{" + c.speakerSelector + "}[5m])) or cluster_instance:metallb_layer2_requests_received:rate5m * 0)\n> 0",
+          "expr": "cluster_instance:metallb_layer2_requests_received:rate5m\n- (sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_responses_sent{" + c.speakerSelector + "}[5m])) or cluster_instance:metallb_layer2_requests_received:rate5m * 0)\n> 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
         },
         {
           "record": "cluster_instance:metallb_layer2_gratuitous_sent:rate5m",
-          "expr": "sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_gratuitous_sent{" + c.speakerSelector + "}[5m])) > 0",
+          "expr": "sum by (" + c.clusterLabel + ", instance) (rate(metallb_layer2_gratuitous_sent{" + c.speakerSelector + "}[5m])) > 0\nor\ngroup by (" + c.clusterLabel + ") (up{" + c.speakerSelector + "}) * 0",
         },
       ],
     },

@@ -534,7 +534,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_instance:metallb_layer2_gratuitous_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}\nand on (" + c.clusterLabel + ", instance)\ntopk(20, max_over_time(cluster_instance:metallb_layer2_gratuitous_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
+          "expr": "cluster_instance:metallb_layer2_gratuitous_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"} > 0\nand on (" + c.clusterLabel + ", instance)\ntopk(20, max_over_time(cluster_instance:metallb_layer2_gratuitous_sent:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
@@ -822,7 +822,7 @@ function(c, lib) {
       },
       "targets": [
         {
-          "expr": "cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}\nand on (" + c.clusterLabel + ", instance)\ntopk(20, max_over_time(cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
+          "expr": "cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"} > 0\nand on (" + c.clusterLabel + ", instance)\ntopk(20, max_over_time(cluster_instance:metallb_layer2_requests_unanswered:rate5m{" + c.clusterLabel + "=\"$cluster\", instance=~\"(${host})(:[0-9]+)?\"}[$__range] @ end()))",
           "datasource": {
             "type": "prometheus",
             "uid": "${datasource}",
