@@ -1,5 +1,5 @@
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { problemRecord, problemsAbove } from '../mixin/promql/problems.js';
+import { problemRecord, problemRecordParts, problemsAbove } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { PoolCapacity } from './pool-capacity.js';
@@ -83,8 +83,7 @@ const idleBgpHosts = defineRecord({
         `sum by (${q.by()}) (${announcedIps.name}{protocol="bgp"}) > 0`,
       ].join('\n'),
     );
-    const last = parts.pop() ?? '';
-    return [...parts, problemRecord(last, q.perCluster(q.metric('up', 'speaker')))];
+    return problemRecordParts(parts, q.clustersScraping('speaker'));
   },
 });
 

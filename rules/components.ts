@@ -31,7 +31,7 @@ const podsOnNotReadyNodes = defineRecord({
   expr: (q) =>
     problemRecord(
       `group by (${q.by('namespace', 'pod')}) (${q.metric('kube_pod_info', undefined, 'created_by_kind="DaemonSet"')} and on (${q.by('node')}) ${notReadyNodes(q)})`,
-      q.perCluster(q.metric('up', 'controller')),
+      q.clustersScraping('controller'),
     ),
 });
 

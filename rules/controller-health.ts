@@ -1,6 +1,6 @@
 import { componentsForModes, k8sClients, type Component } from '../mixin/catalogue.js';
 import type { MixinConfig } from '../mixin/config/schema.js';
-import { problemRecord, problemsAbove, problemsAtLeast } from '../mixin/promql/problems.js';
+import { problemRecord, problemRecordParts, problemsAbove, problemsAtLeast } from '../mixin/promql/problems.js';
 import { Query } from '../mixin/promql/query.js';
 import type { AlertGroupDefinition } from '../mixin/types.js';
 import { anyOf } from '../mixin/promql/union.js';
@@ -27,11 +27,6 @@ const runtimeComponents = (q: Query): Component[] =>
 /** One expression per component, each through its own selector, joined with `or`. */
 const perComponent = (q: Query, fn: (c: Component) => string) => anyOf(runtimeComponents(q).map(fn), 'lines');
 
-/** Problem records cover the clusters that run a MetalLB controller target. */
-const clustersWithController = (q: Query) => q.perCluster(q.metric('up', 'controller'));
-/** ... and the layer-2 records, the clusters with a speaker target. */
-const clustersWithSpeakers = (q: Query) => q.perCluster(q.metric('up', 'speaker'));
-
 /**
  * The share of each pod's reconciles that returned an error over 5 minutes, per controller, for
  * pods above `thresholds.reconcileErrorRatio`. controller-runtime times every reconcile, whatever
@@ -50,8 +45,7 @@ const reconcileErrorRatio = defineRecord({
       (c) =>
         `(rate(${q.metric('controller_runtime_reconcile_errors_total', c)}[5m]) > 0)\n/ rate(${q.metric('controller_runtime_reconcile_time_seconds_count', c)}[5m])\n> ${q.cfg.thresholds.reconcileErrorRatio}`,
     );
-    const last = parts.pop();
-    return last === undefined ? undefined : [...parts, problemRecord(last, clustersWithController(q))];
+    return problemRecordParts(parts, q.clustersScraping('controller'));
   },
 });
 
@@ -68,7 +62,7 @@ const longestRunning = defineRecord({
   expr: (q) =>
     problemRecord(
       perComponent(q, (c) => `${q.metric('workqueue_longest_running_processor_seconds', c)} > ${slowReconcileSeconds}`),
-      clustersWithController(q),
+      q.clustersScraping('controller'),
     ),
 });
 
@@ -80,7 +74,7 @@ const reconcilePanics = defineRecord({
   expr: (q) =>
     problemRecord(
       perComponent(q, (c) => `increase(${q.metric('controller_runtime_reconcile_panics_total', c)}[${panicWindow}]) > 0`),
-      clustersWithController(q),
+      q.clustersScraping('controller'),
     ),
 });
 
@@ -117,7 +111,7 @@ const layer2AnnouncerChanges = defineRecord({
         `and on (${address})`,
         `(max_over_time(${layer2Announcers.name}[5m]) unless on (${announcer}) ${layer2Announcers.name})`,
       ].join('\n'),
-      clustersWithSpeakers(q),
+      q.clustersScraping('speaker'),
     );
   },
 });
@@ -130,7 +124,7 @@ const layer2AnnouncerChangeCount = defineRecord({
   expr: (q) =>
     problemRecord(
       `sum by (${q.by('service', 'ip')}) (sum_over_time(${layer2AnnouncerChanges.name}[${q.cfg.thresholds.l2AnnouncerChangeWindow}])) > 0`,
-      clustersWithSpeakers(q),
+      q.clustersScraping('speaker'),
     ),
 });
 

@@ -21,9 +21,6 @@ const k8sClientCounters = k8sClients.map(({ component }) => ({
 const podsWhere = (q: Query, gauge: string, value: 0 | 1) =>
   union(k8sClients.map(({ component }) => `(${q.metric(k8sClientMetric(component, gauge), component)} == bool ${value}) > 0`));
 
-/** Problem records of this group cover the clusters that run a MetalLB controller target. */
-const clustersWithController = (q: Query) => q.perCluster(q.metric('up', 'controller'));
-
 /*
  * The problem records hold one series per pod, with every label of the pod's series (job,
  * namespace, pod, instance, container, endpoint), so the alerts that read them keep their labels.
@@ -41,7 +38,7 @@ const configStale = defineRecord({
     'metallb-components/Pods with a configuration problem',
     'metallb-overview/Pods on a stale configuration',
   ],
-  expr: (q) => problemRecord(podsWhere(q, 'config_stale_bool', 1), clustersWithController(q)),
+  expr: (q) => problemRecord(podsWhere(q, 'config_stale_bool', 1), q.clustersScraping('controller')),
 });
 
 /** 1 per pod that never loaded a configuration. */
@@ -54,7 +51,7 @@ const configNotLoaded = defineRecord({
     'metallb-components/Pods with a configuration problem',
     'metallb-overview/Pods without a configuration',
   ],
-  expr: (q) => problemRecord(podsWhere(q, 'config_loaded_bool', 0), clustersWithController(q)),
+  expr: (q) => problemRecord(podsWhere(q, 'config_loaded_bool', 0), q.clustersScraping('controller')),
 });
 
 /** The share of failed object updates of each pod with failures. */
@@ -70,7 +67,7 @@ const podUpdateErrorRatio = defineRecord({
             `rate(${q.metric(errors, component)}[5m]) / (rate(${q.metric(updates, component)}[5m]) > 0) > 0`,
         ),
       ),
-      clustersWithController(q),
+      q.clustersScraping('controller'),
     ),
 });
 

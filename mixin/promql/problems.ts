@@ -34,6 +34,15 @@ export function problemRecord(problems: string, clusters: ClusterSeries): string
   return `${problems}\nor\n${heartbeat(clusters)}`;
 }
 
+/**
+ * A problem record written by several rules, each over a disjoint part of the problems
+ * (RecordSpec.expr): the heartbeat comes with the last, so that it is written once.
+ */
+export function problemRecordParts(parts: readonly string[], clusters: ClusterSeries): string[] | undefined {
+  const last = parts.at(-1);
+  return last === undefined ? undefined : [...parts.slice(0, -1), problemRecord(last, clusters)];
+}
+
 /** `<record> > <threshold>`: the problems of a problem record, never its heartbeat. */
 export function problemsAbove(record: string, threshold: number = 0): string {
   if (!(threshold >= 0))

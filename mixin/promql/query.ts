@@ -103,6 +103,11 @@ export class Query {
     return clusterSeries(`${aggregation} by (${this.by()}) (${expr})`);
   }
 
+  /** The clusters where Prometheus scrapes a target of `component`: most problem records' heartbeat. */
+  clustersScraping(component: Component): ClusterSeries {
+    return this.perCluster(this.metric('up', component));
+  }
+
   /** `{<component selector>, <scope>, <filters>, <extra>}` */
   selector(component: Component, ...extra: string[]): string {
     const parts = [this.cfg.selectors[component], ...this.scopeMatchers, ...(this.filters[component] ?? []), ...extra];
